@@ -1,0 +1,725 @@
+/**
+ * `AutotaskClient`: the one real implementation of `AutotaskApi`, and the only code that talks HTTP to
+ * Autotask.
+ *
+ * Each request: resolve the zone base URL (once, lazily), wait for a slot on the endpoint (3 in flight per
+ * endpoint), send with the auth headers over one keep-alive undici Agent, classify the answer, and retry
+ * by the pure rules in `retry.ts` within a per-attempt timeout and an overall deadline. Answers are
+ * validated with the zod schemas in `schemas.ts`. Failures become the error classes in `errors.ts`.
+ *
+ * `fetch` is looked up on `globalThis` at call time, so test interceptors (msw) see every request.
+ *
+ * @example
+ *   const client = new AutotaskClient({ credentials: { username, secret, integrationCode }, logger });
+ *   const ticket = await client.getTicket(12345);
+ *   for await (const page of client.queryTickets({ filter: [eq("status", 1)], includeFields: ["title"] })) { ... }
+ */
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { AutotaskApi, MetadataEntity, QueryableEntity, QueryPage, RequestOptions } from "./api.js";
+import {
+  AutotaskConfigurationError,
+  AutotaskError,
+  AutotaskNetworkError,
+  AutotaskServerError,
+  errorFromResponse,
+  QueryValidationError,
+} from "./errors.js";
+import { EndpointLimiter, endpointKey } from "./limiter.js";
+import { MAX_RECORDS_LIMIT, type QueryBody, type QuerySpec, toCountBody, toQueryBody } from "./query.js";
+import {
+  type AttemptOutcome,
+  DEFAULT_RETRY_OPTIONS,
+  parseRetryAfter,
+  type RetryOptions,
+  retryDelay,
+  shouldRetry,
+  thresholdPacingDelay,
+} from "./retry.js";
+import {
+  type Company,
+  CompanySchema,
+  type Contact,
+  ContactSchema,
+  type FieldInfo,
+  FieldsEnvelopeSchema,
+  ItemIdSchema,
+  itemEnvelope,
+  type PageDetails,
+  QueryCountSchema,
+  queryEnvelope,
+  type Resource,
+  ResourceSchema,
+  type ResourceServiceDeskRole,
+  ResourceServiceDeskRoleSchema,
+  type ThresholdInformation,
+  ThresholdInformationSchema,
+  type Ticket,
+  type TicketNote,
+  TicketNoteSchema,
+  TicketSchema,
+  ZoneInformationSchema,
+} from "./schemas.js";
+import { sleep } from "./signals.js";
+import { DEFAULT_ZONE_LOOKUP_URL, isLoopbackHost, normalizeApiBaseUrl, ZoneResolver } from "./zone.js";
+
+export interface AutotaskCredentials {
+  username: string;
+  secret: string;
+  integrationCode: string;
+  /** Resource to act as (attribution of creates and updates). */
+  impersonationResourceId?: number;
+}
+
+/** Reported after every HTTP attempt (benchmarks count requests with it). Never carries credentials. */
+export interface ResponseEvent {
+  method: string;
+  /** Path relative to the API base, without query string. */
+  path: string;
+  endpoint: string;
+  attempt: number;
+  /** HTTP status, or undefined when there was no answer. */
+  status?: number;
+  outcome: "ok" | "http-error" | "network" | "timeout";
+  durationMs: number;
+}
+
+export interface AutotaskClientOptions {
+  credentials: AutotaskCredentials;
+  /** Zone base URL (any form `normalizeApiBaseUrl` accepts). When absent, the zone is looked up once. */
+  apiUrl?: string;
+  zoneLookupUrl?: string;
+  logger?: Logger;
+  /** Autotask's thread limit per integration code and endpoint is 3. */
+  maxConcurrentPerEndpoint?: number;
+  retry?: Partial<RetryOptions>;
+  /** Per attempt, including reading the body. Default 60 s. */
+  attemptTimeoutMs?: number;
+  /** For one operation, retries and waits included. Default 120 s. */
+  deadlineMs?: number;
+  /** Slow down when the last known hourly usage is high (see `thresholdPacingDelay`). Default true. */
+  thresholdPacing?: boolean;
+  /** Page cap for the async iterators when the caller gives no `maxTotal`. Default 10,000 records. */
+  defaultMaxTotal?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+type HttpMethod = "GET" | "POST" | "PATCH";
+
+interface RequestSpec<T> {
+  method: HttpMethod;
+  /** Relative to the API base, starting with "/". Also used in errors and logs. */
+  path: string;
+  /** Absolute URL to use instead of base + path (a next-page URL). */
+  absoluteUrl?: string;
+  body?: unknown;
+  isRead: boolean;
+  schema: z.ZodType<T>;
+  endpoint: string;
+  signal?: AbortSignal;
+  /** Resolve 404 as null instead of throwing. */
+  notFoundAsNull?: boolean;
+}
+
+type AttemptResult<T> = { ok: true; value: T } | { ok: false; outcome: AttemptOutcome; error: AutotaskError };
+
+const THRESHOLD_INFO_MAX_AGE_MS = 5 * 60_000;
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+const DEFAULT_DEADLINE_MS = 120_000;
+const DEFAULT_MAX_TOTAL = 10_000;
+
+// undici error codes raised before a connection exists: nothing can have reached Autotask.
+const CONNECT_PHASE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+export class AutotaskClient implements AutotaskApi {
+  readonly #credentials: AutotaskCredentials;
+  readonly #logger: Logger | undefined;
+  readonly #limiter: EndpointLimiter;
+  readonly #retry: RetryOptions;
+  readonly #attemptTimeoutMs: number;
+  readonly #deadlineMs: number;
+  readonly #thresholdPacing: boolean;
+  readonly #defaultMaxTotal: number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #onResponse: ((event: ResponseEvent) => void) | undefined;
+  readonly #fixedBaseUrl: string | undefined;
+  readonly #zone: ZoneResolver;
+  readonly #zoneLookupUrl: string;
+  #dispatcher: Promise<unknown> | undefined;
+  #agent: { close(): Promise<void> } | undefined;
+  #threshold: { info: ThresholdInformation; at: number } | undefined;
+  #requestCount = 0;
+
+  constructor(options: AutotaskClientOptions) {
+    const { credentials } = options;
+    if (!credentials?.username || !credentials.secret || !credentials.integrationCode) {
+      throw new AutotaskConfigurationError(
+        "Autotask credentials are incomplete: AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE are all required.",
+        { method: "-", path: "-", hint: "Set the three variables, or run with --sandbox." },
+      );
+    }
+    this.#credentials = { ...credentials };
+    this.#logger = options.logger;
+    this.#limiter = new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
+    this.#retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.#thresholdPacing = options.thresholdPacing ?? true;
+    this.#defaultMaxTotal = options.defaultMaxTotal ?? DEFAULT_MAX_TOTAL;
+    this.#sleep = options.sleep ?? sleep;
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.#onResponse = options.onResponse;
+    this.#zoneLookupUrl = options.zoneLookupUrl ?? DEFAULT_ZONE_LOOKUP_URL;
+    if (options.apiUrl !== undefined) {
+      try {
+        this.#fixedBaseUrl = normalizeApiBaseUrl(options.apiUrl);
+      } catch (error) {
+        throw new AutotaskConfigurationError(`AUTOTASK_API_URL ${(error as Error).message}.`, { method: "-", path: "-" });
+      }
+    }
+    const lookupUrl = new URL(this.#zoneLookupUrl);
+    if (lookupUrl.protocol !== "https:" && !(lookupUrl.protocol === "http:" && isLoopbackHost(lookupUrl.hostname))) {
+      throw new AutotaskConfigurationError("The zone lookup URL must use https.", { method: "-", path: "-" });
+    }
+    this.#zone = new ZoneResolver(() => this.#lookupZone());
+  }
+
+  /** HTTP attempts sent so far (zone lookup and retries included). */
+  get requestCount(): number {
+    return this.#requestCount;
+  }
+
+  /** The API base URL, ending in `/ATServicesRest/V1.0/` (looks up the zone on first use). */
+  baseUrl(signal?: AbortSignal): Promise<string> {
+    return this.#fixedBaseUrl !== undefined ? Promise.resolve(this.#fixedBaseUrl) : this.#zone.resolve(signal);
+  }
+
+  /** Closes the keep-alive connections. The client can still be used afterwards (it reconnects). */
+  async close(): Promise<void> {
+    const agent = this.#agent;
+    this.#agent = undefined;
+    this.#dispatcher = undefined;
+    await agent?.close();
+  }
+
+  // ---- Tickets -------------------------------------------------------------------------------------
+
+  async getTicket(id: number, options?: RequestOptions): Promise<Ticket | null> {
+    assertId(id, "ticket id");
+    const envelope = await this.#request({
+      method: "GET",
+      path: `/Tickets/${id}`,
+      isRead: true,
+      schema: itemEnvelope(TicketSchema),
+      endpoint: "Tickets",
+      signal: options?.signal,
+      notFoundAsNull: true,
+    });
+    return envelope?.item ?? null;
+  }
+
+  queryTicketsPage(spec: QuerySpec, nextPageUrl?: string, options?: RequestOptions): Promise<QueryPage<Ticket>> {
+    return this.#queryPage("Tickets", TicketSchema, toQueryBody(spec), nextPageUrl, options?.signal);
+  }
+
+  queryTickets(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Ticket[]> {
+    return this.#queryAll("Tickets", TicketSchema, spec, options);
+  }
+
+  async countTickets(spec: Pick<QuerySpec, "filter">, options?: RequestOptions): Promise<number> {
+    const result = await this.#request({
+      method: "POST",
+      path: "/Tickets/query/count",
+      body: toCountBody(spec),
+      isRead: true,
+      schema: QueryCountSchema,
+      endpoint: "Tickets",
+      signal: options?.signal,
+    });
+    return result.queryCount;
+  }
+
+  async createTicket(fields: Record<string, unknown>, options?: RequestOptions): Promise<number> {
+    const result = await this.#request({
+      method: "POST",
+      path: "/Tickets",
+      body: fields,
+      isRead: false,
+      schema: ItemIdSchema,
+      endpoint: "Tickets",
+      signal: options?.signal,
+    });
+    return result.itemId;
+  }
+
+  async updateTicket(fields: { id: number } & Record<string, unknown>, options?: RequestOptions): Promise<number> {
+    assertId(fields.id, "ticket id");
+    const result = await this.#request({
+      method: "PATCH",
+      path: "/Tickets",
+      body: fields,
+      isRead: false,
+      schema: ItemIdSchema,
+      endpoint: "Tickets",
+      signal: options?.signal,
+    });
+    return result.itemId;
+  }
+
+  // ---- Ticket notes --------------------------------------------------------------------------------
+
+  async listTicketNotes(ticketId: number, options?: RequestOptions): Promise<TicketNote[]> {
+    assertId(ticketId, "ticket id");
+    const notes: TicketNote[] = [];
+    const pages = this.#pages({
+      entity: "TicketNotes",
+      firstPath: `/Tickets/${ticketId}/Notes`,
+      method: "GET",
+      schema: TicketNoteSchema,
+      maxTotal: this.#defaultMaxTotal,
+      signal: options?.signal,
+    });
+    for await (const page of pages) notes.push(...page);
+    return notes;
+  }
+
+  queryTicketNotes(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<TicketNote[]> {
+    return this.#queryAll("TicketNotes", TicketNoteSchema, spec, options);
+  }
+
+  async createTicketNote(ticketId: number, fields: Record<string, unknown>, options?: RequestOptions): Promise<number> {
+    assertId(ticketId, "ticket id");
+    const result = await this.#request({
+      method: "POST",
+      path: `/Tickets/${ticketId}/Notes`,
+      // The path decides the ticket; the body's ticketID must agree with it.
+      body: { ...fields, ticketID: ticketId },
+      isRead: false,
+      schema: ItemIdSchema,
+      endpoint: "TicketNotes",
+      signal: options?.signal,
+    });
+    return result.itemId;
+  }
+
+  // ---- Other entities ------------------------------------------------------------------------------
+
+  queryCompanies(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Company[]> {
+    return this.#queryAll("Companies", CompanySchema, spec, options);
+  }
+
+  queryContacts(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Contact[]> {
+    return this.#queryAll("Contacts", ContactSchema, spec, options);
+  }
+
+  queryResources(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Resource[]> {
+    return this.#queryAll("Resources", ResourceSchema, spec, options);
+  }
+
+  queryResourceServiceDeskRoles(
+    spec: QuerySpec,
+    options?: RequestOptions & { maxTotal?: number },
+  ): AsyncIterable<ResourceServiceDeskRole[]> {
+    return this.#queryAll("ResourceServiceDeskRoles", ResourceServiceDeskRoleSchema, spec, options);
+  }
+
+  // ---- Metadata ------------------------------------------------------------------------------------
+
+  async getFieldInfo(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]> {
+    return this.#fieldInfo(entity, "fields", options);
+  }
+
+  async getUserDefinedFieldInfo(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]> {
+    return this.#fieldInfo(entity, "userDefinedFields", options);
+  }
+
+  async getThresholdInformation(options?: RequestOptions): Promise<ThresholdInformation> {
+    const info = await this.#request({
+      method: "GET",
+      path: "/ThresholdInformation",
+      isRead: true,
+      schema: ThresholdInformationSchema,
+      endpoint: "ThresholdInformation",
+      signal: options?.signal,
+    });
+    this.#threshold = { info, at: this.#now() };
+    return info;
+  }
+
+  // ---- Internals -----------------------------------------------------------------------------------
+
+  async #fieldInfo(entity: MetadataEntity, kind: "fields" | "userDefinedFields", options?: RequestOptions): Promise<FieldInfo[]> {
+    const result = await this.#request({
+      method: "GET",
+      path: `/${entity}/entityInformation/${kind}`,
+      isRead: true,
+      schema: FieldsEnvelopeSchema,
+      endpoint: entity,
+      signal: options?.signal,
+    });
+    // UDF metadata names the type `type`; give callers one shape.
+    return result.fields.map((field) => (field.dataType ? field : { ...field, dataType: field.type ?? null }));
+  }
+
+  async #queryPage<T extends { id: number }>(
+    entity: QueryableEntity,
+    schema: z.ZodType<T>,
+    body: QueryBody,
+    nextPageUrl: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<QueryPage<T>> {
+    const path = `/${entity}/query`;
+    const absoluteUrl = nextPageUrl === undefined ? undefined : await this.#checkedNextPageUrl(nextPageUrl, "POST", path, signal);
+    const envelope = await this.#request({
+      method: "POST",
+      path: absoluteUrl === undefined ? path : `${path}/next`,
+      absoluteUrl,
+      body,
+      isRead: true,
+      schema: queryEnvelope(schema),
+      endpoint: entity,
+      signal,
+    });
+    return { items: envelope.items, pageDetails: pageDetailsOf(envelope.pageDetails, envelope.items.length) };
+  }
+
+  #queryAll<T extends { id: number }>(
+    entity: QueryableEntity,
+    schema: z.ZodType<T>,
+    spec: QuerySpec,
+    options: (RequestOptions & { maxTotal?: number }) | undefined,
+  ): AsyncIterable<T[]> {
+    const maxTotal = Math.max(1, Math.floor(options?.maxTotal ?? this.#defaultMaxTotal));
+    const pageSize = clamp(Math.min(spec.maxRecords ?? MAX_RECORDS_LIMIT, maxTotal), 1, MAX_RECORDS_LIMIT);
+    // Validate now, so a bad spec fails on the first `next()` without any request.
+    const body = toQueryBody({ ...spec, maxRecords: pageSize });
+    return this.#pages({ entity, firstPath: `/${entity}/query`, method: "POST", body, schema, maxTotal, signal: options?.signal });
+  }
+
+  /** Follows `nextPageUrl` page by page; POST queries re-send the same body, as Autotask requires. */
+  async *#pages<T>(args: {
+    entity: string;
+    firstPath: string;
+    method: "GET" | "POST";
+    body?: QueryBody;
+    schema: z.ZodType<T>;
+    maxTotal: number;
+    signal: AbortSignal | undefined;
+  }): AsyncGenerator<T[], void, undefined> {
+    const envelopeSchema = queryEnvelope(args.schema);
+    const seen = new Set<string>();
+    let nextUrl: string | undefined;
+    let total = 0;
+    for (;;) {
+      const absoluteUrl =
+        nextUrl === undefined ? undefined : await this.#checkedNextPageUrl(nextUrl, args.method, args.firstPath, args.signal);
+      const envelope = await this.#request({
+        method: args.method,
+        path: absoluteUrl === undefined ? args.firstPath : `${args.firstPath}/next`,
+        absoluteUrl,
+        body: args.body,
+        isRead: true,
+        schema: envelopeSchema,
+        endpoint: args.entity,
+        signal: args.signal,
+      });
+      const items = envelope.items.slice(0, args.maxTotal - total);
+      total += items.length;
+      if (items.length > 0) yield items;
+      const next = envelope.pageDetails?.nextPageUrl;
+      if (!next || total >= args.maxTotal) return;
+      if (seen.has(next)) {
+        throw new AutotaskServerError(
+          { method: args.method, path: args.firstPath },
+          `Autotask returned the same next-page URL twice for ${args.method} ${args.firstPath}; stopped paging to avoid a loop.`,
+        );
+      }
+      seen.add(next);
+      nextUrl = next;
+    }
+  }
+
+  /** A next-page URL is followed only on the API's own origin, so credentials never go elsewhere. */
+  async #checkedNextPageUrl(url: string, method: string, path: string, signal: AbortSignal | undefined): Promise<string> {
+    const base = new URL(await this.baseUrl(signal));
+    let next: URL;
+    try {
+      next = new URL(url, base);
+    } catch {
+      throw new AutotaskServerError({ method, path }, `Autotask returned an unreadable next-page URL for ${method} ${path}.`);
+    }
+    if (next.origin !== base.origin) {
+      throw new AutotaskServerError(
+        { method, path },
+        `Refused to follow a next-page URL on another host (${next.host}) for ${method} ${path}; credentials are sent only to ${base.host}.`,
+      );
+    }
+    return next.href;
+  }
+
+  async #lookupZone(): Promise<string> {
+    const url = new URL(this.#zoneLookupUrl);
+    url.searchParams.set("user", this.#credentials.username);
+    const result = await this.#attempt(
+      {
+        method: "GET",
+        path: "/zoneInformation",
+        absoluteUrl: url.href,
+        isRead: true,
+        schema: ZoneInformationSchema,
+        endpoint: "zoneInformation",
+      },
+      url.href,
+      1,
+      this.#attemptTimeoutMs,
+      false,
+    );
+    if (!result.ok) throw result.error;
+    if (!result.value) throw new AutotaskServerError({ method: "GET", path: "/zoneInformation" }, "The zone lookup returned no answer.");
+    return result.value.url;
+  }
+
+  async #request<T>(spec: RequestSpec<T> & { notFoundAsNull: true }): Promise<T | null>;
+  async #request<T>(spec: RequestSpec<T>): Promise<T>;
+  async #request<T>(spec: RequestSpec<T>): Promise<T | null> {
+    const started = this.#now();
+    const url = spec.absoluteUrl ?? `${await this.baseUrl(spec.signal)}${spec.path.slice(1)}`;
+    for (let attempt = 1; ; attempt++) {
+      await this.#paceForThreshold(spec);
+      const remaining = this.#deadlineMs - (this.#now() - started);
+      const release = await this.#limiter.acquire(spec.endpoint || endpointKey(spec.path), spec.signal);
+      let result: AttemptResult<T | null>;
+      try {
+        result = await this.#attempt(spec, url, attempt, Math.max(1, Math.min(this.#attemptTimeoutMs, remaining)), true);
+      } finally {
+        release();
+      }
+      if (result.ok) return result.value;
+
+      const decision = { outcome: result.outcome, isRead: spec.isRead, attempt };
+      if (!shouldRetry(decision, this.#retry)) throw result.error;
+      const delay = retryDelay(decision, this.#retry, this.#random);
+      if (this.#now() - started + delay > this.#deadlineMs) {
+        this.#logger?.warn({ method: spec.method, path: spec.path, attempt, delayMs: delay }, "Autotask retry would pass the deadline");
+        throw result.error;
+      }
+      this.#logger?.warn(
+        { method: spec.method, path: spec.path, status: result.error.status, attempt, delayMs: delay },
+        "retrying Autotask request",
+      );
+      await this.#sleep(delay, spec.signal);
+    }
+  }
+
+  async #paceForThreshold(spec: RequestSpec<unknown>): Promise<void> {
+    if (!this.#thresholdPacing || !this.#threshold || spec.endpoint === "ThresholdInformation") return;
+    if (this.#now() - this.#threshold.at > THRESHOLD_INFO_MAX_AGE_MS) return;
+    const delay = thresholdPacingDelay(this.#threshold.info);
+    if (delay > 0) await this.#sleep(delay, spec.signal);
+  }
+
+  /** One HTTP exchange. Resolves with the parsed value, or with a classified failure for the retry loop. */
+  async #attempt<T>(
+    spec: RequestSpec<T>,
+    url: string,
+    attempt: number,
+    timeoutMs: number,
+    authenticated: boolean,
+  ): Promise<AttemptResult<T | null>> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error("attempt timed out")), timeoutMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout.signal]) : timeout.signal;
+    const started = this.#now();
+    const report = (outcome: ResponseEvent["outcome"], status?: number) => {
+      const event: ResponseEvent = {
+        method: spec.method,
+        path: spec.path,
+        endpoint: spec.endpoint,
+        attempt,
+        outcome,
+        durationMs: this.#now() - started,
+      };
+      if (status !== undefined) event.status = status;
+      this.#logger?.debug(event, "Autotask request");
+      this.#onResponse?.(event);
+    };
+
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (authenticated) Object.assign(headers, this.#authHeaders());
+    const init: { method: string; headers: Record<string, string>; signal: AbortSignal; body?: string; dispatcher?: unknown } = {
+      method: spec.method,
+      headers,
+      signal,
+    };
+    if (spec.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(spec.body);
+    }
+
+    let status: number | undefined;
+    try {
+      init.dispatcher = await this.#getDispatcher();
+      this.#requestCount += 1;
+      const response = await globalThis.fetch(url, init as unknown as RequestInit);
+      status = response.status;
+      const text = await response.text();
+      clearTimeout(timer);
+      const json = parseJson(text);
+
+      if (response.ok) {
+        const parsed = spec.schema.safeParse(json);
+        if (!parsed.success) {
+          report("http-error", status);
+          throw new AutotaskServerError(
+            { method: spec.method, path: spec.path, status },
+            `Autotask answered ${spec.method} ${spec.path} with data this client does not understand (${summariseIssues(parsed.error)}).`,
+          );
+        }
+        report("ok", status);
+        return { ok: true, value: parsed.data };
+      }
+      report("http-error", status);
+      if (status === 404 && spec.notFoundAsNull) return { ok: true, value: null };
+      const autotaskErrors = extractErrors(json);
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.#now());
+      const outcome: AttemptOutcome = { kind: "response", status, autotaskErrors };
+      if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
+      return {
+        ok: false,
+        outcome,
+        error: errorFromResponse({ status, method: spec.method, path: spec.path, autotaskErrors, retryAfterMs }),
+      };
+    } catch (error) {
+      clearTimeout(timer);
+      if (error instanceof AutotaskError) throw error;
+      // The caller cancelled: pass their reason on unchanged, it is not a network problem.
+      if (spec.signal?.aborted) throw spec.signal.reason;
+      const timedOut = timeout.signal.aborted;
+      report(timedOut ? "timeout" : "network", status);
+      const connectionEstablished = timedOut || status !== undefined || !isConnectPhaseError(error);
+      const reason = timedOut ? `no complete answer within ${timeoutMs} ms` : describeNetworkError(error);
+      return {
+        ok: false,
+        outcome: timedOut ? { kind: "timeout" } : { kind: "network", connectionEstablished },
+        error: new AutotaskNetworkError({
+          method: spec.method,
+          path: spec.path,
+          reason,
+          maybeCommitted: !spec.isRead && connectionEstablished,
+          cause: error,
+        }),
+      };
+    }
+  }
+
+  #authHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {
+      ApiIntegrationCode: this.#credentials.integrationCode,
+      UserName: this.#credentials.username,
+      Secret: this.#credentials.secret,
+    };
+    if (this.#credentials.impersonationResourceId !== undefined) {
+      headers.ImpersonationResourceId = String(this.#credentials.impersonationResourceId);
+    }
+    return headers;
+  }
+
+  /** One keep-alive Agent per client, created on first use (undici loads only when needed). */
+  #getDispatcher(): Promise<unknown> {
+    if (!this.#dispatcher) {
+      this.#dispatcher = import("undici").then(({ Agent }) => {
+        const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+        this.#agent = agent;
+        return agent;
+      });
+    }
+    return this.#dispatcher;
+  }
+}
+
+function assertId(id: unknown, what: string): asserts id is number {
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+    throw new QueryValidationError(`The ${what} must be a positive integer, got ${JSON.stringify(id)}.`);
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+function pageDetailsOf(details: PageDetails | null | undefined, count: number): PageDetails {
+  return details ?? { count, requestCount: null, prevPageUrl: null, nextPageUrl: null };
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Autotask's `{"errors": [...]}` as strings, verbatim. Some tenants send `{message}` objects instead. */
+export function extractErrors(body: unknown): string[] {
+  if (!body || typeof body !== "object") return [];
+  const errors = (body as { errors?: unknown }).errors;
+  const list = Array.isArray(errors) ? errors : [];
+  const texts = list
+    .map((entry) => {
+      if (typeof entry === "string") return entry;
+      if (entry && typeof entry === "object" && typeof (entry as { message?: unknown }).message === "string") {
+        return (entry as { message: string }).message;
+      }
+      return undefined;
+    })
+    .filter((text): text is string => text !== undefined && text.trim() !== "");
+  const message = (body as { message?: unknown; Message?: unknown }).message ?? (body as { Message?: unknown }).Message;
+  if (texts.length === 0 && typeof message === "string") texts.push(message);
+  return texts;
+}
+
+function summariseIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+function isConnectPhaseError(error: unknown): boolean {
+  return errorCodes(error).some((code) => CONNECT_PHASE_CODES.has(code));
+}
+
+function describeNetworkError(error: unknown): string {
+  const codes = errorCodes(error);
+  if (codes.length > 0) return `network error ${codes.join("/")}`;
+  return error instanceof Error ? error.message : "network error";
+}

@@ -1,0 +1,193 @@
+/**
+ * The tenant's picklists (status, priority, queue, note type...), read from `entityInformation/fields`
+ * and cached per entity for a TTL.
+ *
+ * Ids and labels differ between tenants (one tenant's priority 1 is "High", another's is "Critical"), so
+ * tools never hard-code them: they resolve what a person typed — an id or a label, any casing — against
+ * the tenant's ACTIVE values, and an unknown value fails with the list of valid labels.
+ *
+ * @example
+ *   const priority = await cache.picklist("Tickets", "priority");
+ *   priority.resolve("high").value;   // 5 on a tenant where High is 5
+ *   priority.labelOf(5);             // "High"
+ */
+import type { AutotaskApi, MetadataEntity, RequestOptions } from "./api.js";
+import type { FieldInfo, FieldPicklistValue, PicklistValue } from "./schemas.js";
+import { abandonOnAbort } from "./signals.js";
+
+/** A value that is not one of the picklist's active values. The message lists the valid labels. */
+export class PicklistError extends Error {
+  readonly field: string;
+  readonly input: string | number;
+  readonly validLabels: string[];
+
+  constructor(field: string, input: string | number, validLabels: string[]) {
+    const shown = typeof input === "string" ? `"${input}"` : String(input);
+    super(`Unknown ${field} ${shown}. Valid values: ${validLabels.join(", ") || "(none)"}.`);
+    this.name = "PicklistError";
+    this.field = field;
+    this.input = input;
+    this.validLabels = validLabels;
+  }
+}
+
+/** One picklist field of one entity. */
+export class Picklist {
+  readonly entity: string;
+  readonly field: string;
+  readonly values: PicklistValue[];
+  readonly #byId: Map<number, PicklistValue>;
+
+  constructor(entity: string, field: string, values: PicklistValue[]) {
+    this.entity = entity;
+    this.field = field;
+    this.values = values;
+    this.#byId = new Map(values.map((value) => [value.value, value]));
+  }
+
+  /** Builds a picklist from field metadata; values that are not numeric ids are skipped. */
+  static fromFieldInfo(entity: string, field: FieldInfo): Picklist {
+    const values = (field.picklistValues ?? []).map(normalizeValue).filter((value): value is PicklistValue => value !== undefined);
+    return new Picklist(entity, field.name, values);
+  }
+
+  /** Active values, in the tenant's sort order. */
+  active(): PicklistValue[] {
+    return this.values.filter((value) => value.isActive).sort((a, b) => a.sortOrder - b.sortOrder || a.value - b.value);
+  }
+
+  /** The label for an id, active or not (old tickets can carry inactive values). */
+  labelOf(id: number | null | undefined): string | undefined {
+    if (id === null || id === undefined) return undefined;
+    return this.#byId.get(id)?.label;
+  }
+
+  /** The tenant's default value, if it is active. */
+  defaultValue(): PicklistValue | undefined {
+    return this.values.find((value) => value.isDefaultValue && value.isActive);
+  }
+
+  /** An id (number or numeric string) or a label (case-insensitive, trimmed), among ACTIVE values. */
+  resolve(input: string | number): PicklistValue {
+    const active = this.active();
+    const text = typeof input === "number" ? String(input) : input.trim();
+    if (/^-?\d+$/.test(text)) {
+      const byId = active.find((value) => value.value === Number(text));
+      if (byId) return byId;
+    }
+    const wanted = text.toLowerCase();
+    const byLabel = active.find((value) => value.label.trim().toLowerCase() === wanted);
+    if (byLabel) return byLabel;
+    throw new PicklistError(
+      this.field,
+      input,
+      active.map((value) => value.label),
+    );
+  }
+}
+
+export interface PicklistCacheOptions {
+  /** How long metadata is trusted. Default 15 minutes. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+interface CacheEntry {
+  loadedAt: number;
+  fields: FieldInfo[];
+  picklists: Map<string, Picklist>;
+}
+
+const DEFAULT_TTL_MS = 15 * 60_000;
+
+/**
+ * Field metadata per entity, loaded at most once per TTL. Concurrent callers share the load in flight;
+ * a failed load is not cached, so the next call tries again.
+ */
+export class PicklistCache {
+  readonly #api: Pick<AutotaskApi, "getFieldInfo">;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<MetadataEntity, CacheEntry>();
+  readonly #loading = new Map<MetadataEntity, Promise<CacheEntry>>();
+  // Bumped by invalidate(), so a load that started before it does not store stale data afterwards.
+  #generation = 0;
+
+  constructor(api: Pick<AutotaskApi, "getFieldInfo">, options: PicklistCacheOptions = {}) {
+    this.#api = api;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The picklist of `field` (name case-insensitive). Throws if the entity has no such picklist field. */
+  async picklist(entity: MetadataEntity, field: string, options?: RequestOptions): Promise<Picklist> {
+    const entry = await this.#entry(entity, options);
+    const key = field.trim().toLowerCase();
+    const cached = entry.picklists.get(key);
+    if (cached) return cached;
+    const info = entry.fields.find((candidate) => candidate.name.toLowerCase() === key);
+    if (!info) throw new Error(`${entity} has no field named "${field}".`);
+    if (!info.isPickList) throw new Error(`${entity}.${info.name} is not a picklist field.`);
+    const picklist = Picklist.fromFieldInfo(entity, info);
+    entry.picklists.set(key, picklist);
+    return picklist;
+  }
+
+  /** The entity's field metadata (lengths, isRequired, isQueryable...). */
+  async fields(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]> {
+    return (await this.#entry(entity, options)).fields;
+  }
+
+  /** Forgets one entity's metadata, or all of it (e.g. after Autotask said a value does not exist). */
+  invalidate(entity?: MetadataEntity): void {
+    this.#generation += 1;
+    if (entity === undefined) {
+      this.#entries.clear();
+      this.#loading.clear();
+    } else {
+      this.#entries.delete(entity);
+      this.#loading.delete(entity);
+    }
+  }
+
+  #entry(entity: MetadataEntity, options?: RequestOptions): Promise<CacheEntry> {
+    const cached = this.#entries.get(entity);
+    if (cached && this.#now() - cached.loadedAt < this.#ttlMs) return Promise.resolve(cached);
+    let loading = this.#loading.get(entity);
+    if (!loading) {
+      const generation = this.#generation;
+      // The shared load must not die with the first caller's signal; it is not passed on.
+      loading = this.#api.getFieldInfo(entity).then(
+        (fields) => {
+          const entry: CacheEntry = { loadedAt: this.#now(), fields, picklists: new Map() };
+          if (generation === this.#generation) {
+            this.#entries.set(entity, entry);
+            this.#loading.delete(entity);
+          }
+          return entry;
+        },
+        (error: unknown) => {
+          if (generation === this.#generation) this.#loading.delete(entity);
+          throw error;
+        },
+      );
+      this.#loading.set(entity, loading);
+    }
+    return options?.signal ? abandonOnAbort(loading, options.signal) : loading;
+  }
+}
+
+function normalizeValue(raw: FieldPicklistValue): PicklistValue | undefined {
+  const value = Number(raw.value);
+  if (raw.value.trim() === "" || !Number.isInteger(value)) return undefined;
+  const parent = raw.parentValue === null || raw.parentValue === undefined || String(raw.parentValue).trim() === "" ? null : Number(raw.parentValue);
+  return {
+    value,
+    label: raw.label,
+    isActive: raw.isActive ?? true,
+    isDefaultValue: raw.isDefaultValue ?? false,
+    isSystem: raw.isSystem ?? false,
+    parentValue: parent === null || Number.isNaN(parent) ? null : parent,
+    sortOrder: raw.sortOrder ?? 0,
+  };
+}

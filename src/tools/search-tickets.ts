@@ -1,0 +1,265 @@
+/**
+ * autotask_search_tickets: filtered ticket search with compact rows (labels and names, no nulls),
+ * Autotask's own paging behind an opaque cursor, and every filter validated before it is sent.
+ */
+import { z } from "zod";
+import type { QueryPage } from "../autotask/api.js";
+import type { Condition, QuerySpec } from "../autotask/query.js";
+import type { Ticket } from "../autotask/schemas.js";
+import { computeSla } from "../domain/sla.js";
+import type { TenantMapping } from "../domain/states.js";
+import { UserInputError } from "../errors.js";
+import { defineTool, type ToolContext } from "./define.js";
+import { dateTimeParam, picklistParam, toUtcIso } from "./support/params.js";
+import { compact, oneLine, quoted, shortDateTime } from "./support/render.js";
+
+const manyPicklist = (what: string) => z.union([picklistParam(what), z.array(picklistParam(what)).min(1).max(50)]);
+
+const inputSchema = {
+  companyId: z.number().int().min(0).optional().describe("Only this company's tickets."),
+  status: manyPicklist("Status")
+    .optional()
+    .describe('Status id or label, a list of them, semantic names (in_progress…), or "open" for every status except complete.'),
+  priority: manyPicklist("Priority").optional().describe("Priority id or label (or critical/high/medium/low), or a list."),
+  queueId: picklistParam("Queue").optional(),
+  assignedResourceId: z.number().int().positive().optional().describe("Only tickets assigned to this resource."),
+  unassigned: z.boolean().optional().describe("true: only tickets with nobody assigned."),
+  searchTerm: z
+    .string()
+    .trim()
+    .min(2)
+    .max(200)
+    .optional()
+    .describe("A ticket number or its prefix (T20261127.0001), or words to find in the title or description."),
+  createdAfter: dateTimeParam.optional().describe("Created at or after (ISO 8601, UTC unless offset)."),
+  createdBefore: dateTimeParam.optional().describe("Created before (ISO 8601)."),
+  dueBefore: dateTimeParam.optional().describe('Due before this time; with status "open" and now, finds overdue tickets.'),
+  pageSize: z.number().int().min(1).max(500).optional().describe("Rows per page, default 25, max 500."),
+  cursor: z.string().min(1).optional().describe("nextCursor from the previous page; send the same filters (or none)."),
+};
+
+const rowSchema = z.object({
+  id: z.number(),
+  number: z.string().optional(),
+  title: z.string().optional(),
+  status: z.string().optional(),
+  priority: z.string().optional(),
+  company: z.string().optional(),
+  assignee: z.string().optional(),
+  due: z.string().optional(),
+  sla: z.string().optional(),
+});
+
+const outputSchema = {
+  tickets: z.array(rowSchema),
+  hasMore: z.boolean(),
+  nextCursor: z.string().optional(),
+  total: z.number().optional().describe("All matches, when known without an extra request."),
+};
+
+type SearchArgs = z.output<z.ZodObject<typeof inputSchema>>;
+type FilterArgs = Omit<SearchArgs, "cursor" | "pageSize">;
+
+/** Fields a row needs: identity, labels, names, and what the SLA state is computed from. */
+const ROW_FIELDS = [
+  "id",
+  "ticketNumber",
+  "title",
+  "status",
+  "priority",
+  "companyID",
+  "assignedResourceID",
+  "createDate",
+  "dueDateTime",
+  "lastActivityDate",
+  "completedDate",
+  "firstResponseDateTime",
+  "firstResponseDueDateTime",
+  "resolvedDateTime",
+  "resolvedDueDateTime",
+];
+
+const TICKET_NUMBER = /^T\d{4,}(\.\d*)?$/i;
+
+export default defineTool({
+  name: "autotask_search_tickets",
+  title: "Search tickets",
+  description: [
+    "Find tickets by company, status (or \"open\"), priority, queue, assignee (or unassigned), ticket number or words in title/description, creation and due dates.",
+    "Use to list or find tickets; then autotask_get_ticket_details for one ticket's full text, notes and SLA. Rows are compact: id, number, title, status, priority, company, assignee, due, SLA state; oldest ticket id first.",
+    "When hasMore is true, call again with nextCursor (and the same filters) for the next page.",
+  ].join("\n"),
+  inputSchema,
+  outputSchema,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const { cursor, pageSize, ...filterArgs } = args;
+    const options = { signal: ctx.signal };
+    const mapping = await ctx.tenant.mapping(options);
+
+    let spec: QuerySpec;
+    let page: QueryPage<Ticket>;
+    let pageNumber: number;
+    if (cursor !== undefined) {
+      const decoded = decodeCursor(cursor);
+      if (Object.keys(compact(filterArgs)).length > 0 && decoded.filters !== fingerprint(filterArgs)) {
+        throw new UserInputError("This cursor belongs to a search with other filters. Send the same filters as the first page, or none.", "cursor");
+      }
+      spec = decoded.spec;
+      pageNumber = decoded.page;
+      page = await ctx.api.queryTicketsPage(spec, decoded.next, options);
+    } else {
+      spec = { filter: await buildFilter(filterArgs, ctx, mapping), includeFields: ROW_FIELDS, maxRecords: pageSize ?? 25 };
+      pageNumber = 1;
+      page = await ctx.api.queryTicketsPage(spec, undefined, options);
+    }
+
+    const tickets = page.items;
+    const [statusList, priorityList, names] = await Promise.all([
+      ctx.tenant.ticketPicklist("status", options),
+      ctx.tenant.ticketPicklist("priority", options),
+      ctx.names.resolve(
+        { companies: tickets.map((t) => t.companyID), resources: tickets.map((t) => t.assignedResourceID) },
+        options,
+      ),
+    ]);
+    const now = ctx.now();
+    const rows = tickets.map((ticket) =>
+      compact({
+        id: ticket.id,
+        number: ticket.ticketNumber ?? undefined,
+        title: oneLine(ticket.title, 120),
+        status: statusList.labelOf(ticket.status),
+        priority: priorityList.labelOf(ticket.priority),
+        company: names.company(ticket.companyID) ?? (ticket.companyID != null ? `#${ticket.companyID}` : undefined),
+        assignee: names.resource(ticket.assignedResourceID) ?? (ticket.assignedResourceID != null ? `#${ticket.assignedResourceID}` : undefined),
+        due: shortDateTime(ticket.dueDateTime),
+        sla: slaState(ticket, now, mapping, ctx),
+      }),
+    );
+
+    const next = page.pageDetails.nextPageUrl ?? undefined;
+    const hasMore = Boolean(next) && rows.length > 0;
+    const nextCursor = hasMore
+      ? encodeCursor({ next: next as string, spec, filters: cursor !== undefined ? decodeCursor(cursor).filters : fingerprint(filterArgs), page: pageNumber + 1 })
+      : undefined;
+    const total = !hasMore ? (pageNumber - 1) * (spec.maxRecords ?? 500) + rows.length : undefined;
+
+    return {
+      structured: compact({ tickets: rows, hasMore, nextCursor, total }) as { tickets: typeof rows; hasMore: boolean },
+      text: renderRows(rows, { hasMore, total, pageNumber }),
+    };
+  },
+});
+
+async function buildFilter(args: FilterArgs, ctx: ToolContext, mapping: TenantMapping): Promise<Condition[]> {
+  const options = { signal: ctx.signal };
+  const filter: Condition[] = [];
+  if (args.companyId !== undefined) filter.push({ op: "eq", field: "companyID", value: args.companyId });
+
+  if (args.status !== undefined) {
+    const inputs = Array.isArray(args.status) ? args.status : [args.status];
+    if (inputs.some((input) => typeof input === "string" && input.trim().toLowerCase() === "open")) {
+      if (inputs.length > 1) throw new UserInputError('status "open" already means every status except complete; send it alone.', "status");
+      const complete = mapping.statusIdsFor("COMPLETE");
+      if (complete.length === 0) throw new UserInputError('This tenant has no status mapped to complete, so "open" cannot be worked out; list the statuses instead.', "status");
+      filter.push({ op: "notIn", field: "status", value: complete });
+    } else {
+      const ids = await Promise.all(inputs.map(async (input) => (await ctx.tenant.resolveTicketValue("status", input, options)).value));
+      filter.push(ids.length === 1 ? { op: "eq", field: "status", value: ids[0] as number } : { op: "in", field: "status", value: ids });
+    }
+  }
+  if (args.priority !== undefined) {
+    const inputs = Array.isArray(args.priority) ? args.priority : [args.priority];
+    const ids = await Promise.all(inputs.map(async (input) => (await ctx.tenant.resolveTicketValue("priority", input, options)).value));
+    filter.push(ids.length === 1 ? { op: "eq", field: "priority", value: ids[0] as number } : { op: "in", field: "priority", value: ids });
+  }
+  if (args.queueId !== undefined) {
+    filter.push({ op: "eq", field: "queueID", value: (await ctx.tenant.resolveTicketValue("queueID", args.queueId, options)).value });
+  }
+  if (args.assignedResourceId !== undefined && args.unassigned) {
+    throw new UserInputError("assignedResourceId and unassigned: true contradict each other; send one.", "unassigned");
+  }
+  if (args.assignedResourceId !== undefined) filter.push({ op: "eq", field: "assignedResourceID", value: args.assignedResourceId });
+  if (args.unassigned === true) filter.push({ op: "notExist", field: "assignedResourceID" });
+  if (args.unassigned === false) filter.push({ op: "exist", field: "assignedResourceID" });
+
+  if (args.searchTerm !== undefined) {
+    const term = args.searchTerm;
+    if (TICKET_NUMBER.test(term)) {
+      filter.push({ op: "beginsWith", field: "ticketNumber", value: term.toUpperCase() });
+    } else {
+      filter.push({
+        op: "or",
+        items: [
+          { op: "contains", field: "title", value: term },
+          { op: "contains", field: "description", value: term },
+        ],
+      });
+    }
+  }
+  if (args.createdAfter !== undefined) filter.push({ op: "gte", field: "createDate", value: toUtcIso(args.createdAfter) });
+  if (args.createdBefore !== undefined) filter.push({ op: "lt", field: "createDate", value: toUtcIso(args.createdBefore) });
+  if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore) });
+  if (filter.length === 0) filter.push({ op: "exist", field: "id" });
+  return filter;
+}
+
+function slaState(ticket: Ticket, now: Date, mapping: TenantMapping, ctx: ToolContext): string | undefined {
+  const sla = computeSla(ticket, now, { mapping, calendar: ctx.settings.calendar });
+  const state = sla.resolution.state;
+  return state === "not_applicable" ? undefined : state;
+}
+
+interface CursorState {
+  next: string;
+  spec: QuerySpec;
+  /** Fingerprint of the filter arguments that made `spec`, to catch a cursor reused with other filters. */
+  filters: string;
+  page: number;
+}
+
+function fingerprint(args: FilterArgs): string {
+  const entries = Object.entries(compact(args)).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(entries);
+}
+
+function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): CursorState {
+  try {
+    const state = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorState;
+    if (typeof state.next !== "string" || !Array.isArray(state.spec?.filter) || typeof state.page !== "number") throw new Error("shape");
+    return state;
+  } catch {
+    throw new UserInputError("cursor is not one this server issued; use nextCursor from the previous page exactly as returned.", "cursor");
+  }
+}
+
+function renderRows(
+  rows: Array<z.infer<typeof rowSchema>>,
+  meta: { hasMore: boolean; total?: number; pageNumber: number },
+): string {
+  if (rows.length === 0) return meta.pageNumber > 1 ? "No more tickets." : "No tickets match these filters.";
+  const heading =
+    meta.total !== undefined
+      ? `${meta.total} ticket${meta.total === 1 ? "" : "s"} found${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`
+      : `Page ${meta.pageNumber}: ${rows.length} tickets; more available (use nextCursor).`;
+  const lines = rows.map((row) =>
+    [
+      `${row.id} ${row.number ?? ""}`.trim(),
+      row.status,
+      row.priority,
+      row.company,
+      row.assignee ?? "unassigned",
+      row.due ? `due ${row.due}` : undefined,
+      row.sla,
+      quoted(row.title ?? ""),
+    ]
+      .filter(Boolean)
+      .join(" | "),
+  );
+  return [heading, ...lines].join("\n");
+}

@@ -1,0 +1,34 @@
+/**
+ * Argument schemas shared by several tools, with descriptions that tell a model where valid values
+ * come from. Kept short: the whole tool list has a size budget.
+ */
+import { z } from "zod";
+
+export const ticketIdParam = z
+  .number()
+  .int()
+  .positive()
+  .describe("Autotask ticket id (the number, not the T2026… ticket number); find it with autotask_search_tickets.");
+
+/** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
+export function picklistParam(what: string) {
+  return z.union([z.number().int(), z.string().trim().min(1)]).describe(`${what}: id or label (case-insensitive).`);
+}
+
+export const dateTimeParam = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "must be an ISO 8601 date or date-time, e.g. 2026-11-30T17:00:00Z",
+  });
+
+/** Autotask stores and compares times in UTC; a date-time without an offset is taken as UTC. */
+export function toUtcIso(value: string): string {
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value);
+  const withTime = value.length === 10 ? `${value}T00:00:00` : value;
+  return new Date(hasZone ? withTime : `${withTime}Z`).toISOString();
+}
+
+export const userDefinedFieldsParam = z
+  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .describe('User-defined fields by name, e.g. {"Site Code": "LON1"}; null clears one.');

@@ -1,0 +1,170 @@
+/**
+ * How a ticket looks in tool output: picklist ids with their labels, reference ids with names,
+ * nothing null or empty, and client-written text delimited in the text rendering.
+ */
+import { z } from "zod";
+import type { Ticket } from "../../autotask/schemas.js";
+import type { SlaStatus } from "../../domain/sla.js";
+import type { ResolvedNames } from "./names.js";
+import { compact, quoted, shortDateTime } from "./render.js";
+import type { TicketLabels } from "./tenant.js";
+
+const labelled = z.object({ id: z.number(), label: z.string().optional() });
+const named = z.object({ id: z.number(), name: z.string().optional() });
+
+export const slaViewSchema = z.object({
+  state: z.string().describe("resolution SLA: met, on_track, at_risk, breached or not_applicable"),
+  clock: z.string(),
+  responseDue: z.string().optional(),
+  responseState: z.string().optional(),
+  resolutionDue: z.string().optional(),
+  summary: z.string(),
+});
+export type SlaView = z.infer<typeof slaViewSchema>;
+
+export const ticketViewSchema = z.object({
+  id: z.number(),
+  ticketNumber: z.string().optional(),
+  title: z.string().optional(),
+  status: labelled.optional(),
+  priority: labelled.optional(),
+  queue: labelled.optional(),
+  issueType: labelled.optional(),
+  subIssueType: labelled.optional(),
+  ticketType: labelled.optional(),
+  ticketCategory: labelled.optional(),
+  source: labelled.optional(),
+  company: named.optional(),
+  contact: named.optional(),
+  assignedResource: named.extend({ roleId: z.number().optional() }).optional(),
+  contractId: z.number().optional(),
+  estimatedHours: z.number().optional(),
+  createDate: z.string().optional(),
+  dueDateTime: z.string().optional(),
+  firstResponseDateTime: z.string().optional(),
+  lastActivityDate: z.string().optional(),
+  completedDate: z.string().optional(),
+  description: z.string().optional(),
+  resolution: z.string().optional(),
+  userDefinedFields: z.record(z.string(), z.unknown()).optional(),
+});
+export type TicketView = z.infer<typeof ticketViewSchema>;
+
+function label(id: number | null | undefined, text: string | undefined) {
+  return typeof id === "number" ? { id, label: text } : undefined;
+}
+
+function name(id: number | null | undefined, text: string | undefined) {
+  return typeof id === "number" ? { id, name: text } : undefined;
+}
+
+export function buildTicketView(ticket: Ticket, labels: TicketLabels, names: ResolvedNames): TicketView {
+  const udfs = Array.isArray(ticket.userDefinedFields)
+    ? Object.fromEntries(
+        ticket.userDefinedFields
+          .filter((udf) => udf.value !== null && udf.value !== undefined && udf.value !== "")
+          .map((udf) => [udf.name, udf.value]),
+      )
+    : undefined;
+  return compact({
+    id: ticket.id,
+    ticketNumber: ticket.ticketNumber ?? undefined,
+    title: ticket.title ?? undefined,
+    status: label(ticket.status, labels.status),
+    priority: label(ticket.priority, labels.priority),
+    queue: label(ticket.queueID, labels.queueID),
+    issueType: label(ticket.issueType, labels.issueType),
+    subIssueType: label(ticket.subIssueType, labels.subIssueType),
+    ticketType: label(ticket.ticketType, labels.ticketType),
+    ticketCategory: label(ticket.ticketCategory, labels.ticketCategory),
+    source: label(ticket.source, labels.source),
+    company: name(ticket.companyID, names.company(ticket.companyID)),
+    contact: name(ticket.contactID, names.contact(ticket.contactID)),
+    assignedResource:
+      typeof ticket.assignedResourceID === "number"
+        ? {
+            id: ticket.assignedResourceID,
+            name: names.resource(ticket.assignedResourceID),
+            roleId: ticket.assignedResourceRoleID ?? undefined,
+          }
+        : undefined,
+    contractId: ticket.contractID ?? undefined,
+    estimatedHours: ticket.estimatedHours ?? undefined,
+    createDate: ticket.createDate ?? undefined,
+    dueDateTime: ticket.dueDateTime ?? undefined,
+    firstResponseDateTime: ticket.firstResponseDateTime ?? undefined,
+    lastActivityDate: ticket.lastActivityDate ?? undefined,
+    completedDate: ticket.completedDate ?? undefined,
+    description: ticket.description ?? undefined,
+    resolution: ticket.resolution ?? undefined,
+    userDefinedFields: udfs,
+  });
+}
+
+export function slaView(sla: SlaStatus): SlaView {
+  return compact({
+    state: sla.resolution.state,
+    clock: sla.clock,
+    responseDue: sla.response.dueAt ?? undefined,
+    responseState: sla.response.state,
+    resolutionDue: sla.resolution.dueAt ?? undefined,
+    summary: sla.summary,
+  });
+}
+
+function pair(value: { id: number; label?: string; name?: string } | undefined): string | undefined {
+  if (!value) return undefined;
+  const text = value.label ?? value.name;
+  return text ? `${text} (${value.id})` : `#${value.id}`;
+}
+
+/** A readable block for one ticket; `withText` adds description and resolution, delimited as client data. */
+export function renderTicket(view: TicketView, options: { withText: boolean; sla?: SlaView }): string {
+  const line = (parts: Array<[string, string | undefined]>) =>
+    parts
+      .filter(([, value]) => value)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join(" · ");
+  const lines = [
+    `${view.ticketNumber ?? "Ticket"} (id ${view.id}): ${quoted(view.title ?? "")}`,
+    line([
+      ["Status", pair(view.status)],
+      ["Priority", pair(view.priority)],
+      ["Queue", pair(view.queue)],
+    ]),
+    line([
+      ["Company", pair(view.company)],
+      ["Contact", pair(view.contact)],
+      [
+        "Assigned",
+        view.assignedResource
+          ? `${pair(view.assignedResource)}${view.assignedResource.roleId ? ` role ${view.assignedResource.roleId}` : ""}`
+          : "nobody",
+      ],
+    ]),
+    line([
+      ["Type", pair(view.ticketType)],
+      ["Issue", pair(view.issueType)],
+      ["Sub-issue", pair(view.subIssueType)],
+      ["Category", pair(view.ticketCategory)],
+      ["Source", pair(view.source)],
+    ]),
+    line([
+      ["Created", shortDateTime(view.createDate)],
+      ["Due", shortDateTime(view.dueDateTime)],
+      ["Last activity", shortDateTime(view.lastActivityDate)],
+      ["Completed", shortDateTime(view.completedDate)],
+    ]),
+  ];
+  if (options.sla) lines.push(`SLA: ${options.sla.summary}`);
+  if (options.withText && view.description) lines.push(`Description: ${quoted(view.description)}`);
+  if (options.withText && view.resolution) lines.push(`Resolution: ${quoted(view.resolution)}`);
+  if (view.userDefinedFields) {
+    lines.push(
+      `User-defined fields: ${Object.entries(view.userDefinedFields)
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(", ")}`,
+    );
+  }
+  return lines.filter((text) => text.length > 0).join("\n");
+}
