@@ -40,7 +40,7 @@ const INSTRUCTIONS = [
 
 export function createServer(deps: ServerDependencies): McpServer {
   const tools = (deps.tools ?? TOOLS).filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
-  const byName = new Map((deps.tools ?? TOOLS).map((tool) => [tool.name, tool]));
+  const byName = new Map<string, AnyToolDefinition>((deps.tools ?? TOOLS).map((tool) => [tool.name, tool]));
   const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs });
   const shared = {
     api: deps.api,
@@ -80,7 +80,7 @@ export function createServer(deps: ServerDependencies): McpServer {
   return server;
 }
 
-/** The `tools/list` entry: JSON Schemas without the draft URL and integer-range noise. */
+/** The `tools/list` entry, with compact JSON Schemas (see `compactSchema`). */
 export function toListedTool(tool: AnyToolDefinition): Tool {
   return {
     name: tool.name,
@@ -88,24 +88,63 @@ export function toListedTool(tool: AnyToolDefinition): Tool {
     description: tool.description,
     inputSchema: jsonSchemaOf(tool.inputSchema, "input") as Tool["inputSchema"],
     outputSchema: jsonSchemaOf(tool.outputSchema, "output") as Tool["outputSchema"],
-    annotations: { title: tool.title, ...tool.annotations },
+    annotations: { ...tool.annotations },
   };
 }
 
 function jsonSchemaOf(shape: z.ZodRawShape, io: "input" | "output"): Record<string, unknown> {
   const schema = z.toJSONSchema(z.object(shape), { io, unrepresentable: "any" }) as Record<string, unknown>;
   delete schema.$schema;
-  return stripNoise(schema) as Record<string, unknown>;
+  const compacted = compactSchema(schema) as Record<string, unknown>;
+  return io === "output" ? summarizeNested(compacted, 0) : compacted;
 }
 
-/** Removes what zod adds but no client needs: safe-integer bounds and `additionalProperties: false` on outputs. */
-function stripNoise(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(stripNoise);
+/**
+ * Output schemas name the result's top-level fields and the fields of list rows; objects below
+ * that are listed as plain objects (the text content describes them). Results are still validated
+ * against this schema, only less deeply.
+ */
+function summarizeNested(node: Record<string, unknown>, depth: number): Record<string, unknown> {
+  if (node.type === "object" && depth >= 1) return node.description ? { type: "object", description: node.description } : { type: "object" };
+  const out = { ...node };
+  if (node.properties && typeof node.properties === "object") {
+    out.properties = Object.fromEntries(
+      Object.entries(node.properties as Record<string, Record<string, unknown>>).map(([key, value]) => [key, summarizeNested(value, depth + 1)]),
+    );
+  }
+  if (node.items && typeof node.items === "object" && !Array.isArray(node.items)) {
+    out.items = summarizeNested(node.items as Record<string, unknown>, depth - 1);
+  }
+  return out;
+}
+
+/**
+ * Shrinks what zod emits without changing what it accepts: drops safe-integer bounds and
+ * `additionalProperties: false` on nested outputs, and writes `anyOf` of bare primitive types as a
+ * type list. The whole tool list has a size budget because every client puts it in the model's context.
+ */
+function compactSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(compactSchema);
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
-    out[key] = stripNoise(value);
+    if (key === "additionalProperties" && value === false) continue;
+    // The server validates every argument itself; "non-empty" adds bytes, not guidance.
+    if (key === "minLength" && value === 1) continue;
+    out[key] = compactSchema(value);
+  }
+  const anyOf = out.anyOf;
+  if (Array.isArray(anyOf) && anyOf.every(isBarePrimitive)) {
+    delete out.anyOf;
+    out.type = anyOf.map((branch) => (branch as { type: string }).type);
   }
   return out;
+}
+
+function isBarePrimitive(branch: unknown): boolean {
+  if (branch === null || typeof branch !== "object") return false;
+  const keys = Object.keys(branch);
+  const type = (branch as { type?: unknown }).type;
+  return typeof type === "string" && type !== "object" && type !== "array" && keys.every((k) => k === "type" || k === "minLength");
 }

@@ -235,7 +235,7 @@ export class AutotaskClient implements AutotaskApi {
     return envelope?.item ?? null;
   }
 
-  queryTicketsPage(spec: QuerySpec, nextPageUrl?: string, options?: RequestOptions): Promise<QueryPage<Ticket>> {
+  async queryTicketsPage(spec: QuerySpec, nextPageUrl?: string, options?: RequestOptions): Promise<QueryPage<Ticket>> {
     return this.#queryPage("Tickets", TicketSchema, toQueryBody(spec), nextPageUrl, options?.signal);
   }
 
@@ -408,7 +408,7 @@ export class AutotaskClient implements AutotaskApi {
   ): AsyncIterable<T[]> {
     const maxTotal = Math.max(1, Math.floor(options?.maxTotal ?? this.#defaultMaxTotal));
     const pageSize = clamp(Math.min(spec.maxRecords ?? MAX_RECORDS_LIMIT, maxTotal), 1, MAX_RECORDS_LIMIT);
-    // Validate now, so a bad spec fails on the first `next()` without any request.
+    // Validated here, so a bad spec throws QueryValidationError at the call, before any request.
     const body = toQueryBody({ ...spec, maxRecords: pageSize });
     return this.#pages({ entity, firstPath: `/${entity}/query`, method: "POST", body, schema, maxTotal, signal: options?.signal });
   }
@@ -503,8 +503,9 @@ export class AutotaskClient implements AutotaskApi {
     const url = spec.absoluteUrl ?? `${await this.baseUrl(spec.signal)}${spec.path.slice(1)}`;
     for (let attempt = 1; ; attempt++) {
       await this.#paceForThreshold(spec);
-      const remaining = this.#deadlineMs - (this.#now() - started);
       const release = await this.#limiter.acquire(spec.endpoint || endpointKey(spec.path), spec.signal);
+      // Time spent queued for a slot counts against the deadline too.
+      const remaining = this.#deadlineMs - (this.#now() - started);
       let result: AttemptResult<T | null>;
       try {
         result = await this.#attempt(spec, url, attempt, Math.max(1, Math.min(this.#attemptTimeoutMs, remaining)), true);

@@ -74,6 +74,7 @@ export class ZoneResolver {
         path: "/zoneInformation",
         status: error instanceof AutotaskError ? error.status : undefined,
         autotaskErrors: error instanceof AutotaskError ? error.autotaskErrors : [],
+        hint: "Check AUTOTASK_USERNAME (the lookup uses it), or set AUTOTASK_API_URL to your zone's base URL, e.g. https://webservices5.autotask.net/ATServicesRest/.",
         cause: error,
       });
     }

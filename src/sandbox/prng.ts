@@ -33,7 +33,7 @@ export function createRandom(seed: number): Random {
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (probability) => next() < probability,
     pick,
-    weighted: (items, weightOf) => {
+    weighted: <T>(items: readonly T[], weightOf: (item: T) => number): T => {
       const total = items.reduce((sum, item) => sum + Math.max(0, weightOf(item)), 0);
       if (total <= 0) return pick(items);
       let target = next() * total;

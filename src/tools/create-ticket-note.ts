@@ -12,13 +12,13 @@ import { requireTicket } from "./support/tickets.js";
 
 const inputSchema = {
   ticketId: ticketIdParam,
-  description: z.string().trim().min(1).max(32000).describe("The note's text, max 32,000 characters."),
-  title: z.string().trim().min(1).max(250).optional().describe("Note title, max 250 characters."),
-  noteType: picklistParam("Note type (default: the tenant's default)").optional(),
+  description: z.string().trim().min(1).max(32000).describe("Note text."),
+  title: z.string().trim().min(1).max(250).optional().describe("Default: first line."),
+  noteType: picklistParam("Default: the tenant's.").optional(),
   publish: z
     .union([z.string().trim().min(1), z.number().int()])
     .optional()
-    .describe('"internal" (default, staff only) or "all" (All Autotask Users: the CLIENT CAN SEE IT in the portal); also a tenant label/id, or legacy 0 = internal, 1 = visible.'),
+    .describe('"internal" (default) or "all" (CLIENT CAN SEE IT); also label/id, 0 internal, 1 visible.'),
 };
 
 const outputSchema = {
@@ -35,9 +35,9 @@ export default defineTool({
   name: "autotask_create_ticket_note",
   title: "Add ticket note",
   description: [
-    "Add a note to a ticket: work done, findings, a message for the record.",
-    'Notes are internal by default. publish "all" (All Autotask Users) makes the note VISIBLE TO THE CLIENT in the portal: only use it when the user wants the client to read it.',
-    "Do not use to change status, assignee or resolution (autotask_update_ticket). Repeating the same note within 10 minutes does not add it twice.",
+    "Add a note to a ticket: work done, findings, a message.",
+    'Internal by default. publish "all" (All Autotask Users) makes it VISIBLE TO THE CLIENT: only when the user wants the client to read it.',
+    "Not for status, assignee or resolution (autotask_update_ticket).",
   ].join("\n"),
   inputSchema,
   outputSchema,

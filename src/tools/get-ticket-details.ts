@@ -14,7 +14,7 @@ import { renderTicket, slaViewSchema, ticketViewSchema } from "./support/ticket-
 
 const inputSchema = {
   ticketId: ticketIdParam,
-  notesCount: z.number().int().min(0).max(50).optional().describe("How many of the latest notes to include (default 5, 0 for none)."),
+  notesCount: z.number().int().min(0).max(50).optional().describe("Latest notes to include, default 5."),
 };
 
 const noteSchema = z.object({
@@ -46,8 +46,8 @@ export default defineTool({
   name: "autotask_get_ticket_details",
   title: "Get ticket details",
   description: [
-    "Everything about one ticket: full description and resolution, company, contact, assignee and queue by name, SLA status (due dates, elapsed, breached or at risk), escalation check, the statuses it can move to next, and its latest notes.",
-    "Use before updating or answering about a specific ticket. Do not use to find tickets (autotask_search_tickets).",
+    "One ticket in full: description, resolution, names and labels, SLA status (due, elapsed, at risk, breached), escalation check, allowed next statuses, latest notes.",
+    "Use before updating or answering about a ticket. Not for finding tickets (autotask_search_tickets).",
   ].join("\n"),
   inputSchema,
   outputSchema,

@@ -10,7 +10,7 @@ import { compact } from "./support/render.js";
 const inputSchema = {
   name: z.string().trim().min(1).max(100).describe("Part of the company name."),
   includeInactive: z.boolean().optional().describe("Also list inactive companies."),
-  limit: z.number().int().min(1).max(100).optional().describe("Most rows to return, default 20."),
+  limit: z.number().int().min(1).max(100).optional().describe("Default 20."),
 };
 
 const outputSchema = {
@@ -22,7 +22,7 @@ export default defineTool({
   name: "autotask_search_companies",
   title: "Search companies",
   description:
-    "Find companies (clients) by part of their name, to get the companyID that ticket tools need. Do not use for tickets (autotask_search_tickets).",
+    "Find companies (clients) by part of the name, for the companyID ticket tools need.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

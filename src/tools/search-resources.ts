@@ -9,7 +9,7 @@ import { compact } from "./support/render.js";
 
 const inputSchema = {
   name: z.string().trim().min(1).max(100).describe("Part of the first name, last name or e-mail."),
-  limit: z.number().int().min(1).max(50).optional().describe("Most rows to return, default 10."),
+  limit: z.number().int().min(1).max(50).optional().describe("Default 10."),
 };
 
 const outputSchema = {
@@ -29,7 +29,7 @@ export default defineTool({
   name: "autotask_search_resources",
   title: "Search resources",
   description:
-    "Find active technicians (resources) by name or e-mail, with their service-desk role ids, to get the assignedResourceID for autotask_update_ticket or autotask_create_ticket.",
+    "Find active technicians (resources) by name or e-mail, with service-desk role ids, for assignedResourceID.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -10,32 +10,30 @@ import { computeSla } from "../domain/sla.js";
 import type { TenantMapping } from "../domain/states.js";
 import { UserInputError } from "../errors.js";
 import { defineTool, type ToolContext } from "./define.js";
-import { dateTimeParam, picklistParam, toUtcIso } from "./support/params.js";
+import { dateTimeParam, picklistParam, picklistValue, toUtcIso } from "./support/params.js";
 import { compact, oneLine, quoted, shortDateTime } from "./support/render.js";
 
-const manyPicklist = (what: string) => z.union([picklistParam(what), z.array(picklistParam(what)).min(1).max(50)]);
+const manyPicklist = z.union([picklistValue, z.array(picklistValue).min(1).max(50)]);
 
 const inputSchema = {
-  companyId: z.number().int().min(0).optional().describe("Only this company's tickets."),
-  status: manyPicklist("Status")
-    .optional()
-    .describe('Status id or label, a list of them, semantic names (in_progress…), or "open" for every status except complete.'),
-  priority: manyPicklist("Priority").optional().describe("Priority id or label (or critical/high/medium/low), or a list."),
+  companyId: z.number().int().min(0).optional().describe("Company id."),
+  status: manyPicklist.optional().describe('Id, label or list; "open" = all but complete.'),
+  priority: manyPicklist.optional().describe("Id, label or list."),
   queueId: picklistParam("Queue").optional(),
-  assignedResourceId: z.number().int().positive().optional().describe("Only tickets assigned to this resource."),
-  unassigned: z.boolean().optional().describe("true: only tickets with nobody assigned."),
+  assignedResourceId: z.number().int().positive().optional().describe("Assigned resource id."),
+  unassigned: z.boolean().optional().describe("true: nobody assigned."),
   searchTerm: z
     .string()
     .trim()
     .min(2)
     .max(200)
     .optional()
-    .describe("A ticket number or its prefix (T20261127.0001), or words to find in the title or description."),
-  createdAfter: dateTimeParam.optional().describe("Created at or after (ISO 8601, UTC unless offset)."),
-  createdBefore: dateTimeParam.optional().describe("Created before (ISO 8601)."),
-  dueBefore: dateTimeParam.optional().describe('Due before this time; with status "open" and now, finds overdue tickets.'),
-  pageSize: z.number().int().min(1).max(500).optional().describe("Rows per page, default 25, max 500."),
-  cursor: z.string().min(1).optional().describe("nextCursor from the previous page; send the same filters (or none)."),
+    .describe("Ticket number (or prefix), or words in title/description."),
+  createdAfter: dateTimeParam.optional().describe("ISO 8601, UTC unless offset."),
+  createdBefore: dateTimeParam.optional().describe("ISO 8601."),
+  dueBefore: dateTimeParam.optional().describe('ISO 8601; with status "open" and now: overdue tickets.'),
+  pageSize: z.number().int().min(1).max(500).optional().describe("Default 25."),
+  cursor: z.string().min(1).optional().describe("nextCursor of the previous page (same filters or none)."),
 };
 
 const rowSchema = z.object({
@@ -54,7 +52,7 @@ const outputSchema = {
   tickets: z.array(rowSchema),
   hasMore: z.boolean(),
   nextCursor: z.string().optional(),
-  total: z.number().optional().describe("All matches, when known without an extra request."),
+  total: z.number().optional(),
 };
 
 type SearchArgs = z.output<z.ZodObject<typeof inputSchema>>;
@@ -85,9 +83,9 @@ export default defineTool({
   name: "autotask_search_tickets",
   title: "Search tickets",
   description: [
-    "Find tickets by company, status (or \"open\"), priority, queue, assignee (or unassigned), ticket number or words in title/description, creation and due dates.",
-    "Use to list or find tickets; then autotask_get_ticket_details for one ticket's full text, notes and SLA. Rows are compact: id, number, title, status, priority, company, assignee, due, SLA state; oldest ticket id first.",
-    "When hasMore is true, call again with nextCursor (and the same filters) for the next page.",
+    "Find tickets by company, status, priority, queue, assignee, ticket number or words, creation and due dates. Picklist filters take ids or labels.",
+    "Use to list or find tickets; for one ticket's text, notes and SLA use autotask_get_ticket_details. Rows: id, number, title, status, priority, company, assignee, due, SLA state; oldest first.",
+    "If hasMore, call again with nextCursor.",
   ].join("\n"),
   inputSchema,
   outputSchema,

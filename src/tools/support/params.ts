@@ -8,11 +8,13 @@ export const ticketIdParam = z
   .number()
   .int()
   .positive()
-  .describe("Autotask ticket id (the number, not the T2026… ticket number); find it with autotask_search_tickets.");
+  .describe("Ticket id (not the T2026… number).");
 
 /** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
+export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);
+
 export function picklistParam(what: string) {
-  return z.union([z.number().int(), z.string().trim().min(1)]).describe(`${what}: id or label (case-insensitive).`);
+  return picklistValue.describe(what);
 }
 
 export const dateTimeParam = z
@@ -31,4 +33,4 @@ export function toUtcIso(value: string): string {
 
 export const userDefinedFieldsParam = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-  .describe('User-defined fields by name, e.g. {"Site Code": "LON1"}; null clears one.');
+  .describe('By name, e.g. {"Site Code":"LON1"}; null clears.');

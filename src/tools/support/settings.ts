@@ -2,7 +2,7 @@
  * Server-wide settings the tools read, derived once from the parsed configuration.
  */
 import type { Config } from "../../config.js";
-import type { BusinessCalendar } from "../../domain/calendar.js";
+import { type BusinessCalendar, parseCalendar } from "../../domain/calendar.js";
 import type { MappingOverrides } from "../../domain/states.js";
 
 export interface ServerSettings {
@@ -18,7 +18,8 @@ export interface ServerSettings {
 export function settingsFromConfig(config: Config): ServerSettings {
   return {
     readOnly: config.readOnly,
-    calendar: { ...config.calendar },
+    // Compiled once here: the domain caches its business-day table per calendar object.
+    calendar: parseCalendar(config.calendar),
     mappingOverrides: config.mappingOverrides,
     defaultNotesInDetails: 5,
     duplicateWindowMs: 10 * 60_000,

@@ -11,9 +11,11 @@ import type { TicketLabels } from "./tenant.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
 const named = z.object({ id: z.number(), name: z.string().optional() });
+type Labelled = z.infer<typeof labelled>;
+type Named = z.infer<typeof named>;
 
 export const slaViewSchema = z.object({
-  state: z.string().describe("resolution SLA: met, on_track, at_risk, breached or not_applicable"),
+  state: z.string(),
   clock: z.string(),
   responseDue: z.string().optional(),
   responseState: z.string().optional(),
@@ -22,33 +24,51 @@ export const slaViewSchema = z.object({
 });
 export type SlaView = z.infer<typeof slaViewSchema>;
 
-export const ticketViewSchema = z.object({
+/**
+ * The output schema names the fields clients rely on; the other fields of the view (issue types,
+ * dates, description, resolution, user-defined fields…) pass through. The full list would double
+ * the size of `tools/list`, which every client puts into the model's context.
+ */
+export const ticketViewSchema = z.looseObject({
   id: z.number(),
   ticketNumber: z.string().optional(),
   title: z.string().optional(),
   status: labelled.optional(),
   priority: labelled.optional(),
   queue: labelled.optional(),
-  issueType: labelled.optional(),
-  subIssueType: labelled.optional(),
-  ticketType: labelled.optional(),
-  ticketCategory: labelled.optional(),
-  source: labelled.optional(),
   company: named.optional(),
-  contact: named.optional(),
-  assignedResource: named.extend({ roleId: z.number().optional() }).optional(),
-  contractId: z.number().optional(),
-  estimatedHours: z.number().optional(),
-  createDate: z.string().optional(),
+  assignedResource: named.optional(),
   dueDateTime: z.string().optional(),
-  firstResponseDateTime: z.string().optional(),
-  lastActivityDate: z.string().optional(),
-  completedDate: z.string().optional(),
-  description: z.string().optional(),
-  resolution: z.string().optional(),
-  userDefinedFields: z.record(z.string(), z.unknown()).optional(),
 });
-export type TicketView = z.infer<typeof ticketViewSchema>;
+
+/** Everything `buildTicketView` may set. */
+export interface TicketView {
+  id: number;
+  ticketNumber?: string;
+  title?: string;
+  status?: Labelled;
+  priority?: Labelled;
+  queue?: Labelled;
+  issueType?: Labelled;
+  subIssueType?: Labelled;
+  ticketType?: Labelled;
+  ticketCategory?: Labelled;
+  source?: Labelled;
+  company?: Named;
+  contact?: Named;
+  assignedResource?: Named & { roleId?: number };
+  contractId?: number;
+  estimatedHours?: number;
+  createDate?: string;
+  dueDateTime?: string;
+  firstResponseDateTime?: string;
+  lastActivityDate?: string;
+  completedDate?: string;
+  description?: string;
+  resolution?: string;
+  userDefinedFields?: Record<string, unknown>;
+}
+
 
 function label(id: number | null | undefined, text: string | undefined) {
   return typeof id === "number" ? { id, label: text } : undefined;

@@ -68,7 +68,9 @@ export async function completeAssignment(
     { filter: [{ op: "eq", field: "resourceID", value: resourceId }], maxRecords: 500 },
     { signal: ctx.signal },
   )) {
-    roles.push(...page);
+    for (const role of page) {
+      if (typeof role.roleID === "number") roles.push({ roleID: role.roleID, isDefault: role.isDefault, isActive: role.isActive });
+    }
   }
   const active = roles.filter((role) => role.isActive !== false);
   if (roleId !== undefined) {

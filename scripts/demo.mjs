@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: a short service-desk story, told through the real MCP protocol.
+ *
+ * Builds the server if needed, starts it with --sandbox (the embedded Autotask sandbox, no account
+ * needed), connects as an MCP client over stdio, and walks one ticket from a customer's e-mail to
+ * its resolution. Prints what each tool returned; exits non-zero if any step fails, so CI runs it.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const entry = join(root, "dist", "index.js");
+
+if (!existsSync(entry)) {
+  console.log("Building the server first (npm run build)…");
+  const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [entry, "--sandbox"],
+  env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn" },
+  stderr: "inherit",
+  cwd: root,
+});
+const client = new Client({ name: "autotask-tickets-demo", version: "1.0.0" });
+
+let step = 0;
+async function call(title, name, args) {
+  step += 1;
+  console.log(`\n━━ ${step}. ${title}`);
+  console.log(`   → ${name} ${JSON.stringify(args)}`);
+  const result = await client.callTool({ name, arguments: args });
+  const text = result.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("\n");
+  console.log(text.replace(/^/gm, "   "));
+  if (result.isError) throw new Error(`step ${step} (${name}) failed`);
+  return result.structuredContent;
+}
+
+try {
+  await client.connect(transport);
+  const { tools } = await client.listTools();
+  console.log(`Connected to ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}: ${tools.length} tools (${tools.map((t) => t.name).join(", ")})`);
+
+  const companies = await call("Find the customer who e-mailed", "autotask_search_companies", { name: "a", limit: 3 });
+  const company = companies.companies[0];
+  if (!company) throw new Error("the sandbox has no companies");
+
+  const created = await call("Open a ticket from the customer's e-mail (labels, not ids)", "autotask_create_ticket", {
+    companyID: company.id,
+    title: "Printer on 2nd floor prints blank pages",
+    description:
+      "From: office manager\nSince this morning the HP printer on the 2nd floor prints blank pages. Toner was replaced last week. 12 people affected.",
+    priority: "High",
+    source: "Email",
+    ticketType: "Incident",
+  });
+  const ticketId = created.ticket.id;
+
+  await call("Find it among the open tickets", "autotask_search_tickets", {
+    companyId: company.id,
+    status: "open",
+    searchTerm: "printer",
+  });
+
+  const resources = await call("Pick a technician", "autotask_search_resources", { name: "a", limit: 3 });
+  const tech = resources.resources.find((r) => r.roleIds?.length);
+  if (!tech) throw new Error("the sandbox has no resource with a service-desk role");
+
+  await call("Assign it and start work", "autotask_update_ticket", {
+    ticketId,
+    assignedResourceID: tech.id,
+    status: "In Progress",
+  });
+
+  await call("Record findings in an internal note", "autotask_create_ticket_note", {
+    ticketId,
+    title: "Diagnosis",
+    description: "Fuser unit reports error 50.4; replacement part needed from the vendor.",
+  });
+
+  await call("Escalate to the vendor-facing team, with a reason", "autotask_update_ticket", {
+    ticketId,
+    status: "escalated",
+    escalationReason: "Hardware fault beyond first-line fix: fuser replacement under the vendor's warranty.",
+  });
+
+  await call("Tell the customer (client-visible note)", "autotask_create_ticket_note", {
+    ticketId,
+    description: "The fuser unit was replaced under warranty; printing works again.",
+    publish: "all",
+  });
+
+  await call("Complete it with a resolution", "autotask_update_ticket", {
+    ticketId,
+    status: "Complete",
+    resolution: "Replaced the fuser unit under warranty; test pages print correctly.",
+  });
+
+  const details = await call("Check the final state", "autotask_get_ticket_details", { ticketId, notesCount: 3 });
+  if (details.ticket.status?.label !== "Complete") throw new Error(`expected Complete, got ${details.ticket.status?.label}`);
+  console.log("\nDemo finished: every step succeeded.");
+  await client.close();
+  process.exit(0);
+} catch (error) {
+  console.error(`\nDemo failed: ${error instanceof Error ? error.message : String(error)}`);
+  await client.close().catch(() => undefined);
+  process.exit(1);
+}

@@ -1,0 +1,94 @@
+/**
+ * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive undici Agent
+ * works with the runtime's fetch, and that network failures are classified by what may have reached
+ * the server (refused connection vs. dropped after sending vs. no answer in time).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { AutotaskClient } from "./client.js";
+import { AutotaskNetworkError } from "./errors.js";
+
+const CREDENTIALS = { username: "api@example.com", secret: "loopback-secret", integrationCode: "LOOP" };
+let server: Server | undefined;
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<string> {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => handler(req, res, body));
+  });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ATServicesRest/`;
+}
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+const noSleep = async () => {};
+
+describe("AutotaskClient over loopback HTTP", () => {
+  it("sends the request through the keep-alive agent and reuses the connection", async () => {
+    const seen: Array<{ method?: string; url?: string; secret?: string | string[]; port?: number }> = [];
+    const apiUrl = await serve((req, res) => {
+      seen.push({ method: req.method, url: req.url, secret: req.headers.secret, port: req.socket.remotePort });
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ item: { id: 7, title: "Printer" } }));
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl });
+    try {
+      await expect(client.getTicket(7)).resolves.toEqual({ id: 7, title: "Printer" });
+      for (let i = 0; i < 5; i++) await client.getTicket(7);
+    } finally {
+      await client.close();
+    }
+    expect(seen[0]).toMatchObject({ method: "GET", url: "/ATServicesRest/V1.0/Tickets/7", secret: "loopback-secret" });
+    expect(seen).toHaveLength(6);
+    // Six sequential requests without keep-alive would use six connections (a connection can be
+    // back in the pool a tick after its response ends, so a second one may open).
+    expect(new Set(seen.map((s) => s.port)).size).toBeLessThanOrEqual(2);
+  });
+
+  it("retries a write whose connection was refused (nothing reached the server)", async () => {
+    const apiUrl = await serve(() => {});
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep, retry: { maxAttempts: 3 } });
+    const error = await client.createTicket({ title: "x" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AutotaskNetworkError);
+    expect((error as AutotaskNetworkError).maybeCommitted).toBe(false);
+    expect(client.requestCount).toBe(3);
+  });
+
+  it("does not retry a write whose connection dropped after sending, and says it may be saved", async () => {
+    let received = 0;
+    const apiUrl = await serve((req) => {
+      received += 1;
+      req.socket.destroy();
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep });
+    const error = await client.createTicket({ title: "x" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AutotaskNetworkError);
+    expect((error as AutotaskNetworkError).maybeCommitted).toBe(true);
+    expect(received).toBe(1);
+    await client.close();
+  });
+
+  it("times out an attempt that gets no answer, and retries it for reads", async () => {
+    let received = 0;
+    const apiUrl = await serve(() => {
+      received += 1; // never answers
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep, attemptTimeoutMs: 100, retry: { maxAttempts: 2 } });
+    const error = await client.getTicket(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AutotaskNetworkError);
+    expect((error as Error).message).toMatch(/no complete answer within 100 ms/);
+    expect(received).toBe(2);
+    await client.close();
+  });
+});

@@ -1,0 +1,329 @@
+/**
+ * Server configuration from environment variables: `parseEnv(env)` is pure (the environment is passed
+ * in) and validates everything with zod at start-up, so a bad value fails fast with ONE readable line
+ * naming the variable. The secret's value never appears in any message.
+ *
+ * @example
+ *   const config = parseEnv(process.env); // throws ConfigError: "AUTOTASK_TIME_ZONE: "Mars/Base" is not an IANA time zone ..."
+ */
+import { z } from "zod";
+import { normalizeApiBaseUrl } from "./autotask/zone.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const STATUS_NAMES = ["NEW", "IN_PROGRESS", "WAITING_CUSTOMER", "WAITING_MATERIALS", "ESCALATED", "COMPLETE", "OTHER"] as const;
+export const PRIORITY_NAMES = ["CRITICAL", "HIGH", "MEDIUM", "LOW"] as const;
+export type StatusName = (typeof STATUS_NAMES)[number];
+export type PriorityName = (typeof PRIORITY_NAMES)[number];
+
+export interface ConfigCredentials {
+  username: string;
+  secret: string;
+  integrationCode: string;
+  impersonationResourceId?: number;
+}
+
+interface ConfigCommon {
+  /** Zone base URL normalised to end in `/ATServicesRest/V1.0/`; absent means "look the zone up". */
+  apiUrl?: string;
+  readOnly: boolean;
+  logLevel: LogLevel;
+  calendar: {
+    timeZone: string;
+    /** 0 = Sunday ... 6 = Saturday, ascending, no duplicates. */
+    workingDays: number[];
+    /** Local "HH:MM" 24-hour; end may be "24:00". */
+    hours: { start: string; end: string };
+    /** Local dates "YYYY-MM-DD". */
+    holidays: string[];
+  };
+  /** Tenant status/priority id or label -> semantic name, for tenants whose labels are not the defaults. */
+  mappingOverrides: { status?: Record<string, StatusName>; priority?: Record<string, PriorityName> };
+  picklistTtlMs: number;
+}
+
+/** In sandbox mode the embedded sandbox supplies credentials, so they are optional. */
+export type Config =
+  | (ConfigCommon & { sandbox: false; credentials: ConfigCredentials })
+  | (ConfigCommon & { sandbox: true; credentials?: ConfigCredentials });
+
+/** A configuration problem; `message` is one line naming the variable (when one is at fault). */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly variable?: string,
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+function variableError(variable: string, problem: string): ConfigError {
+  return new ConfigError(`${variable}: ${problem}`, variable);
+}
+
+const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalText = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const booleanVariable = (defaultValue: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return defaultValue;
+        const normalized = text.trim().toLowerCase();
+        if (["true", "1", "yes", "on"].includes(normalized)) return true;
+        if (["false", "0", "no", "off"].includes(normalized)) return false;
+        ctx.addIssue({ code: "custom", message: `must be true or false (also 1/0, yes/no), got "${text}"` });
+        return z.NEVER;
+      }),
+  );
+
+const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+function parseDay(text: string): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (/^[0-6]$/.test(trimmed)) return Number(trimmed);
+  const index = DAY_NAMES.indexOf(trimmed.slice(0, 3));
+  return index >= 0 && trimmed.length >= 3 ? index : undefined;
+}
+
+/** "1-5", "1,2,3,4,5", "1-3,5" or day names ("mon-fri"); 0 = Sunday. */
+export function parseWorkingDays(text: string): number[] | undefined {
+  const days = new Set<number>();
+  for (const part of text.split(",")) {
+    const range = part.split("-");
+    if (range.length === 1) {
+      const day = parseDay(range[0]!);
+      if (day === undefined) return undefined;
+      days.add(day);
+    } else if (range.length === 2) {
+      const from = parseDay(range[0]!);
+      const to = parseDay(range[1]!);
+      if (from === undefined || to === undefined || from > to) return undefined;
+      for (let day = from; day <= to; day++) days.add(day);
+    } else {
+      return undefined;
+    }
+  }
+  return days.size > 0 ? [...days].sort((a, b) => a - b) : undefined;
+}
+
+function minutesOf(time: string): number | undefined {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match) return undefined;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (minutes > 59 || hours > 24 || (hours === 24 && minutes !== 0)) return undefined;
+  return hours * 60 + minutes;
+}
+
+function isValidDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx): Record<string, T> | undefined => {
+        if (text === undefined) return undefined;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `must be a JSON object like {"Waiting Vendor":"WAITING_MATERIALS"}` });
+          return z.NEVER;
+        }
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+          ctx.addIssue({ code: "custom", message: "must be a JSON object mapping a tenant id or label to a name" });
+          return z.NEVER;
+        }
+        const result: Record<string, T> = {};
+        for (const [key, value] of Object.entries(parsed)) {
+          const name = typeof value === "string" ? value.trim().toUpperCase().replace(/[\s-]+/g, "_") : "";
+          if (!(names as readonly string[]).includes(name)) {
+            ctx.addIssue({ code: "custom", message: `"${key}" maps to ${JSON.stringify(value)}, which is not a ${what} (${names.join(", ")})` });
+            return z.NEVER;
+          }
+          result[key.trim()] = name as T;
+        }
+        return result;
+      }),
+  );
+
+const EnvSchema = z.object({
+  AUTOTASK_USERNAME: optionalText,
+  // Never echoed: no transform or message below mentions its value.
+  AUTOTASK_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  AUTOTASK_INTEGRATION_CODE: optionalText,
+  AUTOTASK_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        try {
+          return normalizeApiBaseUrl(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ),
+  AUTOTASK_IMPERSONATION_RESOURCE_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/, "must be a positive whole number (a resource id)")
+      .transform(Number)
+      .refine((id) => Number.isSafeInteger(id) && id > 0, "must be a positive whole number (a resource id)")
+      .optional(),
+  ),
+  AUTOTASK_READ_ONLY: booleanVariable(false),
+  AUTOTASK_SANDBOX: booleanVariable(false),
+  LOG_LEVEL: z.preprocess(
+    (value) => (typeof value === "string" ? emptyToUndefined(value.trim().toLowerCase()) : value),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ),
+  AUTOTASK_TIME_ZONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine(isTimeZone, { message: "is not an IANA time zone (e.g. Europe/London, America/New_York, UTC)" })
+      .default("UTC"),
+  ),
+  AUTOTASK_BUSINESS_DAYS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("1-5")
+      .transform((text, ctx) => {
+        const days = parseWorkingDays(text);
+        if (!days) {
+          ctx.addIssue({ code: "custom", message: `must list days 0-6 (0 = Sunday) like "1-5" or "1,2,3,4,5", got "${text}"` });
+          return z.NEVER;
+        }
+        return days;
+      }),
+  ),
+  AUTOTASK_BUSINESS_HOURS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("08:00-17:00")
+      .transform((text, ctx) => {
+        const [start = "", end = "", ...rest] = text.split("-").map((part) => part.trim());
+        const from = minutesOf(start);
+        const to = minutesOf(end);
+        if (rest.length > 0 || from === undefined || to === undefined || from >= to || from >= 24 * 60) {
+          ctx.addIssue({ code: "custom", message: `must be "HH:MM-HH:MM" with start before end (e.g. 08:00-17:00), got "${text}"` });
+          return z.NEVER;
+        }
+        return { start, end };
+      }),
+  ),
+  AUTOTASK_HOLIDAYS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return [];
+        const dates = text
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean);
+        const bad = dates.find((date) => !isValidDate(date));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: "custom", message: `"${bad}" is not a date in YYYY-MM-DD form` });
+          return z.NEVER;
+        }
+        return [...new Set(dates)].sort();
+      }),
+  ),
+  AUTOTASK_STATUS_MAP: mappingVariable(STATUS_NAMES, "status name"),
+  AUTOTASK_PRIORITY_MAP: mappingVariable(PRIORITY_NAMES, "priority name"),
+  AUTOTASK_PICKLIST_TTL_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("900")
+      .transform((text, ctx) => {
+        if (!/^\s*\d+\s*$/.test(text)) {
+          ctx.addIssue({ code: "custom", message: `must be a whole number of seconds, got "${text}"` });
+          return z.NEVER;
+        }
+        return Number(text) * 1000;
+      }),
+  ),
+});
+
+/** Every variable `parseEnv` reads (`.env.example` documents each one). */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as readonly string[];
+
+const REQUIRED_CREDENTIALS = ["AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"] as const;
+
+export function parseEnv(env: Record<string, string | undefined>): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    // Type errors from zod could describe the input; the secret gets a fixed message.
+    throw variableError(variable, variable === "AUTOTASK_SECRET" ? "must be a non-empty string" : issue.message);
+  }
+  const values = result.data;
+
+  const common: ConfigCommon = {
+    readOnly: values.AUTOTASK_READ_ONLY,
+    logLevel: values.LOG_LEVEL,
+    calendar: {
+      timeZone: values.AUTOTASK_TIME_ZONE,
+      workingDays: values.AUTOTASK_BUSINESS_DAYS,
+      hours: values.AUTOTASK_BUSINESS_HOURS,
+      holidays: values.AUTOTASK_HOLIDAYS,
+    },
+    mappingOverrides: {},
+    picklistTtlMs: values.AUTOTASK_PICKLIST_TTL_SECONDS,
+  };
+  if (values.AUTOTASK_API_URL !== undefined) common.apiUrl = values.AUTOTASK_API_URL;
+  if (values.AUTOTASK_STATUS_MAP) common.mappingOverrides.status = values.AUTOTASK_STATUS_MAP;
+  if (values.AUTOTASK_PRIORITY_MAP) common.mappingOverrides.priority = values.AUTOTASK_PRIORITY_MAP;
+
+  const { AUTOTASK_USERNAME: username, AUTOTASK_SECRET: secret, AUTOTASK_INTEGRATION_CODE: integrationCode } = values;
+  const credentials: ConfigCredentials | undefined =
+    username && secret && integrationCode ? { username, secret, integrationCode } : undefined;
+  if (credentials && values.AUTOTASK_IMPERSONATION_RESOURCE_ID !== undefined) {
+    credentials.impersonationResourceId = values.AUTOTASK_IMPERSONATION_RESOURCE_ID;
+  }
+
+  if (values.AUTOTASK_SANDBOX) {
+    return credentials ? { ...common, sandbox: true, credentials } : { ...common, sandbox: true };
+  }
+  if (!credentials) {
+    const missing = REQUIRED_CREDENTIALS.find((name) => !values[name]) ?? "AUTOTASK_USERNAME";
+    throw variableError(
+      missing,
+      "is required (set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE for your API user, or AUTOTASK_SANDBOX=true to try the built-in sandbox)",
+    );
+  }
+  return { ...common, sandbox: false, credentials };
+}

@@ -1,0 +1,70 @@
+import fs from "node:fs";
+import { Writable } from "node:stream";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger, REDACTED } from "./logger.js";
+
+const SECRET = "s3cr3t-VALUE-never-shown";
+const CODE = "INTEGRATION-CODE-XYZ";
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, stream: stream as unknown as NodeJS.WritableStream & { write(msg: string): void } };
+}
+
+describe("createLogger", () => {
+  it("never prints the secret at trace, whatever the field name casing or depth", () => {
+    const { lines, stream } = capture();
+    const logger = createLogger({ level: "trace", destination: stream, secrets: [SECRET, CODE] });
+
+    logger.trace({ headers: { Secret: SECRET, ApiIntegrationCode: CODE, UserName: "api@example.com" } }, "request");
+    logger.debug({ headers: { secret: SECRET, APIINTEGRATIONCODE: CODE, username: "api@example.com" } }, "lowercase");
+    logger.info({ request: { nested: { deeper: { password: "pw-123456", accessToken: "tok-123456", apiSecret: SECRET } } } }, "nested");
+    logger.warn({ list: [{ Secret: SECRET }] }, "array");
+    logger.error(`message text that contains ${SECRET} by mistake`);
+    logger.child({ Secret: SECRET }).info("child bindings");
+    logger.error({ err: new Error(`wrapped ${SECRET}`) }, "error object");
+
+    const output = lines.join("");
+    expect(lines).toHaveLength(7);
+    expect(output).not.toContain(SECRET);
+    expect(output).not.toContain(CODE);
+    expect(output).not.toContain("api@example.com");
+    expect(output).not.toContain("pw-123456");
+    expect(output).not.toContain("tok-123456");
+    expect(output).toContain(REDACTED);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "trace", msg: "request", headers: { Secret: REDACTED, ApiIntegrationCode: REDACTED, UserName: REDACTED } });
+  });
+
+  it("keeps ordinary fields and honours the level", () => {
+    const { lines, stream } = capture();
+    const logger = createLogger({ level: "info", destination: stream });
+    logger.debug("hidden");
+    logger.info({ method: "GET", path: "/Tickets/1", status: 200 }, "Autotask request");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "info", method: "GET", path: "/Tickets/1", status: 200, msg: "Autotask request" });
+  });
+
+  it("writes to stderr (fd 2), never stdout, by default", () => {
+    const writes = vi.spyOn(fs, "writeSync").mockImplementation((_fd, buffer) => String(buffer).length);
+    try {
+      createLogger({ level: "info" }).info("to stderr");
+      const fds = writes.mock.calls.map(([fd]) => fd);
+      expect(fds).toContain(2);
+      expect(fds).not.toContain(1);
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it("is silent at level silent", () => {
+    const { lines, stream } = capture();
+    createLogger({ level: "silent", destination: stream }).error("nothing");
+    expect(lines).toHaveLength(0);
+  });
+});

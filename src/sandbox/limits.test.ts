@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type SandboxHandle, type SandboxOptions, startSandbox } from "./index.js";
+import { sandboxClient } from "./test-client.js";
+
+const open: SandboxHandle[] = [];
+async function start(options: SandboxOptions) {
+  const sandbox = await startSandbox({ tickets: 40, seed: 5, ...options });
+  open.push(sandbox);
+  return { sandbox, api: sandboxClient(sandbox) };
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((sandbox) => sandbox.close()));
+});
+
+const THREAD_ERROR = /^Thread Threshold Exceeded: The Autotask API thread threshold of 3 threads has been exceeded\. Method: /;
+
+describe("thread limit", () => {
+  it("refuses a 4th concurrent request to the same entity with the thread-threshold 500", async () => {
+    const { api } = await start({ faults: { latencyMs: 600 } });
+    const responses = await Promise.all(Array.from({ length: 5 }, () => api.get("Tickets/100001")));
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 500, 500]);
+    const refused = responses.find((response) => response.status === 500);
+    expect(refused?.json.errors[0]).toMatch(THREAD_ERROR);
+  });
+
+  it("counts per entity: three tickets and three companies at once all succeed", async () => {
+    const { api } = await start({ faults: { latencyMs: 200 } });
+    const responses = await Promise.all([
+      ...Array.from({ length: 3 }, () => api.get("Tickets/100001")),
+      ...Array.from({ length: 3 }, () => api.get("Companies/0")),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+});
+
+describe("hourly request threshold", () => {
+  it("answers 429 with Retry-After at the threshold, and recovers when the hour rolls on", async () => {
+    let now = new Date("2026-11-27T10:00:00Z");
+    const { api } = await start({ hourlyThreshold: 3, now: () => now });
+    expect((await api.get("Tickets/100001")).status).toBe(200);
+    expect((await api.get("Tickets/100002")).status).toBe(200);
+    const usage = await api.get("ThresholdInformation");
+    expect(usage.json).toEqual({ externalRequestThreshold: 3, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 3 });
+    const limited = await api.get("Tickets/100001");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBe(3600);
+    now = new Date(now.getTime() + 61 * 60_000);
+    expect((await api.get("Tickets/100001")).status).toBe(200);
+  });
+});
+
+describe("fault injection", () => {
+  const faults = { rate429: 0.2, rateThreadThreshold: 0.15, rate503: 0.15, retryAfterSeconds: 2 };
+  async function statuses(seed: number) {
+    const { api } = await start({ seed, faults });
+    const seen: number[] = [];
+    for (let index = 0; index < 40; index++) seen.push((await api.get("Tickets/100001")).status);
+    return { seen, api };
+  }
+
+  it("is deterministic under a seed and produces each kind of fault", async () => {
+    const first = await statuses(99);
+    const second = await statuses(99);
+    expect(second.seen).toEqual(first.seen);
+    expect(new Set(first.seen)).toEqual(new Set([200, 429, 500, 503]));
+    const other = await statuses(100);
+    expect(other.seen).not.toEqual(first.seen);
+  });
+
+  it("sends Retry-After on injected 429s, the thread message on injected 500s and HTML on 503s", async () => {
+    const { api, sandbox } = await start({ faults: { rate429: 1, retryAfterSeconds: 2 } });
+    const limited = await api.get("Tickets/100001");
+    expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "2"]);
+    sandbox.setFaults({ rateThreadThreshold: 1 });
+    expect((await api.get("Tickets/100001")).json.errors[0]).toMatch(THREAD_ERROR);
+    sandbox.setFaults({ rate503: 1 });
+    const unavailable = await api.get("Tickets/100001");
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.text).toContain("Service Unavailable");
+    sandbox.setFaults({});
+    expect((await api.get("Tickets/100001")).status).toBe(200);
+  });
+
+  it("commit-then-drop saves the write but the client sees a network error", async () => {
+    const { api, sandbox } = await start({ faults: { commitThenDropRate: 1 } });
+    const before = sandbox.store.tickets().length;
+    const companyID = sandbox.store.companies()[3]?.id;
+    await expect(api.post("Tickets", { companyID, title: "Dropped but saved" })).rejects.toThrow();
+    const after = sandbox.store.tickets();
+    expect(after).toHaveLength(before + 1);
+    expect(after[after.length - 1]?.title).toBe("Dropped but saved");
+    // Reads are never dropped.
+    expect(await api.count("Tickets", [{ op: "eq", field: "title", value: "Dropped but saved" }])).toBe(1);
+  });
+});
+
+describe("statistics and persistence", () => {
+  it("counts every request by route until reset", async () => {
+    const { api, sandbox } = await start({});
+    await api.get("Tickets/100001");
+    await api.get("Tickets/100002");
+    await api.post("Tickets/query", { filter: [{ op: "exist", field: "id" }] });
+    await api.get("Tickets/1", { anonymous: true });
+    expect(sandbox.stats()).toEqual({ requests: 4, byRoute: { "GET /Tickets/{id}": 3, "POST /Tickets/query": 1 } });
+    sandbox.resetStats();
+    expect(sandbox.stats()).toEqual({ requests: 0, byRoute: {} });
+  });
+
+  it("keeps state across restarts in the state file", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sandbox-state-"));
+    try {
+      const statePath = join(directory, "state.json");
+      const first = await startSandbox({ tickets: 30, statePath });
+      const companyID = first.store.companies()[2]?.id;
+      const created = await sandboxClient(first).post("Tickets", { companyID, title: "Survives restarts" });
+      await first.close();
+      const second = await startSandbox({ tickets: 30, statePath, seed: 12345 });
+      open.push(second);
+      expect(second.store.getTicket(created.json.itemId)?.title).toBe("Survives restarts");
+      expect(second.store.tickets()).toHaveLength(31);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Protocol tests: the real MCP server driven by the SDK `Client`, over the real Autotask client, against
+ * the sandbox on loopback. What the sandbox holds after each call is checked directly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emptyPaths, type Harness, startHarness, textOf } from "./support/harness.js";
+
+type Structured = Record<string, any>;
+
+describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile", (profile) => {
+  let h: Harness;
+  let companyId: number;
+  let resourceId: number;
+
+  beforeAll(async () => {
+    h = await startHarness({ profile });
+    const companies = (await h.call("autotask_search_companies", { name: "a", limit: 5 })).structuredContent as Structured;
+    companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
+    const resources = (await h.call("autotask_search_resources", { name: "a", limit: 10 })).structuredContent as Structured;
+    resourceId = resources.resources.find((r: Structured) => r.defaultRoleId).id;
+  });
+  afterAll(async () => h?.close());
+
+  async function createTicket(extra: Record<string, unknown> = {}) {
+    const result = await h.call("autotask_create_ticket", {
+      companyID: companyId,
+      title: `Mailbox full ${Math.random().toString(36).slice(2)}`,
+      priority: "Medium",
+      ...extra,
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    return (result.structuredContent as Structured).ticket;
+  }
+
+  it("creates a ticket from labels, stores the tenant's ids and sets an SLA due date", async () => {
+    const result = await h.call("autotask_create_ticket", {
+      companyID: companyId,
+      title: "VPN drops every 10 minutes",
+      description: "Since Monday the VPN disconnects.",
+      priority: "high",
+      source: "email",
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const ticket = (result.structuredContent as Structured).ticket;
+    const stored = h.sandbox.store.getTicket(ticket.id);
+    const priorities = profile === "default" ? { high: 1 } : { high: 5 };
+    expect(stored?.priority).toBe(priorities.high);
+    expect(ticket.priority).toEqual({ id: priorities.high, label: "High" });
+    expect(stored?.dueDateTime).toBeTruthy();
+    expect(ticket.ticketNumber).toMatch(/^T\d{8}\.\d{4}$/);
+    expect(textOf(result)).toContain("Status: New");
+  });
+
+  it("does not create a second ticket for an identical call", async () => {
+    const args = { companyID: companyId, title: "Duplicate guard check", priority: "Low" };
+    const first = (await h.call("autotask_create_ticket", args)).structuredContent as Structured;
+    const second = (await h.call("autotask_create_ticket", { ...args })).structuredContent as Structured;
+    expect(second.ticket.id).toBe(first.ticket.id);
+    expect(second.alreadyExisted).toBe(true);
+    const matching = h.sandbox.store.tickets().filter((t: Structured) => t.title === "Duplicate guard check");
+    expect(matching).toHaveLength(1);
+  });
+
+  it("refuses an unknown picklist label and lists the valid ones", async () => {
+    const result = await h.call("autotask_create_ticket", { companyID: companyId, title: "x", priority: "Urgentish" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Urgentish/);
+    expect(textOf(result)).toMatch(/Medium/);
+  });
+
+  it("names the field and the rule for invalid input, and accepts ticketID for ticketId", async () => {
+    const bad = await h.call("autotask_get_ticket_details", { ticketId: "abc" });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toMatch(/ticketId/);
+    const ticket = await createTicket();
+    const good = await h.call("autotask_get_ticket_details", { ticketID: ticket.id });
+    expect(good.isError, textOf(good)).toBeFalsy();
+    const unknown = await h.call("autotask_get_ticket_details", { ticketId: ticket.id, colour: "red" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/Unknown argument "colour"/);
+  });
+
+  it("walks the workflow: assign, escalate with a reason, complete with a resolution", async () => {
+    const ticket = await createTicket();
+    const assigned = await h.call("autotask_update_ticket", { ticketId: ticket.id, assignedResourceID: resourceId, status: "in_progress" });
+    expect(assigned.isError, textOf(assigned)).toBeFalsy();
+    const afterAssign = h.sandbox.store.getTicket(ticket.id);
+    expect(afterAssign?.assignedResourceID).toBe(resourceId);
+    expect(afterAssign?.assignedResourceRoleID).toBeTypeOf("number");
+
+    const noReason = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Escalated" });
+    expect(noReason.isError).toBe(true);
+    expect(textOf(noReason)).toMatch(/escalationReason/);
+
+    const escalated = await h.call("autotask_update_ticket", {
+      ticketId: ticket.id,
+      status: "Escalated",
+      escalationReason: "Needs a network engineer on site.",
+    });
+    expect(escalated.isError, textOf(escalated)).toBeFalsy();
+    const noteId = (escalated.structuredContent as Structured).escalationNoteId;
+    const note = h.sandbox.store.notesFor(ticket.id).find((n: Structured) => n.id === noteId);
+    expect(note?.description).toBe("Needs a network engineer on site.");
+    expect(note?.publish).not.toBe(1);
+
+    const noResolution = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Complete" });
+    expect(noResolution.isError).toBe(true);
+    expect(textOf(noResolution)).toMatch(/resolution/);
+
+    const completed = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Complete", resolution: "Replaced the switch." });
+    expect(completed.isError, textOf(completed)).toBeFalsy();
+    const stored = h.sandbox.store.getTicket(ticket.id);
+    expect(stored?.status).toBe(5);
+    expect(stored?.resolution).toBe("Replaced the switch.");
+    expect(stored?.completedDate).toBeTruthy();
+  });
+
+  it("refuses a transition the workflow does not allow unless forced, listing the allowed statuses", async () => {
+    const ticket = await createTicket();
+    const refused = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Waiting Customer" });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/Allowed next statuses/);
+    expect(textOf(refused)).toMatch(/In Progress/);
+    expect(h.sandbox.store.getTicket(ticket.id)?.status).toBe(1);
+    const forced = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Waiting Customer", force: true });
+    expect(forced.isError, textOf(forced)).toBeFalsy();
+    expect(h.sandbox.store.getTicket(ticket.id)?.status).toBe(7);
+  });
+
+  it("adds notes internal by default and client-visible only when asked", async () => {
+    const ticket = await createTicket();
+    const internal = await h.call("autotask_create_ticket_note", { ticketId: ticket.id, description: "Checked the logs." });
+    expect(internal.isError, textOf(internal)).toBeFalsy();
+    const visible = await h.call("autotask_create_ticket_note", { ticketId: ticket.id, description: "We are on it.", publish: "all" });
+    expect(visible.isError, textOf(visible)).toBeFalsy();
+    const legacy = await h.call("autotask_create_ticket_note", { ticketId: ticket.id, description: "Legacy internal.", publish: 0 });
+    expect(legacy.isError, textOf(legacy)).toBeFalsy();
+    const notes = h.sandbox.store.notesFor(ticket.id);
+    const byText = (text: string) => notes.find((n: Structured) => n.description === text);
+    expect(byText("Checked the logs.")?.publish).toBe(2);
+    expect(byText("We are on it.")?.publish).toBe(1);
+    expect(byText("Legacy internal.")?.publish).toBe(2);
+    expect((visible.structuredContent as Structured).clientVisible).toBe(true);
+    expect(textOf(visible)).toMatch(/VISIBLE TO THE CLIENT/);
+  });
+
+  it("searches open tickets with labels and names, and pages with a cursor", async () => {
+    const first = await h.call("autotask_search_tickets", { status: "open", pageSize: 10 });
+    expect(first.isError, textOf(first)).toBeFalsy();
+    const page1 = first.structuredContent as Structured;
+    expect(page1.tickets).toHaveLength(10);
+    expect(page1.hasMore).toBe(true);
+    for (const row of page1.tickets) {
+      expect(row.status).not.toBe("Complete");
+      expect(row.company).toBeTruthy();
+      expect(emptyPaths(row)).toEqual([]);
+    }
+    const second = (await h.call("autotask_search_tickets", { cursor: page1.nextCursor })).structuredContent as Structured;
+    expect(second.tickets[0].id).toBeGreaterThan(page1.tickets.at(-1).id);
+    const wrong = await h.call("autotask_search_tickets", { cursor: page1.nextCursor, status: "New" });
+    expect(wrong.isError).toBe(true);
+  });
+
+  it("finds a ticket by number prefix and by words in its title", async () => {
+    const ticket = await createTicket({ title: "Scanner jams on tray two" });
+    const byNumber = (await h.call("autotask_search_tickets", { searchTerm: ticket.ticketNumber })).structuredContent as Structured;
+    expect(byNumber.tickets.map((t: Structured) => t.id)).toEqual([ticket.id]);
+    const byWords = (await h.call("autotask_search_tickets", { searchTerm: "jams on tray" })).structuredContent as Structured;
+    expect(byWords.tickets.map((t: Structured) => t.id)).toContain(ticket.id);
+  });
+
+  it("returns details without null or empty fields, with SLA, escalation and next statuses", async () => {
+    const ticket = await createTicket({ description: "Disk almost full on FS01." });
+    await h.call("autotask_create_ticket_note", { ticketId: ticket.id, description: "Cleaned temp files." });
+    const result = await h.call("autotask_get_ticket_details", { ticketId: ticket.id });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const details = result.structuredContent as Structured;
+    expect(emptyPaths(details)).toEqual([]);
+    expect(details.ticket.description).toBe("Disk almost full on FS01.");
+    expect(details.notes[0].description).toBe("Cleaned temp files.");
+    expect(details.allowedNextStatuses.map((s: Structured) => s.label)).toContain("In Progress");
+    expect(details.sla.resolutionDue).toBeTruthy();
+    expect(textOf(result)).toContain("<<<Disk almost full on FS01.>>>");
+  });
+
+  it("passes Autotask's own validation message through, and says when a ticket does not exist", async () => {
+    const refused = await h.call("autotask_create_ticket", { companyID: companyId, title: "Bad contact", contactID: 987_654_321 });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/contactID/);
+    expect(textOf(refused)).not.toMatch(/^Unexpected/);
+    const missing = await h.call("autotask_update_ticket", { ticketId: 999_999_999, title: "x" });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/999999999 was not found/);
+  });
+});
