@@ -78,10 +78,11 @@ const mib = (value) => `${(value / 1024 / 1024).toFixed(1)} MiB`;
 
 function table(title, header, rows) {
   const widths = header.map((cell, column) => Math.max(String(cell).length, ...rows.map((row) => String(row[column]).length)));
-  const numeric = (cell) => typeof cell === "number" || /^[\d.,\s-]+(x|ms|%)?$/.test(String(cell));
+  const numeric = (cell) => cell === "" || typeof cell === "number" || /^[\d.,\s-]+( x| ms| %)?$/.test(String(cell));
+  const rightAligned = header.map((_, column) => column > 0 && rows.every((row) => numeric(row[column])));
   const line = (cells) =>
     cells
-      .map((cell, column) => (column > 0 && numeric(cell) ? String(cell).padStart(widths[column]) : String(cell).padEnd(widths[column])))
+      .map((cell, column) => (rightAligned[column] ? String(cell).padStart(widths[column]) : String(cell).padEnd(widths[column])))
       .join("  ")
       .trimEnd();
   console.log(`\n${title}`);
@@ -524,7 +525,7 @@ function timeIt(compute, runs) {
     value = compute();
     times.push(performance.now() - started);
   }
-  return { value, coldMs, ...summary(times) };
+  return { value, coldMs, times, ...summary(times) };
 }
 
 async function benchMetrics10k(sandboxModule, autotask, domain) {
@@ -575,6 +576,8 @@ async function benchMetrics10k(sandboxModule, autotask, domain) {
     const computeMs = performance.now() - computeStarted;
     const wallMs = performance.now() - fetchStarted;
     const repeat = timeIt(() => domain.calculateTicketMetrics(tickets, new Date(), mapping), 5);
+    // The issue's targets are medians: the first call is one of the six samples, and is shown apart.
+    const allRuns = summary([computeMs, ...repeat.times]);
     const inFlightMax = maxInFlight;
     const hasNaN = JSON.stringify(metrics, (_key, value) => (typeof value === "number" && Number.isNaN(value) ? "NaN!" : value)).includes("NaN!");
 
@@ -589,18 +592,18 @@ async function benchMetrics10k(sandboxModule, autotask, domain) {
         ["query requests seen by the client's onResponse hook", queryPaths.length],
         ["max requests in flight (counted around fetch)", inFlightMax],
         ["fetch wall time", `${fmt(fetchMs, 0)} ms`],
-        ["calculateTicketMetrics, first call", `${fmt(computeMs, 1)} ms`],
-        ["calculateTicketMetrics, median of 5 more", `${fmt(repeat.median, 1)} ms`],
+        ["calculateTicketMetrics, first call (cold JIT)", `${fmt(computeMs, 1)} ms`],
+        ["calculateTicketMetrics, min / median / max of 6 calls", `${fmt(allRuns.min, 1)} / ${fmt(allRuns.median, 1)} / ${fmt(allRuns.max, 1)} ms`],
         ["wall time, fetch + compute", `${fmt(wallMs, 0)} ms`],
         ["NaN in metrics", hasNaN ? "yes" : "no"],
       ],
     );
-    section("metrics10k", { tickets: tickets.length, pages, stats, inFlight: inFlightMax, fetchMs, computeMs, computeMedianMs: repeat.median, wallMs });
+    section("metrics10k", { tickets: tickets.length, pages, stats, inFlight: inFlightMax, fetchMs, computeFirstMs: computeMs, computeMs: allRuns, wallMs });
     target(
       "metrics over 10,000 tickets",
-      `${pages} pages, ${inFlightMax} in flight, compute ${fmt(computeMs, 1)} ms (first) / ${fmt(repeat.median, 1)} ms (median), wall ${fmt(wallMs, 0)} ms`,
-      "≤ 20 pages with IncludeFields, ≤ 3 in flight, compute < 100 ms, wall time reported",
-      pages <= 20 && inFlightMax <= 3 && computeMs < 100 && tickets.length >= 10_000,
+      `${pages} pages, ${inFlightMax} in flight, compute median ${fmt(allRuns.median, 1)} ms (first call ${fmt(computeMs, 1)} ms), wall ${fmt(wallMs, 0)} ms`,
+      "≤ 20 pages with IncludeFields, ≤ 3 in flight, compute < 100 ms (median), wall time reported",
+      pages <= 20 && inFlightMax <= 3 && allRuns.median < 100 && tickets.length >= 10_000,
     );
     return mapping;
   } finally {
@@ -657,23 +660,24 @@ function syntheticTickets(count, mapping, now) {
 function benchMetrics100k(domain, mapping) {
   const now = Date.now();
   const tickets = syntheticTickets(100_000, mapping, now);
-  const timing = timeIt(() => domain.calculateTicketMetrics(tickets, new Date(now), mapping), 3);
+  const timing = timeIt(() => domain.calculateTicketMetrics(tickets, new Date(now), mapping), 4);
+  const all = summary([timing.coldMs, ...timing.times]);
   table(
-    "calculateTicketMetrics over 100,000 synthetic tickets (in memory)",
+    "calculateTicketMetrics over 100,000 synthetic tickets (in memory, 5 calls)",
     ["figure", "ms"],
     [
       ["first call (cold JIT)", fmt(timing.coldMs)],
-      ["min of 3 more", fmt(timing.min)],
-      ["median of 3 more", fmt(timing.median)],
-      ["max of 3 more", fmt(timing.max)],
+      ["min", fmt(all.min)],
+      ["median", fmt(all.median)],
+      ["max", fmt(all.max)],
     ],
   );
-  section("metrics100k", { coldMs: timing.coldMs, ms: { min: timing.min, median: timing.median, max: timing.max } });
+  section("metrics100k", { coldMs: timing.coldMs, ms: all });
   target(
     "100,000-ticket metrics computation",
-    `${fmt(timing.coldMs, 0)} ms first, ${fmt(timing.median, 0)} ms median`,
+    `${fmt(all.median, 0)} ms median (first call ${fmt(timing.coldMs, 0)} ms, max ${fmt(all.max, 0)} ms)`,
     "< 1 s",
-    Math.max(timing.coldMs, timing.median) < 1000,
+    all.max < 1000,
   );
 }
 

@@ -43,6 +43,7 @@ export const ticketViewSchema = z.looseObject({
 
 /** Everything `buildTicketView` may set. */
 export interface TicketView {
+  [field: string]: unknown;
   id: number;
   ticketNumber?: string;
   title?: string;
