@@ -373,6 +373,9 @@ async function benchSearchAndDetails(sandbox) {
     const perTicket = size.total / tickets.length;
     const nulls = emptyFields(warm.structuredContent);
     const labelled = tickets.filter((row) => row.status && row.priority && row.company).length;
+    // Where the bytes go: JSON key names repeated on every row, and the paging cursor (once per page).
+    const keyBytes = tickets.reduce((sum, row) => sum + Object.keys(row).reduce((inner, key) => inner + key.length + 3, 0), 0) / tickets.length;
+    const cursorBytes = bytes(warm.structuredContent?.nextCursor ?? "");
 
     const routes = (stats) =>
       Object.entries(stats.byRoute)
@@ -385,6 +388,8 @@ async function benchSearchAndDetails(sandbox) {
         ["result bytes: structured + text = total", `${size.structured} + ${size.text} = ${size.total}`],
         ["bytes per ticket (structured + text)", fmt(perTicket)],
         ["tokens per ticket (bytes/4)", fmt(perTicket / 4)],
+        ["of which: structured per ticket / text per ticket", `${fmt(size.structured / tickets.length)} / ${fmt(size.text / tickets.length)}`],
+        ["of which: JSON key names per row / nextCursor per page", `${fmt(keyBytes)} / ${cursorBytes}`],
         ["rows with status, priority and company labels", `${labelled} of ${tickets.length}`],
         ["null/empty fields in structured result", nulls.length === 0 ? "none" : `${nulls.length}: ${nulls.slice(0, 5).join(" ")}`],
         ["HTTP requests, cold server", `${coldStats.requests} (${routes(coldStats)})`],
@@ -392,7 +397,7 @@ async function benchSearchAndDetails(sandbox) {
         ["HTTP requests, warm, other filter", `${warmOtherStats.requests} (${routes(warmOtherStats)})`],
       ],
     );
-    section("search", { rows: tickets.length, size, perTicket, nulls, coldStats, warmStats, warmOtherStats });
+    section("search", { rows: tickets.length, size, perTicket, keyBytesPerRow: keyBytes, cursorBytes, nulls, coldStats, warmStats, warmOtherStats });
     target(
       "25-row search result",
       `${fmt(perTicket)} B/ticket (structured ${size.structured} + text ${size.text} B), ${nulls.length} null/empty fields`,

@@ -25,7 +25,14 @@ describe("parseEnv", () => {
       calendar: { timeZone: "UTC", workingDays: [1, 2, 3, 4, 5], hours: { start: "08:00", end: "17:00" }, holidays: [] },
       mappingOverrides: {},
       picklistTtlMs: 900_000,
+      sandboxProfile: "default",
     });
+  });
+
+  it("takes a sandbox profile by name or file, and refuses anything else", () => {
+    expect(parseEnv({ AUTOTASK_SANDBOX: "1", AUTOTASK_SANDBOX_PROFILE: "real-tenant" }).sandboxProfile).toBe("real-tenant");
+    expect(parseEnv({ AUTOTASK_SANDBOX: "1", AUTOTASK_SANDBOX_PROFILE: "/tmp/mine.json" }).sandboxProfile).toBe("/tmp/mine.json");
+    expect(() => parseEnv({ AUTOTASK_SANDBOX: "1", AUTOTASK_SANDBOX_PROFILE: "german" })).toThrow(/^AUTOTASK_SANDBOX_PROFILE: /);
   });
 
   it("reads every variable", () => {
@@ -118,7 +125,7 @@ describe("parseWorkingDays", () => {
 describe(".env.example", () => {
   it("lists every variable with a comment above it", () => {
     const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
-    expect(ENV_VARIABLES.length).toBe(15);
+    expect(ENV_VARIABLES.length).toBe(16);
     for (const variable of ENV_VARIABLES) {
       const index = lines.findIndex((line) => line.startsWith(`${variable}=`));
       expect(index, variable).toBeGreaterThan(0);

@@ -41,6 +41,8 @@ interface ConfigCommon {
   /** Tenant status/priority id or label -> semantic name, for tenants whose labels are not the defaults. */
   mappingOverrides: { status?: Record<string, StatusName>; priority?: Record<string, PriorityName> };
   picklistTtlMs: number;
+  /** Tenant profile of the embedded sandbox: "default", "real-tenant" or a profile JSON file. */
+  sandboxProfile: string;
 }
 
 /** In sandbox mode the embedded sandbox supplies credentials, so they are optional. */
@@ -199,6 +201,15 @@ const EnvSchema = z.object({
   ),
   AUTOTASK_READ_ONLY: booleanVariable(false),
   AUTOTASK_SANDBOX: booleanVariable(false),
+  AUTOTASK_SANDBOX_PROFILE: z.preprocess(
+    (value) => (typeof value === "string" ? emptyToUndefined(value.trim()) : value),
+    z
+      .string()
+      .refine((name) => name === "default" || name === "real-tenant" || name.endsWith(".json"), {
+        message: 'must be "default", "real-tenant" or the path of a profile .json file',
+      })
+      .default("default"),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" ? emptyToUndefined(value.trim().toLowerCase()) : value),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -303,6 +314,7 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
     },
     mappingOverrides: {},
     picklistTtlMs: values.AUTOTASK_PICKLIST_TTL_SECONDS,
+    sandboxProfile: values.AUTOTASK_SANDBOX_PROFILE,
   };
   if (values.AUTOTASK_API_URL !== undefined) common.apiUrl = values.AUTOTASK_API_URL;
   if (values.AUTOTASK_STATUS_MAP) common.mappingOverrides.status = values.AUTOTASK_STATUS_MAP;

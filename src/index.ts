@@ -34,7 +34,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (unknown.length > 0) throw new ConfigError(`Unknown argument ${unknown[0]}. Run with --help for usage.`);
 
   const config = parseEnv(argv.includes("--sandbox") ? { ...env, AUTOTASK_SANDBOX: "true" } : env);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.credentials ? [config.credentials.secret, config.credentials.integrationCode] : [],
+  });
   const { client, closeSandbox } = await connectAutotask(config, logger);
 
   const server = createServer({ api: client, settings: settingsFromConfig(config), logger, picklistTtlMs: config.picklistTtlMs });
@@ -64,8 +67,8 @@ async function connectAutotask(config: Config, logger: ReturnType<typeof createL
   }
   // Loaded only in sandbox mode: a real deployment never pays for the sandbox's code or data.
   const { startSandbox } = await import("./sandbox/index.js");
-  const sandbox = await startSandbox({ port: 0 });
-  logger.info({ url: sandbox.apiUrl }, "embedded Autotask sandbox started");
+  const sandbox = await startSandbox({ port: 0, profile: config.sandboxProfile });
+  logger.info({ url: sandbox.apiUrl, profile: config.sandboxProfile }, "embedded Autotask sandbox started");
   const client = new AutotaskClient({ credentials: sandbox.credentials, apiUrl: sandbox.apiUrl, logger });
   return { client, closeSandbox: () => sandbox.close() };
 }

@@ -6,6 +6,7 @@
  * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. Building the server does
  * no network I/O: the first tool call discovers the zone and loads the tenant's metadata.
  */
+import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
@@ -73,6 +74,9 @@ export function createServer(deps: ServerDependencies): McpServer {
         ],
       };
     }
+    // One call fans out into many concurrent requests (names, picklists, queued behind the
+    // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
+    setMaxListeners(100, extra.signal);
     const ctx: ToolContext = { ...shared, signal: extra.signal };
     return callTool(tool, request.params.arguments, ctx, { readOnly: deps.settings.readOnly });
   });

@@ -546,7 +546,12 @@ export class AutotaskClient implements AutotaskApi {
   ): Promise<AttemptResult<T | null>> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("attempt timed out")), timeoutMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout.signal]) : timeout.signal;
+    // Not AbortSignal.any: on Node 20 it leaves a listener on the caller's signal per request, and one
+    // tool call makes many requests with the same signal. This listener is removed when the attempt ends.
+    const callerSignal = spec.signal;
+    const onCallerAbort = () => timeout.abort(callerSignal?.reason);
+    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    const signal = timeout.signal;
     const started = this.#now();
     const report = (outcome: ResponseEvent["outcome"], status?: number) => {
       const event: ResponseEvent = {
@@ -627,6 +632,8 @@ export class AutotaskClient implements AutotaskApi {
           cause: error,
         }),
       };
+    } finally {
+      callerSignal?.removeEventListener("abort", onCallerAbort);
     }
   }
 
