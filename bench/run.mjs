@@ -273,13 +273,15 @@ async function benchStartup(sandbox) {
   );
   section("startup", { rounds: ROUNDS, ...data });
 
+  // The bundled entry is what ships; the tsc entry is shown for comparison only.
   for (const name of ["product, bundled entry", "product, tsc entry"]) {
     const entry = data[name];
     if (!entry) continue;
     const timeRatio = entry.ms.median / refMs;
     const rssRatio = entry.rssMiB.median / refRss;
-    target(`spawn → tools/list (${name})`, `${fmt(entry.ms.median)} ms = ${fmt(timeRatio, 2)} x ref (${fmt(refMs)} ms)`, "≤ 1.1 x bare SDK", timeRatio <= 1.1);
-    target(`resident memory (${name})`, `${fmt(entry.rssMiB.median)} MiB = ${fmt(rssRatio, 2)} x ref (${fmt(refRss)} MiB)`, "≤ 1.15 x bare SDK", rssRatio <= 1.15);
+    const verdict = (met) => (name === "product, tsc entry" ? `(info: ${met ? "would meet" : "would not meet"})` : met);
+    target(`spawn → tools/list (${name})`, `${fmt(entry.ms.median)} ms = ${fmt(timeRatio, 2)} x ref (${fmt(refMs)} ms)`, "≤ 1.1 x bare SDK", verdict(timeRatio <= 1.1));
+    target(`resident memory (${name})`, `${fmt(entry.rssMiB.median)} MiB = ${fmt(rssRatio, 2)} x ref (${fmt(refRss)} MiB)`, "≤ 1.15 x bare SDK", verdict(rssRatio <= 1.15));
   }
   return samples.get("product, bundled entry")?.last ?? samples.get("product, tsc entry")?.last;
 }

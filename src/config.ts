@@ -7,6 +7,7 @@
  *   const config = parseEnv(process.env); // throws ConfigError: "AUTOTASK_TIME_ZONE: "Mars/Base" is not an IANA time zone ..."
  */
 import { z } from "zod";
+import { isValidTimeZone } from "./domain/calendar.js";
 import { normalizeApiBaseUrl } from "./autotask/zone.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -129,14 +130,6 @@ function isValidDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
   z.preprocess(
@@ -219,7 +212,7 @@ const EnvSchema = z.object({
     z
       .string()
       .trim()
-      .refine(isTimeZone, { message: "is not an IANA time zone (e.g. Europe/London, America/New_York, UTC)" })
+      .refine(isValidTimeZone, { message: "is not an IANA time zone (e.g. Europe/London, America/New_York, UTC)" })
       .default("UTC"),
   ),
   AUTOTASK_BUSINESS_DAYS: z.preprocess(

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+/** The single-file bundle that package.json's `bin` points at. */
+const BUNDLE = fileURLToPath(new URL("../dist/autotask-tickets-mcp.js", import.meta.url));
 type Structured = Record<string, any>;
 
 function serverEnv(sandbox: SandboxHandle, extra: Record<string, string> = {}): Record<string, string> {
@@ -28,7 +30,9 @@ function serverEnv(sandbox: SandboxHandle, extra: Record<string, string> = {}): 
 }
 
 beforeAll(() => {
-  if (!existsSync(ENTRY)) throw new Error("dist/index.js is missing: run `npm run build` (npm test does it first).");
+  for (const file of [ENTRY, BUNDLE]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm test does it first).`);
+  }
 });
 
 describe.each(["default", "real-tenant"])("built server over stdio, %s profile", (profile) => {
@@ -108,8 +112,8 @@ describe.each(["default", "real-tenant"])("built server over stdio, %s profile",
 });
 
 describe("stdout discipline", () => {
-  it("writes only JSON-RPC to stdout, in sandbox mode at trace level", async () => {
-    const child = spawn(process.execPath, [ENTRY, "--sandbox"], {
+  it("writes only JSON-RPC to stdout, in sandbox mode at trace level (bundled entry)", async () => {
+    const child = spawn(process.execPath, [BUNDLE, "--sandbox"], {
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "trace" },
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -155,8 +155,22 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
       expect(row.company).toBeTruthy();
       expect(emptyPaths(row)).toEqual([]);
     }
-    const second = (await h.call("autotask_search_tickets", { cursor: page1.nextCursor })).structuredContent as Structured;
+    const second = (await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor: page1.nextCursor }))
+      .structuredContent as Structured;
+    expect(second.tickets).toHaveLength(10);
     expect(second.tickets[0].id).toBeGreaterThan(page1.tickets.at(-1).id);
+    // Walking every page visits each open ticket once and ends with the total.
+    const openInSandbox = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5).length;
+    let cursor: string | undefined = page1.nextCursor;
+    const seen = new Set<number>(page1.tickets.map((t: Structured) => t.id));
+    let last: Structured = page1;
+    while (cursor) {
+      last = (await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor })).structuredContent as Structured;
+      for (const t of last.tickets) seen.add(t.id);
+      cursor = last.nextCursor;
+    }
+    expect(seen.size).toBe(openInSandbox);
+    expect(last.total).toBe(openInSandbox);
     const wrong = await h.call("autotask_search_tickets", { cursor: page1.nextCursor, status: "New" });
     expect(wrong.isError).toBe(true);
   });

@@ -198,9 +198,23 @@ export const ZoneInformationSchema = z.looseObject({
 export type ZoneInformation = z.infer<typeof ZoneInformationSchema>;
 
 // Envelopes Autotask wraps results in.
-export const itemEnvelope = <T extends z.ZodType>(item: T) => z.looseObject({ item: item.nullish() });
+// Built once per item schema: zod compiles a schema on first use, and requests are a hot path.
+const itemEnvelopes = new WeakMap<z.ZodType, z.ZodType>();
+const queryEnvelopes = new WeakMap<z.ZodType, z.ZodType>();
+
+function memoized<S extends z.ZodType, T extends z.ZodType>(cache: WeakMap<z.ZodType, z.ZodType>, item: T, build: (item: T) => S): S {
+  let envelope = cache.get(item) as S | undefined;
+  if (!envelope) {
+    envelope = build(item);
+    cache.set(item, envelope);
+  }
+  return envelope;
+}
+
+export const itemEnvelope = <T extends z.ZodType>(item: T) =>
+  memoized(itemEnvelopes, item, (schema) => z.looseObject({ item: schema.nullish() }));
 export const queryEnvelope = <T extends z.ZodType>(item: T) =>
-  z.looseObject({ items: z.array(item), pageDetails: PageDetailsSchema.nullish() });
+  memoized(queryEnvelopes, item, (schema) => z.looseObject({ items: z.array(schema), pageDetails: PageDetailsSchema.nullish() }));
 export const ItemIdSchema = z.looseObject({ itemId: z.number() });
 export const QueryCountSchema = z.looseObject({ queryCount: z.number() });
 export const FieldsEnvelopeSchema = z.looseObject({ fields: z.array(FieldInfoSchema) });

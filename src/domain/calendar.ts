@@ -16,7 +16,7 @@
  * to the first valid instant; this only matters if working hours start or end inside such a gap.
  */
 import { TZDate, tzOffset } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { DAY_MS, EARLIEST_SUPPORTED_MS, LATEST_SUPPORTED_MS, MINUTE_MS } from "./time.js";
 
 export interface BusinessCalendar {
@@ -73,7 +73,15 @@ const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "frid
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function isValidTimeZone(timeZone: string): boolean {
+/**
+ * Whether `timeZone` is an IANA zone this runtime knows. UTC and canonical names are answered from
+ * the zone list; only aliases (e.g. "Europe/Kiev") pay for a formatter, which loads the zone data
+ * (several MiB) at start-up.
+ */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (timeZone === "UTC" || (typeof Intl.supportedValuesOf === "function" && Intl.supportedValuesOf("timeZone").includes(timeZone))) {
+    return true;
+  }
   try {
     new Intl.DateTimeFormat("en-US", { timeZone });
     return true;

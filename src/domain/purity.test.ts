@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 // The domain rules must stay pure: no clock, no I/O, no imports from the rest of the project.
 const here = dirname(fileURLToPath(import.meta.url));
 const sources = readdirSync(here).filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"));
-const ALLOWED_IMPORTS = /^(\.\/[\w-]+\.js|date-fns|@date-fns\/tz)$/;
+const ALLOWED_IMPORTS = /^(\.\/[\w-]+\.js|date-fns(\/[\w-]+)?|@date-fns\/tz)$/;
 
 describe.each(sources)("%s", (name) => {
   const text = readFileSync(join(here, name), "utf8");

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   console.log(`  UserName:          ${credentials.username}`);
   console.log(`  Secret:            ${credentials.secret}`);
   console.log(`  ApiIntegrationCode: ${credentials.integrationCode}`);
-  console.log(`  Try: curl -H "UserName: ${credentials.username}" -H "Secret: ${credentials.secret}" -H "ApiIntegrationCode: ${credentials.integrationCode}" '${sandbox.apiUrl}Tickets/query?search={"filter":[{"op":"eq","field":"status","value":1}],"MaxRecords":5}'`);
+  console.log(`  Try: curl -g -H "UserName: ${credentials.username}" -H "Secret: ${credentials.secret}" -H "ApiIntegrationCode: ${credentials.integrationCode}" '${sandbox.apiUrl}Tickets/query?search={"filter":[{"op":"eq","field":"status","value":1}],"MaxRecords":5}'`);
   const stop = () => {
     sandbox.close().then(
       () => process.exit(0),

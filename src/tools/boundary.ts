@@ -76,9 +76,17 @@ export function normalizeArgumentNames(tool: AnyToolDefinition, rawArgs: unknown
   return normalized;
 }
 
+/** One compiled input schema per tool: building a zod object per call costs more than the parse. */
+const inputSchemas = new WeakMap<AnyToolDefinition, z.ZodObject<z.ZodRawShape>>();
+
 function parseArguments(tool: AnyToolDefinition, rawArgs: unknown): unknown {
   const normalized = normalizeArgumentNames(tool, rawArgs);
-  const parsed = z.object(tool.inputSchema).safeParse(normalized);
+  let schema = inputSchemas.get(tool);
+  if (!schema) {
+    schema = z.object(tool.inputSchema);
+    inputSchemas.set(tool, schema);
+  }
+  const parsed = schema.safeParse(normalized);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map(describeIssue);
   throw new UserInputError(`Invalid arguments for ${tool.name}: ${problems.join("; ")}.`, String(parsed.error.issues[0]?.path[0] ?? ""));

@@ -25,7 +25,13 @@ const mswServer = setupServer(
     HttpResponse.json({ items: [{ id: 7, companyName: "Contoso" }, { id: 8, companyName: "Fabrikam" }], pageDetails: { count: 2, requestCount: 500, prevPageUrl: null, nextPageUrl: null } }),
   ),
   http.post(`${BASE}/Resources/query`, () =>
-    HttpResponse.json({ items: [{ id: 30, firstName: "Ada", lastName: "Lovelace" }], pageDetails: { count: 1, requestCount: 500, prevPageUrl: null, nextPageUrl: null } }),
+    HttpResponse.json({
+      items: [
+        { id: 30, firstName: "Ada", lastName: "Lovelace" },
+        { id: 31, firstName: "Grace", lastName: "Hopper" },
+      ],
+      pageDetails: { count: 2, requestCount: 500, prevPageUrl: null, nextPageUrl: null },
+    }),
   ),
 );
 
@@ -59,7 +65,7 @@ describe("autotask_search_tickets filters", () => {
     expect(result.isError).toBeFalsy();
     expect(queryBodies).toEqual([
       {
-        MaxRecords: 25,
+        MaxRecords: 26,
         IncludeFields: expect.arrayContaining(["id", "ticketNumber", "title", "status", "priority", "companyID"]),
         Filter: [
           { op: "notIn", field: "status", value: [5] },
@@ -89,18 +95,28 @@ describe("autotask_search_tickets filters", () => {
     expect(queryBodies).toHaveLength(0);
   });
 
-  it("costs at most 4 requests cold and 2 warm, with names batched by `in`", async () => {
+  it("costs at most 4 requests cold and 2 warm, even when a page names new companies and technicians", async () => {
     const conn = await connectWithMsw();
     try {
       const cold = await conn.client.callTool({ name: "autotask_search_tickets", arguments: { status: "open" } });
       expect(cold.isError).toBeFalsy();
       const coldCount = requests.length;
       requests.length = 0;
-      await conn.client.callTool({ name: "autotask_search_tickets", arguments: { status: "open", pageSize: 10 } });
+      mswServer.use(
+        http.post(`${BASE}/Tickets/query`, () =>
+          HttpResponse.json({
+            items: [{ id: 205, ticketNumber: "T20261125.0009", title: "Backup failed", status: 1, priority: 2, companyID: 9, assignedResourceID: 31 }],
+            pageDetails: { count: 1, requestCount: 26, prevPageUrl: null, nextPageUrl: null },
+          }),
+        ),
+      );
+      const warm = await conn.client.callTool({ name: "autotask_search_tickets", arguments: { status: "open", pageSize: 10 } });
+      expect(warm.isError).toBeFalsy();
       expect(coldCount).toBeLessThanOrEqual(4);
-      expect(requests.length).toBeLessThanOrEqual(2);
-      const companyBodies = requests.filter((r) => r.url.endsWith("/Companies/query"));
-      expect(companyBodies).toHaveLength(0); // names are cached between calls
+      // The query, and the one new company; technicians were all loaded on the first search.
+      expect(requests.map((r) => new URL(r.url).pathname.split("/V1.0/")[1])).toEqual(["Tickets/query", "Companies/query"]);
+      const companyLookup = requests.find((r) => r.url.endsWith("/Companies/query"));
+      expect(JSON.parse(String(companyLookup?.body)).Filter).toEqual([{ op: "in", field: "id", value: [9] }]);
     } finally {
       await conn.close();
     }

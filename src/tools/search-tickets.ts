@@ -1,10 +1,10 @@
 /**
  * autotask_search_tickets: filtered ticket search with compact rows (labels and names, no nulls),
- * Autotask's own paging behind an opaque cursor, and every filter validated before it is sent.
+ * a small cursor (keyset paging on id), and every filter validated before it is sent.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { QueryPage } from "../autotask/api.js";
-import type { Condition, QuerySpec } from "../autotask/query.js";
+import type { Condition } from "../autotask/query.js";
 import type { Ticket } from "../autotask/schemas.js";
 import { computeSla } from "../domain/sla.js";
 import type { TenantMapping } from "../domain/states.js";
@@ -33,7 +33,7 @@ const inputSchema = {
   createdBefore: dateTimeParam.optional().describe("ISO 8601."),
   dueBefore: dateTimeParam.optional().describe('ISO 8601; with status "open" and now: overdue tickets.'),
   pageSize: z.number().int().min(1).max(500).optional().describe("Default 25."),
-  cursor: z.string().min(1).optional().describe("nextCursor of the previous page (same filters or none)."),
+  cursor: z.string().min(1).optional().describe("nextCursor of the previous page, with the same filters."),
 };
 
 const rowSchema = z.object({
@@ -85,7 +85,7 @@ export default defineTool({
   description: [
     "Find tickets by company, status, priority, queue, assignee, ticket number or words, creation and due dates. Picklist filters take ids or labels.",
     "Use to list or find tickets; for one ticket's text, notes and SLA use autotask_get_ticket_details. Rows: id, number, title, status, priority, company, assignee, due, SLA state; oldest first.",
-    "If hasMore, call again with nextCursor.",
+    "If hasMore, call again with the same filters and nextCursor.",
   ].join("\n"),
   inputSchema,
   outputSchema,
@@ -93,26 +93,25 @@ export default defineTool({
   async handler(args, ctx) {
     const { cursor, pageSize, ...filterArgs } = args;
     const options = { signal: ctx.signal };
+    const filters = fingerprint(filterArgs);
+    const position = cursor !== undefined ? decodeCursor(cursor, filters) : { after: undefined, page: 1, shown: 0, size: undefined };
+    const size = pageSize ?? position.size ?? 25;
+
     const mapping = await ctx.tenant.mapping(options);
+    const filter = await buildFilter(filterArgs, ctx, mapping);
+    // Keyset paging on id (Autotask returns records ordered by id): the cursor stays small and
+    // survives a server restart, unlike a saved nextPageUrl.
+    if (position.after !== undefined) filter.push({ op: "gt", field: "id", value: position.after });
+    // One row more than the page tells whether another page exists, without a count request.
+    const probe = size < 500;
+    const page = await ctx.api.queryTicketsPage(
+      { filter, includeFields: ROW_FIELDS, maxRecords: probe ? size + 1 : size },
+      undefined,
+      options,
+    );
+    const hasMore = probe ? page.items.length > size : Boolean(page.pageDetails.nextPageUrl);
+    const tickets = page.items.slice(0, size);
 
-    let spec: QuerySpec;
-    let page: QueryPage<Ticket>;
-    let pageNumber: number;
-    if (cursor !== undefined) {
-      const decoded = decodeCursor(cursor);
-      if (Object.keys(compact(filterArgs)).length > 0 && decoded.filters !== fingerprint(filterArgs)) {
-        throw new UserInputError("This cursor belongs to a search with other filters. Send the same filters as the first page, or none.", "cursor");
-      }
-      spec = decoded.spec;
-      pageNumber = decoded.page;
-      page = await ctx.api.queryTicketsPage(spec, decoded.next, options);
-    } else {
-      spec = { filter: await buildFilter(filterArgs, ctx, mapping), includeFields: ROW_FIELDS, maxRecords: pageSize ?? 25 };
-      pageNumber = 1;
-      page = await ctx.api.queryTicketsPage(spec, undefined, options);
-    }
-
-    const tickets = page.items;
     const [statusList, priorityList, names] = await Promise.all([
       ctx.tenant.ticketPicklist("status", options),
       ctx.tenant.ticketPicklist("priority", options),
@@ -136,16 +135,16 @@ export default defineTool({
       }),
     );
 
-    const next = page.pageDetails.nextPageUrl ?? undefined;
-    const hasMore = Boolean(next) && rows.length > 0;
-    const nextCursor = hasMore
-      ? encodeCursor({ next: next as string, spec, filters: cursor !== undefined ? decodeCursor(cursor).filters : fingerprint(filterArgs), page: pageNumber + 1 })
-      : undefined;
-    const total = !hasMore ? (pageNumber - 1) * (spec.maxRecords ?? 500) + rows.length : undefined;
+    const last = tickets.at(-1);
+    const nextCursor =
+      hasMore && last
+        ? encodeCursor({ after: last.id, page: position.page + 1, shown: position.shown + rows.length, size, filters })
+        : undefined;
+    const total = hasMore ? undefined : position.shown + rows.length;
 
     return {
       structured: compact({ tickets: rows, hasMore, nextCursor, total }) as { tickets: typeof rows; hasMore: boolean },
-      text: renderRows(rows, { hasMore, total, pageNumber }),
+      text: renderRows(rows, { total, pageNumber: position.page }),
     };
   },
 });
@@ -210,41 +209,49 @@ function slaState(ticket: Ticket, now: Date, mapping: TenantMapping, ctx: ToolCo
 }
 
 interface CursorState {
-  next: string;
-  spec: QuerySpec;
-  /** Fingerprint of the filter arguments that made `spec`, to catch a cursor reused with other filters. */
-  filters: string;
+  /** Last ticket id shown; the next page starts after it. */
+  after: number;
   page: number;
+  /** Rows shown on earlier pages, for the total on the last page. */
+  shown: number;
+  size: number;
+  /** Hash of the filter arguments, to catch a cursor sent with other filters. */
+  filters: string;
 }
 
 function fingerprint(args: FilterArgs): string {
   const entries = Object.entries(compact(args)).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify(entries);
+  return createHash("sha256").update(JSON.stringify(entries)).digest("base64url").slice(0, 10);
 }
 
 function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify(state), "utf8").toString("base64url");
+  return Buffer.from(JSON.stringify([state.after, state.page, state.shown, state.size, state.filters]), "utf8").toString("base64url");
 }
 
-function decodeCursor(cursor: string): CursorState {
+function decodeCursor(cursor: string, filters: string): CursorState {
+  let state: CursorState;
   try {
-    const state = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorState;
-    if (typeof state.next !== "string" || !Array.isArray(state.spec?.filter) || typeof state.page !== "number") throw new Error("shape");
-    return state;
+    const [after, page, shown, size, hash] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (![after, page, shown, size].every((n) => Number.isSafeInteger(n)) || typeof hash !== "string") throw new Error("shape");
+    state = { after, page, shown, size, filters: hash } as CursorState;
   } catch {
     throw new UserInputError("cursor is not one this server issued; use nextCursor from the previous page exactly as returned.", "cursor");
   }
+  if (state.filters !== filters) {
+    throw new UserInputError("This cursor belongs to a search with other filters: send nextCursor with the same filters as the first page.", "cursor");
+  }
+  return state;
 }
 
 function renderRows(
   rows: Array<z.infer<typeof rowSchema>>,
-  meta: { hasMore: boolean; total?: number; pageNumber: number },
+  meta: { total?: number; pageNumber: number },
 ): string {
   if (rows.length === 0) return meta.pageNumber > 1 ? "No more tickets." : "No tickets match these filters.";
   const heading =
     meta.total !== undefined
       ? `${meta.total} ticket${meta.total === 1 ? "" : "s"} found${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`
-      : `Page ${meta.pageNumber}: ${rows.length} tickets; more available (use nextCursor).`;
+      : `Page ${meta.pageNumber}: ${rows.length} tickets; more match (call again with the same filters and nextCursor).`;
   const lines = rows.map((row) =>
     [
       `${row.id} ${row.number ?? ""}`.trim(),

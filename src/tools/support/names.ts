@@ -2,8 +2,9 @@
  * Display names for the ids on tickets (companies, contacts, resources), fetched in batches.
  *
  * A 25-row search must not cost 25 look-ups: all the ids a result needs are collected first and
- * fetched with one `in` query per entity (chunked), the three entities in parallel, and kept for a
- * while because names rarely change.
+ * fetched with one `in` query per entity (chunked), the entities in parallel, and kept for a while
+ * because names rarely change. Resources (the MSP's own staff, a few dozen to a few hundred) are
+ * loaded all at once on first use, so that later results naming other technicians cost nothing.
  */
 import type { AutotaskApi, RequestOptions } from "../../autotask/api.js";
 import type { QuerySpec } from "../../autotask/query.js";
@@ -37,6 +38,8 @@ export class NameResolver {
     resources: new Map(),
   };
 
+  private resourcesLoadedUntil = 0;
+
   constructor(
     private readonly api: AutotaskApi,
     private readonly options: { ttlMs?: number; now?: () => number } = {},
@@ -53,6 +56,7 @@ export class NameResolver {
 
   private async fill(kind: Kind, ids: Iterable<number | null | undefined> | undefined, options?: RequestOptions) {
     if (!ids) return;
+    if (kind === "resources" && this.resourcesLoadedUntil <= this.now()) await this.loadActiveResources(options);
     const now = this.now();
     const missing = new Set<number>();
     for (const id of ids) {
@@ -69,6 +73,22 @@ export class NameResolver {
       // Ids Autotask did not return are cached as unknown too, so they are not asked for again and again.
       for (const id of chunk) this.cache[kind].set(id, { name: found.get(id), expiresAt });
     }
+  }
+
+  private async loadActiveResources(options?: RequestOptions) {
+    const expiresAt = this.now() + (this.options.ttlMs ?? 10 * 60_000);
+    const spec: QuerySpec = {
+      filter: [{ op: "eq", field: "isActive", value: true }],
+      includeFields: ["id", "firstName", "lastName"],
+      maxRecords: 500,
+    };
+    for await (const page of this.api.queryResources(spec, { ...options, maxTotal: 5_000 })) {
+      for (const person of page) {
+        const name = [person.firstName, person.lastName].filter(Boolean).join(" ") || undefined;
+        this.cache.resources.set(person.id, { name, expiresAt });
+      }
+    }
+    this.resourcesLoadedUntil = expiresAt;
   }
 
   private async fetch(kind: Kind, ids: number[], options?: RequestOptions): Promise<Map<number, string>> {
