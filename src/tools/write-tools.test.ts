@@ -1,0 +1,190 @@
+/**
+ * What the write tools send to Autotask, asserted at the network edge with msw: the exact create,
+ * PATCH and note bodies, the one reload of stale picklists, and the report of fields that
+ * Autotask's workflow rules changed after an update.
+ */
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BASE, connectWithMsw, NOTE_FIELDS, TICKET_FIELDS } from "../../test/support/fake-autotask.js";
+
+type Json = Record<string, any>;
+const sent: Array<{ method: string; path: string; body?: Json }> = [];
+const EMPTY_PAGE = { items: [], pageDetails: { count: 0, requestCount: 500, prevPageUrl: null, nextPageUrl: null } };
+
+/** A ticket as Autotask would hold it; PATCH bodies are merged into it. */
+let ticket: Json;
+let fieldsLoads = 0;
+
+const mswServer = setupServer(
+  http.get(`${BASE}/Tickets/entityInformation/fields`, () => {
+    fieldsLoads += 1;
+    return HttpResponse.json(TICKET_FIELDS);
+  }),
+  http.get(`${BASE}/TicketNotes/entityInformation/fields`, () => HttpResponse.json(NOTE_FIELDS)),
+  http.get(`${BASE}/Tickets/:id`, ({ params }) => HttpResponse.json({ item: Number(params.id) === ticket.id ? ticket : null })),
+  http.post(`${BASE}/Tickets`, () => HttpResponse.json({ itemId: ticket.id })),
+  http.patch(`${BASE}/Tickets`, async ({ request }) => {
+    Object.assign(ticket, (await request.clone().json()) as Json);
+    return HttpResponse.json({ itemId: ticket.id });
+  }),
+  http.post(`${BASE}/Tickets/:id/Notes`, () => HttpResponse.json({ itemId: 9001 })),
+  http.post(`${BASE}/Companies/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 7, companyName: "Contoso" }] })),
+  http.post(`${BASE}/Contacts/query`, () => HttpResponse.json(EMPTY_PAGE)),
+  http.post(`${BASE}/Resources/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 30, firstName: "Ada", lastName: "Lovelace" }] })),
+  http.post(`${BASE}/ResourceServiceDeskRoles/query`, () =>
+    HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 1, resourceID: 30, roleID: 29683400, isDefault: true, isActive: true }] }),
+  ),
+);
+
+beforeAll(() => {
+  mswServer.listen({ onUnhandledRequest: "error" });
+  mswServer.events.on("request:start", async ({ request }) => {
+    const text = request.method === "GET" ? "" : await request.clone().text();
+    sent.push({ method: request.method, path: new URL(request.url).pathname.split("/V1.0")[1] ?? "", body: text ? JSON.parse(text) : undefined });
+  });
+});
+afterEach(() => mswServer.resetHandlers());
+afterAll(() => mswServer.close());
+beforeEach(() => {
+  sent.length = 0;
+  fieldsLoads = 0;
+  ticket = {
+    id: 555,
+    ticketNumber: "T20261127.0042",
+    title: "Printer jams",
+    companyID: 7,
+    status: 1,
+    priority: 2,
+    createDate: "2026-11-27T10:00:00Z",
+  };
+});
+
+const writes = () => sent.filter((r) => r.method !== "GET" && !r.path.endsWith("/query"));
+
+async function call(name: string, args: Json) {
+  const conn = await connectWithMsw();
+  try {
+    return await conn.client.callTool({ name, arguments: args });
+  } finally {
+    await conn.close();
+  }
+}
+
+describe("autotask_create_ticket", () => {
+  it("sends the tenant's ids for labels, the default status and an SLA due date", async () => {
+    // 2026-11-27 is a Friday: High is 8 business hours, 7 of them on Friday (10:00-17:00 UTC), 1 on Monday.
+    const result = await call("autotask_create_ticket", {
+      companyID: 7,
+      title: "Printer jams",
+      priority: "high",
+      queueID: "Helpdesk Queue",
+      subIssueType: "Printer",
+      assignedResourceID: 30,
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(writes()).toEqual([
+      {
+        method: "POST",
+        path: "/Tickets",
+        body: {
+          companyID: 7,
+          title: "Printer jams",
+          status: 1,
+          priority: 5,
+          queueID: 29683325,
+          subIssueType: 136,
+          issueType: 10,
+          assignedResourceID: 30,
+          assignedResourceRoleID: 29683400,
+          dueDateTime: "2026-11-30T09:00:00.000Z",
+        },
+      },
+    ]);
+  });
+
+  it("reloads the picklists once when Autotask says a value no longer exists, then succeeds", async () => {
+    let posts = 0;
+    mswServer.use(
+      http.post(`${BASE}/Tickets`, () => {
+        posts += 1;
+        return posts === 1
+          ? HttpResponse.json({ errors: ["Picklist value [5] does not exist for priority"] }, { status: 500 })
+          : HttpResponse.json({ itemId: ticket.id });
+      }),
+    );
+    const result = await call("autotask_create_ticket", { companyID: 7, title: "Printer jams", priority: "High" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(posts).toBe(2);
+    expect(fieldsLoads).toBe(2);
+  });
+
+  it("passes Autotask's validation message through and does not retry it", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets`, () =>
+        HttpResponse.json({ errors: ["queueID is required"] }, { status: 500 }),
+      ),
+    );
+    const result = await call("autotask_create_ticket", { companyID: 7, title: "Printer jams" });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/queueID is required/);
+    expect(writes()).toHaveLength(1);
+  });
+});
+
+describe("autotask_update_ticket", () => {
+  it("PATCHes only the changed fields and reports what Autotask's workflow rules changed", async () => {
+    mswServer.use(
+      http.patch(`${BASE}/Tickets`, async ({ request }) => {
+        Object.assign(ticket, (await request.clone().json()) as Json);
+        ticket.queueID = 5; // a workflow rule moves the ticket to another queue
+        return HttpResponse.json({ itemId: ticket.id });
+      }),
+    );
+    const result = await call("autotask_update_ticket", { ticketId: 555, title: "Printer jams", queueID: "Helpdesk Queue", priority: "Low" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(writes()).toEqual([{ method: "PATCH", path: "/Tickets", body: { id: 555, priority: 3, queueID: 29683325 } }]);
+    const structured = result.structuredContent as Json;
+    expect(structured.changedByAutotask).toEqual([{ field: "queueID", from: 29683325, to: 5 }]);
+    expect(JSON.stringify(result.content)).toMatch(/workflow rules changed queueID/);
+  });
+
+  it("records an escalation reason as an internal note after the status change", async () => {
+    ticket.status = 8;
+    ticket.assignedResourceID = 30;
+    ticket.assignedResourceRoleID = 29683400;
+    const result = await call("autotask_update_ticket", { ticketId: 555, status: "escalated", escalationReason: "Needs the vendor." });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(writes()).toEqual([
+      { method: "PATCH", path: "/Tickets", body: { id: 555, status: 11 } },
+      {
+        method: "POST",
+        path: "/Tickets/555/Notes",
+        body: { ticketID: 555, title: "Escalation reason", description: "Needs the vendor.", noteType: 2, publish: 2 },
+      },
+    ]);
+  });
+
+  it("refuses to complete without a resolution and sends nothing", async () => {
+    ticket.status = 8;
+    const result = await call("autotask_update_ticket", { ticketId: 555, status: "Complete" });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/resolution/);
+    expect(writes()).toEqual([]);
+  });
+});
+
+describe("autotask_create_ticket_note", () => {
+  it("publishes internally by default and to all users only when asked", async () => {
+    await call("autotask_create_ticket_note", { ticketID: 555, description: "Replaced toner.\nWorks now." });
+    await call("autotask_create_ticket_note", { ticketId: 555, description: "Fixed, thanks for waiting.", publish: "all", noteType: "Task Summary" });
+    expect(writes()).toEqual([
+      { method: "POST", path: "/Tickets/555/Notes", body: { ticketID: 555, title: "Replaced toner.", description: "Replaced toner.\nWorks now.", noteType: 2, publish: 2 } },
+      {
+        method: "POST",
+        path: "/Tickets/555/Notes",
+        body: { ticketID: 555, title: "Fixed, thanks for waiting.", description: "Fixed, thanks for waiting.", noteType: 1, publish: 1 },
+      },
+    ]);
+  });
+});
