@@ -13,6 +13,8 @@ import type { PicklistValue } from "../../autotask/schemas.js";
 import {
   buildTenantMapping,
   type MappingOverrides,
+  SEMANTIC_PRIORITIES,
+  SEMANTIC_STATUSES,
   type SemanticPriority,
   type SemanticStatus,
   type TenantMapping,
@@ -30,16 +32,6 @@ export const TICKET_PICKLIST_FIELDS = [
 ] as const;
 export type TicketPicklistField = (typeof TICKET_PICKLIST_FIELDS)[number];
 export type NotePicklistField = "noteType" | "publish";
-
-const SEMANTIC_STATUSES: readonly SemanticStatus[] = [
-  "NEW",
-  "IN_PROGRESS",
-  "WAITING_CUSTOMER",
-  "WAITING_MATERIALS",
-  "ESCALATED",
-  "COMPLETE",
-];
-const SEMANTIC_PRIORITIES: readonly SemanticPriority[] = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
 
 /** Ticket picklist values as labels, for output. Absent when the ticket has no value. */
 export type TicketLabels = Partial<Record<TicketPicklistField, string>>;
@@ -94,7 +86,7 @@ export class TenantService {
       const semantic = input.trim().toUpperCase().replace(/[\s-]+/g, "_");
       const mapping = await this.mapping(options);
       let id: number | undefined;
-      if (field === "status" && (SEMANTIC_STATUSES as readonly string[]).includes(semantic)) {
+      if (field === "status" && semantic !== "OTHER" && (SEMANTIC_STATUSES as readonly string[]).includes(semantic)) {
         id = mapping.primaryStatusId(semantic as SemanticStatus);
       } else if (field === "priority" && (SEMANTIC_PRIORITIES as readonly string[]).includes(semantic)) {
         id = mapping.primaryPriorityId(semantic as SemanticPriority);
