@@ -175,6 +175,13 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
     expect(wrong.isError).toBe(true);
   });
 
+  it("answers a search with no matches with an empty list, not an error", async () => {
+    const result = await h.call("autotask_search_tickets", { searchTerm: "no ticket has this phrase zqx" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toEqual({ tickets: [], hasMore: false, total: 0 });
+    expect(textOf(result)).toBe("No tickets match these filters.");
+  });
+
   it("finds a ticket by number prefix and by words in its title", async () => {
     const ticket = await createTicket({ title: "Scanner jams on tray two" });
     const byNumber = (await h.call("autotask_search_tickets", { searchTerm: ticket.ticketNumber })).structuredContent as Structured;

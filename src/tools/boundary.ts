@@ -34,6 +34,7 @@ export async function callTool(
     if (options.readOnly && isWriteTool(tool)) throw new ReadOnlyModeError(tool.name);
     const args = parseArguments(tool, rawArgs);
     const result = await tool.handler(args, ctx);
+    assertMatchesOutputSchema(tool, result.structured);
     return {
       content: [{ type: "text", text: result.text }],
       structuredContent: result.structured as Record<string, unknown>,
@@ -76,8 +77,26 @@ export function normalizeArgumentNames(tool: AnyToolDefinition, rawArgs: unknown
   return normalized;
 }
 
-/** One compiled input schema per tool: building a zod object per call costs more than the parse. */
+/** One compiled schema per tool and direction: building a zod object per call costs more than the parse. */
 const inputSchemas = new WeakMap<AnyToolDefinition, z.ZodObject<z.ZodRawShape>>();
+const outputSchemas = new WeakMap<AnyToolDefinition, z.ZodObject<z.ZodRawShape>>();
+
+/**
+ * Clients validate `structuredContent` against the listed output schema and reject the whole result
+ * when it does not match, so a mismatch is caught here, where it can be reported as the bug it is.
+ */
+function assertMatchesOutputSchema(tool: AnyToolDefinition, structured: unknown): void {
+  let schema = outputSchemas.get(tool);
+  if (!schema) {
+    schema = z.object(tool.outputSchema);
+    outputSchemas.set(tool, schema);
+  }
+  const checked = schema.safeParse(structured);
+  if (!checked.success) {
+    const problems = checked.error.issues.map((issue) => `${issue.path.join(".") || "(result)"}: ${issue.message}`);
+    throw new Error(`result does not match the tool's output schema (${problems.join("; ")})`);
+  }
+}
 
 function parseArguments(tool: AnyToolDefinition, rawArgs: unknown): unknown {
   const normalized = normalizeArgumentNames(tool, rawArgs);

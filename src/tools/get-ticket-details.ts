@@ -107,19 +107,19 @@ export default defineTool({
     ].join("\n");
 
     return {
-      structured: compact({
+      structured: {
         ticket: view,
         sla,
-        escalation: {
+        escalation: compact({
           requiresEscalation: escalation.requiresEscalation,
           level: escalation.level,
           reasons: escalation.reasons,
           actions: escalation.actions,
-        },
+        }),
         allowedNextStatuses: nextStatuses,
-        notes,
+        ...(notes.length > 0 ? { notes } : {}),
         notesTotal: allNotes.length,
-      }) as never,
+      },
       text,
     };
   },

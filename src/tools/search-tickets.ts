@@ -143,7 +143,8 @@ export default defineTool({
     const total = hasMore ? undefined : position.shown + rows.length;
 
     return {
-      structured: compact({ tickets: rows, hasMore, nextCursor, total }) as { tickets: typeof rows; hasMore: boolean },
+      // Not compact(): an empty page must still say `tickets: []`, which the output schema requires.
+      structured: { tickets: rows, hasMore, ...(nextCursor ? { nextCursor } : {}), ...(total !== undefined ? { total } : {}) },
       text: renderRows(rows, { total, pageNumber: position.page }),
     };
   },
