@@ -51,6 +51,15 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
     expect(textOf(result)).toContain("Status: New");
   });
 
+  it("falls back to the medium priority, and says so, only when the tenant has no default", async () => {
+    const result = await h.call("autotask_create_ticket", { companyID: companyId, title: "No priority given" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const structured = result.structuredContent as Structured;
+    expect(structured.ticket.priority.label).toBe("Medium");
+    const warned = (structured.warnings ?? []).some((w: string) => /no default priority/.test(w));
+    expect(warned).toBe(profile === "real-tenant");
+  });
+
   it("does not create a second ticket for an identical call", async () => {
     const args = { companyID: companyId, title: "Duplicate guard check", priority: "Low" };
     const first = (await h.call("autotask_create_ticket", args)).structuredContent as Structured;

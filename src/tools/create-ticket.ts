@@ -101,6 +101,9 @@ async function buildCreateBody(args: CreateArgs, ctx: ToolContext, warnings: str
       ? await ctx.tenant.resolveTicketValue("priority", args.priority, options)
       : (priorityList.defaultValue() ??
         priorityList.active().find((v) => v.value === mapping.primaryPriorityId("MEDIUM")));
+  if (args.priority === undefined && priority && !priorityList.defaultValue()) {
+    warnings.push(`This tenant has no default priority, so ${priority.label} was used; pass priority to choose another.`);
+  }
   if (!priority) {
     throw new UserInputError(
       `This tenant has no default priority; pass priority, one of: ${priorityList.active().map((v) => v.label).join(", ")}.`,
