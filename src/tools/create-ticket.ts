@@ -62,6 +62,7 @@ export default defineTool({
     const startedAt = ctx.now();
     const outcome = await ctx.dedupe.run(key, () =>
       ctx.tenant.withFreshPicklists(async () => {
+        warnings.length = 0; // a second attempt re-resolves everything, and re-warns
         const body = await buildCreateBody(args, ctx, warnings);
         return createOrRecover(ctx, body, startedAt, warnings);
       }),

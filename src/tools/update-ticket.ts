@@ -58,26 +58,27 @@ export default defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const warnings: string[] = [];
-    const current = await requireTicket(ctx, args.ticketId);
+    const { ticketId, force, ...changes } = args;
+    if (Object.keys(changes).length === 0) {
+      throw new UserInputError(`No change given for ticket ${ticketId}: pass at least one field to update (status, priority, queueID, …).`);
+    }
+    const current = await requireTicket(ctx, ticketId);
     const body = await ctx.tenant.withFreshPicklists(async () => {
+      warnings.length = 0; // a second attempt re-resolves everything, and re-warns
       const patch = await buildPatch(args, current, ctx, warnings);
       if (Object.keys(patch).length > 1) await ctx.api.updateTicket(patch as { id: number }, { signal: ctx.signal });
       return patch;
     });
+    // Fields that already had the given values are not sent; repeating an update is therefore harmless.
     const sentFields = Object.keys(body).filter((field) => field !== "id");
-    if (sentFields.length === 0 && args.escalationReason === undefined) {
-      throw new UserInputError(
-        `Nothing to update on ticket ${args.ticketId}: every field given already has that value, or no field was given.`,
-      );
-    }
 
     let escalationNoteId: number | undefined;
     if (args.escalationReason !== undefined) {
-      escalationNoteId = await recordEscalationReason(ctx, args.ticketId, args.escalationReason);
+      escalationNoteId = await recordEscalationReason(ctx, ticketId, args.escalationReason);
       warnings.push(`Autotask has no escalation-reason field, so the reason was saved as internal note ${escalationNoteId}.`);
     }
 
-    const after = await requireTicket(ctx, args.ticketId);
+    const after = await requireTicket(ctx, ticketId);
     const changedByAutotask = sentFields
       .filter((field) => field !== "userDefinedFields" && !sameValue(body[field], (after as Record<string, unknown>)[field]))
       .map((field) => ({ field, from: body[field], to: (after as Record<string, unknown>)[field] ?? undefined }));
@@ -87,7 +88,9 @@ export default defineTool({
 
     const { view, sla } = await describeTicket(ctx, after);
     const text = [
-      sentFields.length ? `Updated ${sentFields.join(", ")} on ticket ${view.ticketNumber ?? view.id}.` : `Ticket ${view.ticketNumber ?? view.id} unchanged.`,
+      sentFields.length
+        ? `Updated ${sentFields.join(", ")} on ticket ${view.ticketNumber ?? view.id}.`
+        : `Ticket ${view.ticketNumber ?? view.id} unchanged: every field given already had that value.`,
       renderTicket(view, { withText: false, sla }),
       ...warnings.map((w) => `Note: ${w}`),
     ].join("\n");

@@ -149,6 +149,18 @@ describe("autotask_update_ticket", () => {
     expect(JSON.stringify(result.content)).toMatch(/workflow rules changed queueID/);
   });
 
+  it("answers a repeated update as unchanged without sending anything, and refuses a call with no change", async () => {
+    ticket.priority = 3;
+    const repeated = await call("autotask_update_ticket", { ticketId: 555, priority: "Low" });
+    expect(repeated.isError, JSON.stringify(repeated.content)).toBeFalsy();
+    expect((repeated.structuredContent as Json).changed).toEqual([]);
+    expect(JSON.stringify(repeated.content)).toMatch(/unchanged/);
+    const empty = await call("autotask_update_ticket", { ticketId: 555 });
+    expect(empty.isError).toBe(true);
+    expect(JSON.stringify(empty.content)).toMatch(/No change given/);
+    expect(writes()).toEqual([]);
+  });
+
   it("records an escalation reason as an internal note after the status change", async () => {
     ticket.status = 8;
     ticket.assignedResourceID = 30;
