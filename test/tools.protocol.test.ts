@@ -223,3 +223,25 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
     expect(textOf(missing)).toMatch(/999999999 was not found/);
   });
 });
+
+describe("tenant-specific status names from AUTOTASK_STATUS_MAP", () => {
+  it("maps a semantic name to the tenant's own status through the configured override", async () => {
+    // The real tenant's "Waiting Materials" (9) is inactive; it waits on suppliers with "Waiting 3rd Party" (12).
+    const h = await startHarness({
+      profile: "real-tenant",
+      settings: { mappingOverrides: { status: { "Waiting 3rd Party": "WAITING_MATERIALS" } } },
+    });
+    try {
+      const company = h.sandbox.store.companies().find((c: Structured) => c.id !== 0) as Structured;
+      const created = (await h.call("autotask_create_ticket", { companyID: company.id, title: "Switch on order", priority: "Low" }))
+        .structuredContent as Structured;
+      const inProgress = await h.call("autotask_update_ticket", { ticketId: created.ticket.id, status: "in_progress" });
+      expect(inProgress.isError, textOf(inProgress)).toBeFalsy();
+      const waiting = await h.call("autotask_update_ticket", { ticketId: created.ticket.id, status: "waiting_materials" });
+      expect(waiting.isError, textOf(waiting)).toBeFalsy();
+      expect(h.sandbox.store.getTicket(created.ticket.id)?.status).toBe(12);
+    } finally {
+      await h.close();
+    }
+  });
+});
