@@ -29,7 +29,6 @@ export interface ServerDependencies {
   logger: Logger;
   picklistTtlMs?: number;
   now?: () => Date;
-  tools?: readonly AnyToolDefinition[];
 }
 
 const INSTRUCTIONS = [
@@ -40,8 +39,8 @@ const INSTRUCTIONS = [
 ].join(" ");
 
 export function createServer(deps: ServerDependencies): McpServer {
-  const tools = (deps.tools ?? TOOLS).filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
-  const byName = new Map<string, AnyToolDefinition>((deps.tools ?? TOOLS).map((tool) => [tool.name, tool]));
+  const tools = TOOLS.filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
+  const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
   const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs });
   const shared = {
     api: deps.api,

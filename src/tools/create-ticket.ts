@@ -9,7 +9,7 @@ import { resolutionDueDate } from "../domain/sla.js";
 import { UserInputError } from "../errors.js";
 import { defineTool, type ToolContext } from "./define.js";
 import { WriteDeduplicator } from "./support/dedupe.js";
-import { dateTimeParam, picklistParam, toUtcIso, userDefinedFieldsParam } from "./support/params.js";
+import { assignmentParams, dateTimeParam, picklistParam, toUtcIso, userDefinedFieldsParam } from "./support/params.js";
 import { completeAssignment, describeTicket } from "./support/tickets.js";
 import { slaViewSchema, renderTicket, ticketViewSchema } from "./support/ticket-view.js";
 import { resolveUserDefinedFields } from "./support/udf.js";
@@ -28,8 +28,7 @@ const inputSchema = {
   ticketCategory: picklistParam("Ticket category.").optional(),
   source: picklistParam("Source, e.g. Email.").optional(),
   dueDateTime: dateTimeParam.optional().describe("ISO 8601 (UTC unless offset). Default: SLA resolution target."),
-  assignedResourceID: z.number().int().positive().optional().describe("Resource; its default role unless assignedResourceRoleID."),
-  assignedResourceRoleID: z.number().int().positive().optional().describe("Role id."),
+  ...assignmentParams,
   contractID: z.number().int().positive().optional().describe("Contract id."),
   estimatedHours: z.number().min(0).optional().describe("Hours."),
   userDefinedFields: userDefinedFieldsParam.optional(),

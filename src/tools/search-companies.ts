@@ -3,8 +3,8 @@
  */
 import { z } from "zod";
 import type { Condition } from "../autotask/query.js";
-import type { Company } from "../autotask/schemas.js";
 import { defineTool } from "./define.js";
+import { collect } from "./support/collect.js";
 import { compact } from "./support/render.js";
 
 const inputSchema = {
@@ -31,14 +31,12 @@ export default defineTool({
     const filter: Condition[] = [{ op: "contains", field: "companyName", value: args.name }];
     if (!args.includeInactive) filter.push({ op: "eq", field: "isActive", value: true });
     // One more than asked tells whether there are more, without a count request.
-    const found: Company[] = [];
-    for await (const page of ctx.api.queryCompanies(
-      { filter, includeFields: ["id", "companyName", "isActive"], maxRecords: limit + 1 },
-      { signal: ctx.signal, maxTotal: limit + 1 },
-    )) {
-      found.push(...page);
-      if (found.length > limit) break;
-    }
+    const found = await collect(
+      ctx.api.queryCompanies(
+        { filter, includeFields: ["id", "companyName", "isActive"], maxRecords: limit + 1 },
+        { signal: ctx.signal, maxTotal: limit + 1 },
+      ),
+    );
     const companies = found.slice(0, limit).map((c) =>
       compact({ id: c.id, name: c.companyName ?? undefined, inactive: c.isActive === false ? true : undefined }),
     );

@@ -3,8 +3,8 @@
  * roles, for assigning tickets.
  */
 import { z } from "zod";
-import type { Resource } from "../autotask/schemas.js";
 import { defineTool } from "./define.js";
+import { collect } from "./support/collect.js";
 import { compact } from "./support/render.js";
 
 const inputSchema = {
@@ -36,28 +36,26 @@ export default defineTool({
   async handler(args, ctx) {
     const limit = args.limit ?? 10;
     const term = args.name;
-    const found: Resource[] = [];
-    for await (const page of ctx.api.queryResources(
-      {
-        filter: [
-          { op: "eq", field: "isActive", value: true },
-          {
-            op: "or",
-            items: [
-              { op: "contains", field: "firstName", value: term },
-              { op: "contains", field: "lastName", value: term },
-              { op: "contains", field: "email", value: term },
-            ],
-          },
-        ],
-        includeFields: ["id", "firstName", "lastName", "email"],
-        maxRecords: limit + 1,
-      },
-      { signal: ctx.signal, maxTotal: limit + 1 },
-    )) {
-      found.push(...page);
-      if (found.length > limit) break;
-    }
+    const found = await collect(
+      ctx.api.queryResources(
+        {
+          filter: [
+            { op: "eq", field: "isActive", value: true },
+            {
+              op: "or",
+              items: [
+                { op: "contains", field: "firstName", value: term },
+                { op: "contains", field: "lastName", value: term },
+                { op: "contains", field: "email", value: term },
+              ],
+            },
+          ],
+          includeFields: ["id", "firstName", "lastName", "email"],
+          maxRecords: limit + 1,
+        },
+        { signal: ctx.signal, maxTotal: limit + 1 },
+      ),
+    );
     const shown = found.slice(0, limit);
     const roles = new Map<number, { ids: number[]; defaultId?: number }>();
     if (shown.length > 0) {

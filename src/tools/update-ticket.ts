@@ -9,7 +9,7 @@ import { UserInputError } from "../errors.js";
 import { defineTool, type ToolContext } from "./define.js";
 import { WriteDeduplicator } from "./support/dedupe.js";
 import { internalPublishValue, resolveNoteType } from "./support/notes.js";
-import { dateTimeParam, picklistParam, ticketIdParam, toUtcIso, userDefinedFieldsParam } from "./support/params.js";
+import { assignmentParams, dateTimeParam, picklistParam, ticketIdParam, toUtcIso, userDefinedFieldsParam } from "./support/params.js";
 import { completeAssignment, describeTicket, requireTicket } from "./support/tickets.js";
 import { renderTicket, slaViewSchema, ticketViewSchema } from "./support/ticket-view.js";
 import { resolveUserDefinedFields } from "./support/udf.js";
@@ -23,8 +23,7 @@ const inputSchema = {
   description: z.string().max(8000).optional().describe("Replaces the description."),
   dueDateTime: dateTimeParam.optional().describe("ISO 8601 (UTC unless offset)."),
   contactID: z.number().int().positive().optional().describe("Contact of the company."),
-  assignedResourceID: z.number().int().positive().optional().describe("Resource; its default role unless assignedResourceRoleID."),
-  assignedResourceRoleID: z.number().int().positive().optional().describe("Role id."),
+  ...assignmentParams,
   issueType: picklistParam("Issue type.").optional(),
   subIssueType: picklistParam("Sub-issue type.").optional(),
   resolution: z.string().trim().min(1).max(32000).optional().describe("Needed to complete."),

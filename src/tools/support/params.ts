@@ -31,6 +31,12 @@ export function toUtcIso(value: string): string {
   return new Date(hasZone ? withTime : `${withTime}Z`).toISOString();
 }
 
+/** Assigning a ticket: Autotask needs a role with the resource, so the role is filled in when omitted. */
+export const assignmentParams = {
+  assignedResourceID: z.number().int().positive().optional().describe("Resource; its default role unless assignedResourceRoleID."),
+  assignedResourceRoleID: z.number().int().positive().optional().describe("Role id."),
+};
+
 export const userDefinedFieldsParam = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .describe('By name, e.g. {"Site Code":"LON1"}; null clears.');
