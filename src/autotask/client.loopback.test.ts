@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AutotaskClient } from "./client.js";
 import { AutotaskNetworkError } from "./errors.js";
+import type { TicketCreate } from "./schemas.js";
 
 const CREDENTIALS = { username: "api@example.com", secret: "loopback-secret", integrationCode: "LOOP" };
 let server: Server | undefined;
@@ -59,7 +60,7 @@ describe("AutotaskClient over loopback HTTP", () => {
     await new Promise((resolve) => server!.close(resolve));
     server = undefined;
     const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep, retry: { maxAttempts: 3 } });
-    const error = await client.createTicket({ title: "x" }).catch((e: unknown) => e);
+    const error = await client.createTicket({ title: "x" } as TicketCreate).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutotaskNetworkError);
     expect((error as AutotaskNetworkError).maybeCommitted).toBe(false);
     expect(client.requestCount).toBe(3);
@@ -72,7 +73,7 @@ describe("AutotaskClient over loopback HTTP", () => {
       req.socket.destroy();
     });
     const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep });
-    const error = await client.createTicket({ title: "x" }).catch((e: unknown) => e);
+    const error = await client.createTicket({ title: "x" } as TicketCreate).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutotaskNetworkError);
     expect((error as AutotaskNetworkError).maybeCommitted).toBe(true);
     expect(received).toBe(1);

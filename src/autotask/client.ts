@@ -33,6 +33,7 @@ import {
   parseRetryAfter,
   type RetryOptions,
   retryDelay,
+  isRateLimited,
   shouldRetry,
   thresholdPacingDelay,
 } from "./retry.js";
@@ -53,6 +54,9 @@ import {
   type ResourceServiceDeskRole,
   ResourceServiceDeskRoleSchema,
   type ThresholdInformation,
+  type TicketCreate,
+  type TicketNoteCreate,
+  type TicketPatch,
   ThresholdInformationSchema,
   type Ticket,
   type TicketNote,
@@ -99,6 +103,12 @@ export interface AutotaskClientOptions {
   deadlineMs?: number;
   /** Slow down when the last known hourly usage is high (see `thresholdPacingDelay`). Default true. */
   thresholdPacing?: boolean;
+  /**
+   * Keeps the pacing fed: after this many requests (default 100) and after any 429 or thread-threshold
+   * refusal, `GET /ThresholdInformation` is refreshed in the background. `false` turns it off.
+   * Only active when `thresholdPacing` is on.
+   */
+  thresholdRefreshEveryRequests?: number | false;
   /** Page cap for the async iterators when the caller gives no `maxTotal`. Default 10,000 records. */
   defaultMaxTotal?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -165,6 +175,9 @@ export class AutotaskClient implements AutotaskApi {
   #agent: { close(): Promise<void> } | undefined;
   #threshold: { info: ThresholdInformation; at: number } | undefined;
   #requestCount = 0;
+  readonly #thresholdRefreshEvery: number | false;
+  #requestsSinceThresholdRefresh = 0;
+  #thresholdRefresh: Promise<unknown> | undefined;
 
   constructor(options: AutotaskClientOptions) {
     const { credentials } = options;
@@ -181,6 +194,7 @@ export class AutotaskClient implements AutotaskApi {
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.#thresholdPacing = options.thresholdPacing ?? true;
+    this.#thresholdRefreshEvery = options.thresholdRefreshEveryRequests ?? 100;
     this.#defaultMaxTotal = options.defaultMaxTotal ?? DEFAULT_MAX_TOTAL;
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;
@@ -256,7 +270,7 @@ export class AutotaskClient implements AutotaskApi {
     return result.queryCount;
   }
 
-  async createTicket(fields: Record<string, unknown>, options?: RequestOptions): Promise<number> {
+  async createTicket(fields: TicketCreate, options?: RequestOptions): Promise<number> {
     const result = await this.#request({
       method: "POST",
       path: "/Tickets",
@@ -269,7 +283,7 @@ export class AutotaskClient implements AutotaskApi {
     return result.itemId;
   }
 
-  async updateTicket(fields: { id: number } & Record<string, unknown>, options?: RequestOptions): Promise<number> {
+  async updateTicket(fields: TicketPatch, options?: RequestOptions): Promise<number> {
     assertId(fields.id, "ticket id");
     const result = await this.#request({
       method: "PATCH",
@@ -304,7 +318,7 @@ export class AutotaskClient implements AutotaskApi {
     return this.#queryAll("TicketNotes", TicketNoteSchema, spec, options);
   }
 
-  async createTicketNote(ticketId: number, fields: Record<string, unknown>, options?: RequestOptions): Promise<number> {
+  async createTicketNote(ticketId: number, fields: TicketNoteCreate, options?: RequestOptions): Promise<number> {
     assertId(ticketId, "ticket id");
     const result = await this.#request({
       method: "POST",
@@ -502,6 +516,7 @@ export class AutotaskClient implements AutotaskApi {
     const started = this.#now();
     const url = spec.absoluteUrl ?? `${await this.baseUrl(spec.signal)}${spec.path.slice(1)}`;
     for (let attempt = 1; ; attempt++) {
+      this.#noteRequestForThreshold(spec, false);
       await this.#paceForThreshold(spec);
       const release = await this.#limiter.acquire(spec.endpoint || endpointKey(spec.path), spec.signal);
       // Time spent queued for a slot counts against the deadline too.
@@ -515,6 +530,7 @@ export class AutotaskClient implements AutotaskApi {
       if (result.ok) return result.value;
 
       const decision = { outcome: result.outcome, isRead: spec.isRead, attempt };
+      if (isRateLimited(result.outcome)) this.#noteRequestForThreshold(spec, true);
       if (!shouldRetry(decision, this.#retry)) throw result.error;
       const delay = retryDelay(decision, this.#retry, this.#random);
       if (this.#now() - started + delay > this.#deadlineMs) {
@@ -527,6 +543,27 @@ export class AutotaskClient implements AutotaskApi {
       );
       await this.#sleep(delay, spec.signal);
     }
+  }
+
+  /**
+   * Counts a request towards the next usage refresh and starts one in the background when due (every
+   * N requests while busy, or at once after a rate-limit refusal). One refresh at a time; its failure
+   * only leaves the last known usage in place.
+   */
+  #noteRequestForThreshold(spec: RequestSpec<unknown>, rateLimited: boolean): void {
+    if (!this.#thresholdPacing || this.#thresholdRefreshEvery === false || spec.endpoint === "ThresholdInformation") return;
+    if (spec.endpoint === "zoneInformation") return;
+    this.#requestsSinceThresholdRefresh += 1;
+    const due = rateLimited || this.#requestsSinceThresholdRefresh >= this.#thresholdRefreshEvery;
+    if (!due || this.#thresholdRefresh) return;
+    this.#requestsSinceThresholdRefresh = 0;
+    this.#thresholdRefresh = this.getThresholdInformation()
+      .catch((error: unknown) => {
+        this.#logger?.debug({ err: { message: (error as Error).message } }, "ThresholdInformation refresh failed");
+      })
+      .finally(() => {
+        this.#thresholdRefresh = undefined;
+      });
   }
 
   async #paceForThreshold(spec: RequestSpec<unknown>): Promise<void> {

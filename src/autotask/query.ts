@@ -29,17 +29,22 @@ export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 /** Dates go as ISO 8601 strings in UTC. */
 export type FilterValue = string | number | boolean;
 
-export type Condition =
-  | { op: ValueOperator; field: string; value: FilterValue; udf?: boolean }
-  | { op: PresenceOperator; field: string; udf?: boolean }
-  | { op: ListOperator; field: string; value: readonly FilterValue[]; udf?: boolean }
-  | { op: GroupOperator; items: readonly Condition[] };
+/**
+ * One filter condition. `F` is the entity's field names (`TicketField`, `CompanyField`…): the API
+ * methods take `QuerySpec<TicketField>` and so on, so a misspelled field is a type error, not a
+ * request that Autotask answers wrongly. Untyped callers use the default `string`.
+ */
+export type Condition<F extends string = string> =
+  | { op: ValueOperator; field: F; value: FilterValue; udf?: boolean }
+  | { op: PresenceOperator; field: F; udf?: boolean }
+  | { op: ListOperator; field: F; value: readonly FilterValue[]; udf?: boolean }
+  | { op: GroupOperator; items: readonly Condition<F>[] };
 
-export interface QuerySpec {
+export interface QuerySpec<F extends string = string> {
   /** Top-level conditions are ANDed. At least one is required (use `exist("id")` for "everything"). */
-  filter: readonly Condition[];
+  filter: readonly Condition<F>[];
   /** Only these fields come back. `id` is added when missing (paging and look-ups need it). */
-  includeFields?: readonly string[];
+  includeFields?: readonly F[];
   /** Page size, 1..500 (Autotask's default and maximum is 500). */
   maxRecords?: number;
 }
