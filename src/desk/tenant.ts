@@ -1,15 +1,18 @@
 /**
- * The tenant's picklists as the tools need them: resolve what a caller typed (an id, a label, or a
- * semantic name such as `in_progress`) to the tenant's id, and turn ids back into labels.
+ * The tenant: its picklists joined with the semantic status/priority mapping. `resolveTicketValue`
+ * is THE resolver for what a caller typed (an id, a label, or a semantic name such as
+ * `in_progress`): create, update and search all go through it, so a value means the same thing
+ * everywhere. Ids turn back into labels here too.
  *
  * Nothing here knows a picklist id: every value comes from `/{Entity}/entityInformation/fields`
  * through the shared `PicklistCache`. When Autotask says a value does not exist (the tenant changed
  * its picklists since we cached them), `withFreshPicklists` drops the cache and tries once more.
  */
-import type { MetadataEntity, RequestOptions } from "../../autotask/api.js";
-import { AutotaskValidationError } from "../../autotask/errors.js";
-import { type Picklist, type PicklistCache, PicklistError } from "../../autotask/picklists.js";
-import type { PicklistValue } from "../../autotask/schemas.js";
+import type { MetadataEntity, RequestOptions } from "../autotask/api.js";
+import { AutotaskValidationError } from "../autotask/errors.js";
+import { type Picklist, type PicklistCache, PicklistError } from "../autotask/picklists.js";
+import type { PicklistValue } from "../autotask/schemas.js";
+import { UserInputError } from "../errors.js";
 import {
   buildTenantMapping,
   type MappingOverrides,
@@ -18,7 +21,7 @@ import {
   type SemanticPriority,
   type SemanticStatus,
   type TenantMapping,
-} from "../../domain/states.js";
+} from "../domain/states.js";
 
 export const TICKET_PICKLIST_FIELDS = [
   "status",
@@ -95,6 +98,50 @@ export class TenantService {
       if (value) return value;
       throw error;
     }
+  }
+
+  /**
+   * A status filter: the same resolver per value, plus `open` (alone) for every status not mapped to
+   * complete. Returns the tenant's status ids and whether they are to be excluded.
+   * @throws UserInputError for `open` mixed with other values, or a tenant without a complete status.
+   */
+  async resolveStatusFilter(inputs: ReadonlyArray<string | number>, options?: RequestOptions): Promise<{ exclude: boolean; ids: number[] }> {
+    if (inputs.some((input) => typeof input === "string" && input.trim().toLowerCase() === "open")) {
+      if (inputs.length > 1) throw new UserInputError('status "open" already means every status except complete; send it alone.', "status");
+      const complete = (await this.mapping(options)).statusIdsFor("COMPLETE");
+      if (complete.length === 0) {
+        throw new UserInputError('This tenant has no status mapped to complete, so "open" cannot be worked out; list the statuses instead.', "status");
+      }
+      return { exclude: true, ids: complete };
+    }
+    const ids = await Promise.all(inputs.map(async (input) => (await this.resolveTicketValue("status", input, options)).value));
+    return { exclude: false, ids };
+  }
+
+  /** The status a new ticket gets when none is given: the tenant's default, else its "new" status. */
+  async defaultStatus(options?: RequestOptions): Promise<PicklistValue> {
+    const [list, mapping] = await Promise.all([this.ticketPicklist("status", options), this.mapping(options)]);
+    const status = list.defaultValue() ?? list.active().find((v) => v.value === mapping.primaryStatusId("NEW"));
+    if (!status) throw new UserInputError("This tenant has no default ticket status; pass status.", "status");
+    return status;
+  }
+
+  /**
+   * The priority a new ticket gets when none is given: the tenant's default, else its medium one
+   * (then `fallback` is true, so the caller can say so).
+   */
+  async defaultPriority(options?: RequestOptions): Promise<{ value: PicklistValue; fallback: boolean }> {
+    const [list, mapping] = await Promise.all([this.ticketPicklist("priority", options), this.mapping(options)]);
+    const byDefault = list.defaultValue();
+    if (byDefault) return { value: byDefault, fallback: false };
+    const medium = list.active().find((v) => v.value === mapping.primaryPriorityId("MEDIUM"));
+    if (!medium) {
+      throw new UserInputError(
+        `This tenant has no default priority; pass priority, one of: ${list.active().map((v) => v.label).join(", ")}.`,
+        "priority",
+      );
+    }
+    return { value: medium, fallback: true };
   }
 
   async resolveNoteValue(field: NotePicklistField, input: string | number, options?: RequestOptions): Promise<PicklistValue> {

@@ -3,16 +3,23 @@
  * `[{ name, value }]` with the field's exact name. Unknown names are refused with the list of real
  * ones, because Autotask would otherwise ignore or reject them far less helpfully.
  */
-import { UserInputError } from "../../errors.js";
-import type { ToolContext } from "../define.js";
+import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
+import type { UserDefinedFieldWrite } from "../autotask/schemas.js";
+import { UserInputError } from "../errors.js";
 
-type UdfValue = string | number | boolean | null;
+export type UdfValue = string | number | boolean | null;
 
+/**
+ * `{ "Site Code": "LON1" }` -> `[{ name: "Site Code", value: "LON1" }]` with Autotask's exact names;
+ * picklist UDFs accept the label or the value and send the value.
+ * @throws UserInputError for an unknown field name or picklist value (listing the valid ones).
+ */
 export async function resolveUserDefinedFields(
-  ctx: ToolContext,
+  api: Pick<AutotaskApi, "getUserDefinedFieldInfo">,
   values: Record<string, UdfValue>,
-): Promise<Array<{ name: string; value: UdfValue }>> {
-  const definitions = await ctx.api.getUserDefinedFieldInfo("Tickets", { signal: ctx.signal });
+  options?: RequestOptions,
+): Promise<UserDefinedFieldWrite[]> {
+  const definitions = await api.getUserDefinedFieldInfo("Tickets", options);
   const byName = new Map(definitions.map((field) => [field.name.toLowerCase(), field]));
   return Object.entries(values).map(([name, value]) => {
     const field = byName.get(name.trim().toLowerCase());
