@@ -10,9 +10,9 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { AutotaskClient } from "./autotask/client.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
+import { createDesk, settingsFromConfig } from "./desk/index.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
-import { settingsFromConfig } from "./tools/support/settings.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 
 const USAGE = `Usage: ${SERVER_NAME} [--sandbox] [--help] [--version]
@@ -40,7 +40,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const { client, closeSandbox } = await connectAutotask(config, logger);
 
-  const server = createServer({ api: client, settings: settingsFromConfig(config), logger, picklistTtlMs: config.picklistTtlMs });
+  // The one desk of this process: every MCP session shares its caches and write ledger.
+  const desk = createDesk(client, settingsFromConfig(config), () => new Date(), { logger });
+  const server = createServer(desk);
   const transport = new StdioServerTransport();
 
   let closing = false;

@@ -3,33 +3,20 @@
  *
  * Tools are served through the SDK's `McpServer` with our own `tools/list` and `tools/call`
  * handlers, so that argument validation, alias spellings and error formatting happen in exactly
- * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. Building the server does
- * no network I/O: the first tool call discovers the zone and loads the tenant's metadata.
+ * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. The server constructs
+ * no service: it is handed the process's desk (`createDesk`, once per process), which any number
+ * of servers (MCP sessions) share. Building it does no network I/O.
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "pino";
 import { z } from "zod";
-import type { AutotaskApi } from "./autotask/api.js";
-import { PicklistCache } from "./autotask/picklists.js";
+import type { Desk } from "./desk/index.js";
 import { callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
+import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/index.js";
 import { TOOLS } from "./tools/index.js";
-import { WriteDeduplicator } from "./tools/support/dedupe.js";
-import { NameResolver } from "./tools/support/names.js";
-import { UNTRUSTED_TEXT_NOTICE } from "./tools/support/render.js";
-import type { ServerSettings } from "./tools/support/settings.js";
-import { TenantService } from "./tools/support/tenant.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
-
-export interface ServerDependencies {
-  api: AutotaskApi;
-  settings: ServerSettings;
-  logger: Logger;
-  picklistTtlMs?: number;
-  now?: () => Date;
-}
 
 const INSTRUCTIONS = [
   "Autotask PSA service desk: search, read, create and update tickets and add notes.",
@@ -38,19 +25,12 @@ const INSTRUCTIONS = [
   UNTRUSTED_TEXT_NOTICE,
 ].join(" ");
 
-export function createServer(deps: ServerDependencies): McpServer {
-  const tools = TOOLS.filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
+/** One MCP server (one session's worth of protocol state) over the process's shared desk. */
+export function createServer(desk: Desk): McpServer {
+  const readOnly = desk.settings.readOnly;
+  const tools = TOOLS.filter((tool) => !(readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
-  const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs });
-  const shared = {
-    api: deps.api,
-    tenant: new TenantService(picklists, deps.settings.mappingOverrides),
-    names: new NameResolver(deps.api),
-    settings: deps.settings,
-    dedupe: new WriteDeduplicator(deps.settings.duplicateWindowMs),
-    logger: deps.logger,
-    now: deps.now ?? (() => new Date()),
-  };
+  const available = tools.map((tool) => tool.name);
 
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
@@ -64,20 +44,11 @@ export function createServer(deps: ServerDependencies): McpServer {
   });
 
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = byName.get(request.params.name);
-    if (!tool) {
-      return {
-        isError: true,
-        content: [
-          { type: "text", text: `Unknown tool "${request.params.name}". Available: ${tools.map((t) => t.name).join(", ")}.` },
-        ],
-      };
-    }
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);
-    const ctx: ToolContext = { ...shared, signal: extra.signal };
-    return callTool(tool, request.params.arguments, ctx, { readOnly: deps.settings.readOnly });
+    const ctx: ToolContext = { desk, logger: desk.logger, signal: extra.signal };
+    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, available });
   });
 
   return server;

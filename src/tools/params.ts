@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 
+/** `ticketID`: the numeric id, as Autotask spells the field. */
 export const ticketIdParam = z
   .number()
   .int()
@@ -23,13 +24,6 @@ export const dateTimeParam = z
   .refine((value) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
     message: "must be an ISO 8601 date or date-time, e.g. 2026-11-30T17:00:00Z",
   });
-
-/** Autotask stores and compares times in UTC; a date-time without an offset is taken as UTC. */
-export function toUtcIso(value: string): string {
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value);
-  const withTime = value.length === 10 ? `${value}T00:00:00` : value;
-  return new Date(hasZone ? withTime : `${withTime}Z`).toISOString();
-}
 
 /** Assigning a ticket: Autotask needs a role with the resource, so the role is filled in when omitted. */
 export const assignmentParams = {

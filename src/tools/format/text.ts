@@ -1,5 +1,5 @@
 /**
- * Helpers for tool output: dropping empty values (no null noise in results), delimiting text that
+ * Text helpers of the formatting module: dropping empty values (no null noise in results), delimiting text that
  * clients and technicians wrote so that a model reads it as data, and short date formatting.
  */
 

@@ -1,13 +1,14 @@
 /**
- * How a ticket looks in tool output: picklist ids with their labels, reference ids with names,
- * nothing null or empty, and client-written text delimited in the text rendering.
+ * How a ticket looks in tool output, in ONE vocabulary for search rows and details alike: picklist
+ * ids with their labels (`status: { id, label }`), reference ids with names
+ * (`company: { id, name }`, `assignedResource: { id, name }`), Autotask's field names for the rest
+ * (`ticketNumber`, `dueDateTime`, `contractID`), nothing null or empty, and client-written text
+ * delimited in the text rendering. A row is a subset of the details' fields, never a renaming.
  */
 import { z } from "zod";
-import type { Ticket } from "../../autotask/schemas.js";
+import type { DescribedTicket } from "../../desk/index.js";
 import type { SlaStatus } from "../../domain/sla.js";
-import type { ResolvedNames } from "./names.js";
-import { compact, quoted, shortDateTime } from "./render.js";
-import type { TicketLabels } from "./tenant.js";
+import { compact, oneLine, quoted, shortDateTime } from "./text.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
 const named = z.object({ id: z.number(), name: z.string().optional() });
@@ -41,7 +42,21 @@ export const ticketViewSchema = z.looseObject({
   dueDateTime: z.string().optional(),
 });
 
-/** Everything `buildTicketView` may set. */
+/** A search row: the same names and shapes as the details, fewer fields, and the SLA state. */
+export const ticketRowSchema = z.object({
+  id: z.number(),
+  ticketNumber: z.string().optional(),
+  title: z.string().optional(),
+  status: labelled.optional(),
+  priority: labelled.optional(),
+  company: named.optional(),
+  assignedResource: named.optional(),
+  dueDateTime: z.string().optional(),
+  sla: z.object({ state: z.string() }).optional(),
+});
+export type TicketRow = z.infer<typeof ticketRowSchema>;
+
+/** Everything `ticketView` may set. */
 export interface TicketView {
   [field: string]: unknown;
   id: number;
@@ -57,8 +72,8 @@ export interface TicketView {
   source?: Labelled;
   company?: Named;
   contact?: Named;
-  assignedResource?: Named & { roleId?: number };
-  contractId?: number;
+  assignedResource?: Named & { roleID?: number };
+  contractID?: number;
   estimatedHours?: number;
   createDate?: string;
   dueDateTime?: string;
@@ -70,7 +85,6 @@ export interface TicketView {
   userDefinedFields?: Record<string, unknown>;
 }
 
-
 function label(id: number | null | undefined, text: string | undefined) {
   return typeof id === "number" ? { id, label: text } : undefined;
 }
@@ -79,7 +93,9 @@ function name(id: number | null | undefined, text: string | undefined) {
   return typeof id === "number" ? { id, name: text } : undefined;
 }
 
-export function buildTicketView(ticket: Ticket, labels: TicketLabels, names: ResolvedNames): TicketView {
+/** The full view of a described ticket (details, create and update results). */
+export function ticketView(described: DescribedTicket): TicketView {
+  const { ticket, labels, names } = described;
   const udfs = Array.isArray(ticket.userDefinedFields)
     ? Object.fromEntries(
         ticket.userDefinedFields
@@ -99,17 +115,13 @@ export function buildTicketView(ticket: Ticket, labels: TicketLabels, names: Res
     ticketType: label(ticket.ticketType, labels.ticketType),
     ticketCategory: label(ticket.ticketCategory, labels.ticketCategory),
     source: label(ticket.source, labels.source),
-    company: name(ticket.companyID, names.company(ticket.companyID)),
-    contact: name(ticket.contactID, names.contact(ticket.contactID)),
+    company: name(ticket.companyID, names.company),
+    contact: name(ticket.contactID, names.contact),
     assignedResource:
       typeof ticket.assignedResourceID === "number"
-        ? {
-            id: ticket.assignedResourceID,
-            name: names.resource(ticket.assignedResourceID),
-            roleId: ticket.assignedResourceRoleID ?? undefined,
-          }
+        ? { id: ticket.assignedResourceID, name: names.assignedResource, roleID: ticket.assignedResourceRoleID ?? undefined }
         : undefined,
-    contractId: ticket.contractID ?? undefined,
+    contractID: ticket.contractID ?? undefined,
     estimatedHours: ticket.estimatedHours ?? undefined,
     createDate: ticket.createDate ?? undefined,
     dueDateTime: ticket.dueDateTime ?? undefined,
@@ -119,6 +131,23 @@ export function buildTicketView(ticket: Ticket, labels: TicketLabels, names: Res
     description: ticket.description ?? undefined,
     resolution: ticket.resolution ?? undefined,
     userDefinedFields: udfs,
+  });
+}
+
+/** A search row: the view's identity, status, priority, company, assignee and due date, plus the SLA state. */
+export function ticketRow(described: DescribedTicket): TicketRow {
+  const view = ticketView(described);
+  const state = described.sla.resolution.state;
+  return compact({
+    id: view.id,
+    ticketNumber: view.ticketNumber,
+    title: oneLine(view.title, 120),
+    status: view.status,
+    priority: view.priority,
+    company: view.company,
+    assignedResource: view.assignedResource ? { id: view.assignedResource.id, name: view.assignedResource.name } : undefined,
+    dueDateTime: view.dueDateTime,
+    sla: state === "not_applicable" ? undefined : { state },
   });
 }
 
@@ -133,10 +162,17 @@ export function slaView(sla: SlaStatus): SlaView {
   });
 }
 
+/** "Label (id)", "Name (id)" or "#id" when the label is unknown. */
 function pair(value: { id: number; label?: string; name?: string } | undefined): string | undefined {
   if (!value) return undefined;
   const text = value.label ?? value.name;
   return text ? `${text} (${value.id})` : `#${value.id}`;
+}
+
+/** The text of a value without its id: the label or name, or "#id". */
+function shown(value: { id: number; label?: string; name?: string } | undefined): string | undefined {
+  if (!value) return undefined;
+  return value.label ?? value.name ?? `#${value.id}`;
 }
 
 /** A readable block for one ticket; `withText` adds description and resolution, delimited as client data. */
@@ -159,7 +195,7 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
       [
         "Assigned",
         view.assignedResource
-          ? `${pair(view.assignedResource)}${view.assignedResource.roleId ? ` role ${view.assignedResource.roleId}` : ""}`
+          ? `${pair(view.assignedResource)}${view.assignedResource.roleID ? ` role ${view.assignedResource.roleID}` : ""}`
           : "nobody",
       ],
     ]),
@@ -188,4 +224,28 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
     );
   }
   return lines.filter((text) => text.length > 0).join("\n");
+}
+
+/** One line per row: id and number, status, priority, company, assignee, due, SLA state, then the title delimited. */
+export function renderTicketRows(rows: TicketRow[], meta: { total?: number; pageNumber: number }): string {
+  if (rows.length === 0) return meta.pageNumber > 1 ? "No more tickets." : "No tickets match these filters.";
+  const heading =
+    meta.total !== undefined
+      ? `${meta.total} ticket${meta.total === 1 ? "" : "s"} found${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`
+      : `Page ${meta.pageNumber}: ${rows.length} tickets; more match (call again with the same filters and nextCursor).`;
+  const lines = rows.map((row) =>
+    [
+      `${row.id} ${row.ticketNumber ?? ""}`.trim(),
+      shown(row.status),
+      shown(row.priority),
+      shown(row.company),
+      shown(row.assignedResource) ?? "unassigned",
+      row.dueDateTime ? `due ${shortDateTime(row.dueDateTime)}` : undefined,
+      row.sla?.state,
+      quoted(row.title ?? ""),
+    ]
+      .filter(Boolean)
+      .join(" | "),
+  );
+  return [heading, ...lines].join("\n");
 }
