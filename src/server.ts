@@ -74,9 +74,9 @@ function jsonSchemaOf(shape: z.ZodRawShape, io: "input" | "output"): Record<stri
 }
 
 /**
- * Output schemas name the result's top-level fields and the fields of list rows; objects below
- * that are listed as plain objects (the text content describes them). Results are still validated
- * against this schema, only less deeply.
+ * Output schemas name the result's top-level fields; objects below that (a ticket, list rows) are
+ * listed as plain objects, described by the tool description and CONTRIBUTING.md's response
+ * contract. Results are still validated against the full zod schema at the boundary.
  */
 function summarizeNested(node: Record<string, unknown>, depth: number): Record<string, unknown> {
   if (node.type === "object" && depth >= 1) return node.description ? { type: "object", description: node.description } : { type: "object" };
@@ -87,25 +87,28 @@ function summarizeNested(node: Record<string, unknown>, depth: number): Record<s
     );
   }
   if (node.items && typeof node.items === "object" && !Array.isArray(node.items)) {
-    out.items = summarizeNested(node.items as Record<string, unknown>, depth - 1);
+    out.items = summarizeNested(node.items as Record<string, unknown>, depth);
   }
   return out;
 }
 
 /**
- * Shrinks what zod emits without changing what it accepts: drops safe-integer bounds and
+ * Shrinks what zod emits without changing what the server accepts: drops bounds (lengths, ranges,
+ * item counts; the server still enforces them and says which one failed) and
  * `additionalProperties: false` on nested outputs, and writes `anyOf` of bare primitive types as a
- * type list. The whole tool list has a size budget because every client puts it in the model's context.
+ * type list. Each tool has a size budget because every client puts the list in the model's context.
  */
+const LISTING_OMITS = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "propertyNames"]);
+
 function compactSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compactSchema);
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
     if (key === "additionalProperties" && value === false) continue;
-    // The server validates every argument itself; "non-empty" adds bytes, not guidance.
-    if (key === "minLength" && value === 1) continue;
+    // The server validates every argument itself and names the rule in its refusal; bounds add bytes
+    // to every client's context, not guidance (the few that matter are in the descriptions).
+    if (LISTING_OMITS.has(key)) continue;
     out[key] = compactSchema(value);
   }
   const anyOf = out.anyOf;
@@ -113,6 +116,13 @@ function compactSchema(node: unknown): unknown {
     delete out.anyOf;
     out.type = anyOf.map((branch) => (branch as { type: string }).type);
   }
+  // A picklist argument (the tenant's id or its label) is the only integer-or-string argument; its
+  // description says so (see PICKLIST_NOTE), which costs fewer bytes than a type list on each one.
+  if (Array.isArray(out.type) && out.type.length === 2 && out.type.includes("integer") && out.type.includes("string") && out.description) {
+    delete out.type;
+  }
+  // Values of a user-defined-field map: any JSON scalar; the server checks them against the tenant's definitions.
+  if (out.type === "object" && out.additionalProperties && typeof out.additionalProperties === "object") delete out.additionalProperties;
   return out;
 }
 

@@ -8,24 +8,24 @@ import { renderTicket, renderWarnings, slaView, slaViewSchema, ticketView, ticke
 import { assignmentParams, dateTimeParam, picklistParam, userDefinedFieldsParam } from "./params.js";
 
 const inputSchema = {
-  companyID: z.number().int().min(0).describe("Company id (autotask_search_companies)."),
-  title: z.string().trim().min(1).max(255).describe("Short summary."),
-  description: z.string().max(8000).optional().describe("Full description."),
+  companyID: z.number().int().min(0).describe("From autotask_search_companies."),
+  title: z.string().trim().min(1).max(255).describe("Summary."),
+  description: z.string().max(8000).optional().describe("Details."),
   status: picklistParam("Default: New.").optional(),
-  priority: picklistParam("Or critical/high/medium/low. Default: the tenant's.").optional(),
+  priority: picklistParam("Or critical/high/medium/low.").optional(),
   queueID: picklistParam("Queue.").optional(),
-  contactID: z.number().int().positive().optional().describe("Contact of that company."),
+  contactID: z.number().int().positive().optional().describe("Contact id."),
   issueType: picklistParam("Issue type.").optional(),
-  subIssueType: picklistParam("Sub-issue type of the issue type.").optional(),
+  subIssueType: picklistParam("Sub-issue type.").optional(),
   ticketType: picklistParam("Ticket type.").optional(),
   ticketCategory: picklistParam("Ticket category.").optional(),
-  source: picklistParam("Source, e.g. Email.").optional(),
-  dueDateTime: dateTimeParam.optional().describe("ISO 8601 (UTC unless offset). Default: SLA resolution target."),
+  source: picklistParam("E.g. Email.").optional(),
+  dueDateTime: dateTimeParam.optional().describe("ISO 8601. Default: SLA target."),
   ...assignmentParams,
   contractID: z.number().int().positive().optional().describe("Contract id."),
   estimatedHours: z.number().min(0).optional().describe("Hours."),
   userDefinedFields: userDefinedFieldsParam.optional(),
-  idempotencyKey: z.string().trim().min(1).max(200).optional().describe("Same key = same ticket, never a second one."),
+  idempotencyKey: z.string().trim().min(1).max(200).optional().describe("Same key, same ticket."),
 };
 
 const outputSchema = {
@@ -39,8 +39,8 @@ export default defineTool({
   name: "autotask_create_ticket",
   title: "Create ticket",
   description: [
-    "Open a ticket for a company when a customer reports a new problem or request. Not for changing a ticket (autotask_update_ticket) or commenting (autotask_create_ticket_note).",
-    "Picklist arguments take ids or labels. Due date defaults to the priority's SLA target. The same call repeated within 10 minutes returns the first ticket instead of a duplicate.",
+    "Open a ticket when a customer reports a new problem or request; not to change one (autotask_update_ticket) or comment (autotask_create_ticket_note).",
+    "Picklists take ids or labels. A repeat within 10 min returns the first ticket.",
   ].join("\n"),
   inputSchema,
   outputSchema,

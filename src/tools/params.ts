@@ -9,7 +9,7 @@ export const ticketIdParam = z
   .number()
   .int()
   .positive()
-  .describe("Ticket id (not the T2026… number).");
+  .describe("Id, not the T… number.");
 
 /** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
 export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);
@@ -27,10 +27,10 @@ export const dateTimeParam = z
 
 /** Assigning a ticket: Autotask needs a role with the resource, so the role is filled in when omitted. */
 export const assignmentParams = {
-  assignedResourceID: z.number().int().positive().optional().describe("Resource; its default role unless assignedResourceRoleID."),
+  assignedResourceID: z.number().int().positive().optional().describe("Resource id; default role if no role given."),
   assignedResourceRoleID: z.number().int().positive().optional().describe("Role id."),
 };
 
 export const userDefinedFieldsParam = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-  .describe('By name, e.g. {"Site Code":"LON1"}; null clears.');
+  .describe('{"Site Code":"LON1"}; null clears.');

@@ -14,21 +14,21 @@ const inputSchema = {
   companyID: z.number().int().min(0).optional().describe("Company id."),
   status: manyPicklist.optional().describe('Id, label or list; "open" = all but complete.'),
   priority: manyPicklist.optional().describe("Id, label or list."),
-  queueID: picklistParam("Queue").optional(),
-  assignedResourceID: z.number().int().positive().optional().describe("Assigned resource id."),
-  unassigned: z.boolean().optional().describe("true: nobody assigned."),
+  queueID: picklistParam("Queue.").optional(),
+  assignedResourceID: z.number().int().positive().optional().describe("Resource id."),
+  unassigned: z.boolean().optional().describe("true: nobody."),
   searchTerm: z
     .string()
     .trim()
     .min(2)
     .max(200)
     .optional()
-    .describe("Ticket number (or prefix), or words in title/description."),
-  createdAfter: dateTimeParam.optional().describe("ISO 8601, UTC unless offset."),
+    .describe("Number (prefix) or words."),
+  createdAfter: dateTimeParam.optional().describe("ISO 8601."),
   createdBefore: dateTimeParam.optional().describe("ISO 8601."),
-  dueBefore: dateTimeParam.optional().describe('ISO 8601; with status "open" and now: overdue tickets.'),
-  pageSize: z.number().int().min(1).max(500).optional().describe("Default 25."),
-  cursor: z.string().min(1).optional().describe("nextCursor of the previous page, with the same filters."),
+  dueBefore: dateTimeParam.optional().describe("ISO 8601."),
+  pageSize: z.number().int().min(1).max(500).optional().describe("≤500, default 25."),
+  cursor: z.string().min(1).optional().describe("nextCursor of the last page."),
 };
 
 const outputSchema = {
@@ -42,9 +42,8 @@ export default defineTool({
   name: "autotask_search_tickets",
   title: "Search tickets",
   description: [
-    "Find tickets by company, status, priority, queue, assignee, ticket number or words, creation and due dates. Picklist filters take ids or labels.",
-    "Use to list or find tickets; for one ticket's text, notes and SLA use autotask_get_ticket_details. Rows: id, ticketNumber, title, status, priority, company, assignedResource, dueDateTime, sla; oldest first.",
-    "If hasMore, call again with the same filters and nextCursor.",
+    "Find tickets by company, status, priority, queue, assignee, number, words, dates; picklists take ids or labels. One ticket in full: autotask_get_ticket_details.",
+    "Rows use the details' field names. If hasMore, pass nextCursor.",
   ].join("\n"),
   inputSchema,
   outputSchema,

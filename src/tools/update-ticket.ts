@@ -13,16 +13,16 @@ const inputSchema = {
   priority: picklistParam("Or critical/high/medium/low.").optional(),
   queueID: picklistParam("Queue.").optional(),
   title: z.string().trim().min(1).max(255).optional().describe("New title."),
-  description: z.string().max(8000).optional().describe("Replaces the description."),
-  dueDateTime: dateTimeParam.optional().describe("ISO 8601 (UTC unless offset)."),
-  contactID: z.number().int().positive().optional().describe("Contact of the company."),
+  description: z.string().max(8000).optional().describe("Replaces it."),
+  dueDateTime: dateTimeParam.optional().describe("ISO 8601."),
+  contactID: z.number().int().positive().optional().describe("Contact id."),
   ...assignmentParams,
   issueType: picklistParam("Issue type.").optional(),
   subIssueType: picklistParam("Sub-issue type.").optional(),
   resolution: z.string().trim().min(1).max(32000).optional().describe("Needed to complete."),
-  escalationReason: z.string().trim().min(1).max(32000).optional().describe("Needed to escalate; saved as internal note."),
+  escalationReason: z.string().trim().min(1).max(32000).optional().describe("Needed to escalate; kept as internal note."),
   userDefinedFields: userDefinedFieldsParam.optional(),
-  force: z.boolean().optional().describe("Allow a status change the workflow forbids."),
+  force: z.boolean().optional().describe("Override the workflow check."),
 };
 
 const changeSchema = z.object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
@@ -40,8 +40,8 @@ export default defineTool({
   name: "autotask_update_ticket",
   title: "Update ticket",
   description: [
-    "Change a ticket; only the fields given change. Use to assign, move through the workflow, escalate (needs escalationReason) or complete (needs resolution). Not for comments (autotask_create_ticket_note).",
-    "A status change the workflow forbids is refused with the allowed next statuses unless force. Reports fields Autotask's workflow rules changed.",
+    "Change only the given fields: assign, move through the workflow, escalate (needs escalationReason), complete (needs resolution). Not for comments (autotask_create_ticket_note).",
+    "Picklists take ids or labels. A forbidden status change is refused with the allowed ones unless force.",
   ].join("\n"),
   inputSchema,
   outputSchema,
