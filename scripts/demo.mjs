@@ -70,7 +70,7 @@ try {
   });
 
   const resources = await call("Pick a technician", "autotask_search_resources", { name: "a", limit: 3 });
-  const tech = resources.resources.find((r) => r.roleIds?.length);
+  const tech = resources.resources.find((r) => r.roleIDs?.length);
   if (!tech) throw new Error("the sandbox has no resource with a service-desk role");
 
   await call("Assign it and start work", "autotask_update_ticket", {

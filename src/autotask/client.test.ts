@@ -65,6 +65,8 @@ function makeClient(options: Partial<AutotaskClientOptions> = {}): AutotaskClien
       sleeps.push(ms);
     },
     random: () => 0.5,
+    // The background usage refresh has its own test; elsewhere it would add requests to the recordings.
+    thresholdRefreshEveryRequests: false,
     ...options,
   });
 }
@@ -533,6 +535,31 @@ describe("limits", () => {
     await client.getThresholdInformation();
     await client.getTicket(1);
     expect(sleeps).toEqual([500]);
+  });
+
+  it("feeds the pacing: refreshes ThresholdInformation after a 429 and every N requests while busy", async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}ThresholdInformation`, () =>
+        HttpResponse.json({ externalRequestThreshold: 10000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 9500 }),
+      ),
+      http.get(`${BASE}Tickets/:id`, ({ params }) => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.json({ errors: ["Rate limited"] }, { status: 429, headers: { "Retry-After": "1" } })
+          : HttpResponse.json({ item: ticket(Number(params.id)) });
+      }),
+    );
+    const client = makeClient({ thresholdRefreshEveryRequests: 3 });
+    await client.getTicket(1);
+    await vi.waitFor(() => expect(recorded.filter((r) => r.url.endsWith("/ThresholdInformation"))).toHaveLength(1));
+    // 95% of the hourly threshold: every later request waits 2 s first (thresholdPacingDelay).
+    sleeps.length = 0;
+    await client.getTicket(2);
+    expect(sleeps).toContain(2_000);
+    await client.getTicket(3);
+    await client.getTicket(4);
+    await vi.waitFor(() => expect(recorded.filter((r) => r.url.endsWith("/ThresholdInformation"))).toHaveLength(2));
   });
 
   it("reports every attempt to onResponse without credentials", async () => {
