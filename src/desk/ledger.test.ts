@@ -18,8 +18,12 @@ describe("WriteLedger", () => {
   it("joins a call still in flight instead of creating twice, and forgets a failed write", async () => {
     const ledger = new WriteLedger(new InMemoryLedgerStore(), 60_000);
     let release: (id: number) => void = () => undefined;
-    const first = ledger.run("k", () => new Promise<number>((resolve) => (release = resolve)));
+    const pending = new Promise<number>((resolve) => {
+      release = resolve;
+    });
+    const first = ledger.run("k", () => pending);
     const second = ledger.run("k", async () => 99);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     release(7);
     expect(await first).toEqual({ id: 7, replayed: false });
     expect(await second).toEqual({ id: 7, replayed: true });
