@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
 import { AutotaskNetworkError } from "../autotask/errors.js";
 import type { Condition } from "../autotask/query.js";
-import type { Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
+import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
 import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
 import { computeSla, resolutionDueDate, type SlaStatus } from "../domain/sla.js";
 import type { TenantMapping } from "../domain/states.js";
@@ -345,7 +345,7 @@ export class TicketService {
 
   async #createBody(request: TicketCreateRequest, warnings: string[], options?: RequestOptions): Promise<TicketCreate> {
     const status = request.status !== undefined ? await this.tenant.resolveTicketValue("status", request.status, options) : await this.tenant.defaultStatus(options);
-    let priority;
+    let priority: PicklistValue;
     if (request.priority !== undefined) {
       priority = await this.tenant.resolveTicketValue("priority", request.priority, options);
     } else {

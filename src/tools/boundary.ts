@@ -22,10 +22,12 @@ import {
   AutotaskRateLimitError,
   AutotaskServerError,
   AutotaskValidationError,
+  PicklistError,
   QueryValidationError,
-} from "../autotask/errors.js";
-import { PicklistError } from "../autotask/picklists.js";
-import { ReadOnlyModeError, ServerConfigurationError, UserInputError } from "../errors.js";
+  ReadOnlyModeError,
+  ServerConfigurationError,
+  UserInputError,
+} from "../desk/errors.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.js";
 
 export interface CallOptions {

@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import type { DescribedTicket } from "../../desk/index.js";
-import type { SlaStatus } from "../../domain/sla.js";
 import { compact, oneLine, quoted, shortDateTime } from "./text.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
@@ -151,7 +150,7 @@ export function ticketRow(described: DescribedTicket): TicketRow {
   });
 }
 
-export function slaView(sla: SlaStatus): SlaView {
+export function slaView(sla: DescribedTicket["sla"]): SlaView {
   return compact({
     state: sla.resolution.state,
     clock: sla.clock,
