@@ -2,7 +2,10 @@
  * Protocol tests: the real MCP server driven by the SDK `Client`, over the real Autotask client, against
  * the sandbox on loopback. What the sandbox holds after each call is checked directly.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "../src/server.js";
 import { emptyPaths, type Harness, startHarness, textOf } from "./support/harness.js";
 
 type Structured = Record<string, any>;
@@ -249,6 +252,29 @@ describe("tenant-specific status names from AUTOTASK_STATUS_MAP", () => {
       expect(waiting.isError, textOf(waiting)).toBeFalsy();
       expect(h.sandbox.store.getTicket(created.ticket.id)?.status).toBe(12);
     } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("one desk shared by several MCP sessions", () => {
+  it("catches a create retried through another session", async () => {
+    const h = await startHarness();
+    const second = new Client({ name: "second-session", version: "1.0.0" });
+    const server = createServer(h.desk);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([second.connect(a), server.connect(b)]);
+    try {
+      const company = h.sandbox.store.companies().find((c: Structured) => c.id !== 0) as Structured;
+      const args = { companyID: company.id, title: "Shared ledger check", priority: "Low" };
+      const first = (await h.call("autotask_create_ticket", args)).structuredContent as Structured;
+      const again = (await second.callTool({ name: "autotask_create_ticket", arguments: args })).structuredContent as Structured;
+      expect(again.ticket.id).toBe(first.ticket.id);
+      expect(again.alreadyExisted).toBe(true);
+      expect(h.sandbox.store.tickets().filter((t: Structured) => t.title === "Shared ledger check")).toHaveLength(1);
+    } finally {
+      await second.close();
+      await server.close();
       await h.close();
     }
   });
