@@ -80,7 +80,7 @@ const result = await build({
 const profileOutput = Object.entries(result.metafile.outputs).find(([, output]) =>
   Object.keys(output.inputs).some((input) => input.endsWith("src/sandbox/profile.ts")),
 );
-if (!profileOutput || !profileOutput[0].includes("/chunks/")) {
+if (!profileOutput?.[0].includes("/chunks/")) {
   throw new Error(`src/sandbox/profile.ts must land in chunks/ for ../fixtures/profiles/ to resolve (it is in ${profileOutput?.[0]})`);
 }
 await cp(join(root, "fixtures", "profiles"), join(outdir, "fixtures", "profiles"), { recursive: true });
