@@ -60,7 +60,12 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     if (!(error instanceof AutotaskError)) throw error;
     const summary = error.hint ? error.message.replace(` Hint: ${error.hint}`, "") : error.message;
     lines.push("", `FAILED at ${step}.`, `Problem: ${summary}`);
-    if (error.hint) lines.push(`Fix:     ${error.hint}`);
+    // Autotask refuses every request whose impersonation header names a resource it cannot act as.
+    const impersonation = config.credentials?.impersonationResourceId !== undefined && /impersonat/i.test(error.message);
+    const fix = impersonation
+      ? "Set AUTOTASK_IMPERSONATION_RESOURCE_ID to an active resource whose security level allows impersonation, or leave it empty to act as the API user."
+      : error.hint;
+    if (fix) lines.push(`Fix:     ${fix}`);
     return { ok: false, lines };
   };
 

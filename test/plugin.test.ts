@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${CLAUDE_PLUGIN_ROOT} and ${user_config.x} are Claude Code's substitutions
 /**
  * The Claude Code plugin (plugin/) and the marketplace that lists it (.claude-plugin/marketplace.json):
  * every JSON file uses only the fields Claude Code documents, the server it starts exists inside the
@@ -11,7 +12,6 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${CLAUDE_PLUGIN_ROOT} and ${user_config.x} are Claude Code's substitutions
 import { describe, expect, it } from "vitest";
 import { ENV_VARIABLES } from "../src/config.js";
 import { TOOLS } from "../src/tools/index.js";
