@@ -37,7 +37,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
   }
   const logger = createLogger({
-    level: config.logLevel,
+    // The check's report is the output; its logs stay quiet unless LOG_LEVEL asks for them.
+    level: command.kind === "check" && !env.LOG_LEVEL ? "warn" : config.logLevel,
     secrets: config.credentials ? [config.credentials.secret, config.credentials.integrationCode] : [],
   });
   const { client, closeSandbox, username } = await connectAutotask(config, logger);
