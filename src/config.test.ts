@@ -125,7 +125,7 @@ describe("parseWorkingDays", () => {
 describe(".env.example", () => {
   it("lists every variable with a comment above it", () => {
     const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
-    expect(ENV_VARIABLES.length).toBe(16);
+    expect(ENV_VARIABLES.length).toBe(17);
     for (const variable of ENV_VARIABLES) {
       const index = lines.findIndex((line) => line.startsWith(`${variable}=`));
       expect(index, variable).toBeGreaterThan(0);

@@ -44,6 +44,8 @@ interface ConfigCommon {
   picklistTtlMs: number;
   /** Tenant profile of the embedded sandbox: "default", "real-tenant" or a profile JSON file. */
   sandboxProfile: string;
+  /** JSON file where the embedded sandbox keeps its data across restarts; absent means in memory only. */
+  sandboxStatePath?: string;
 }
 
 /** In sandbox mode the embedded sandbox supplies credentials, so they are optional. */
@@ -203,6 +205,7 @@ const EnvSchema = z.object({
       })
       .default("default"),
   ),
+  AUTOTASK_SANDBOX_STATE: optionalText,
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" ? emptyToUndefined(value.trim().toLowerCase()) : value),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -310,6 +313,7 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
     sandboxProfile: values.AUTOTASK_SANDBOX_PROFILE,
   };
   if (values.AUTOTASK_API_URL !== undefined) common.apiUrl = values.AUTOTASK_API_URL;
+  if (values.AUTOTASK_SANDBOX_STATE !== undefined) common.sandboxStatePath = values.AUTOTASK_SANDBOX_STATE;
   if (values.AUTOTASK_STATUS_MAP) common.mappingOverrides.status = values.AUTOTASK_STATUS_MAP;
   if (values.AUTOTASK_PRIORITY_MAP) common.mappingOverrides.priority = values.AUTOTASK_PRIORITY_MAP;
 
