@@ -12,8 +12,8 @@
 import type { AutotaskApi } from "./autotask/api.js";
 import { AutotaskError } from "./autotask/errors.js";
 import { Picklist } from "./autotask/picklists.js";
-import { eq, or } from "./autotask/query.js";
-import type { Resource } from "./autotask/schemas.js";
+import { type Condition, eq, or } from "./autotask/query.js";
+import type { Resource, ResourceField } from "./autotask/schemas.js";
 import type { Config } from "./config.js";
 import {
   buildTenantMapping,
@@ -176,7 +176,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   return { ok: true, lines };
 }
 
-async function firstResource(client: CheckClient, condition: ReturnType<typeof eq>): Promise<Resource | undefined> {
+async function firstResource(client: CheckClient, condition: Condition<ResourceField>): Promise<Resource | undefined> {
   for await (const page of client.queryResources({ filter: [condition], maxRecords: 1 }, { maxTotal: 1 })) {
     if (page[0]) return page[0];
   }
