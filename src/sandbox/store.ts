@@ -38,6 +38,12 @@ export class Table {
     this.byId.set(row.id, row);
   }
 
+  delete(id: number): void {
+    if (!this.byId.delete(id)) return;
+    const index = this.indexAfter(id) - 1;
+    if (this.ids[index] === id) this.ids.splice(index, 1);
+  }
+
   nextId(firstId: number): number {
     const last = this.ids[this.ids.length - 1];
     return last === undefined ? firstId : last + 1;
@@ -72,6 +78,8 @@ export class SandboxStore {
   readonly tables: Record<EntityName, Table>;
   readonly notesByTicket = new Map<number, number[]>();
   readonly ticketSequenceByDay = new Map<string, number>();
+  /** Ticket id → id of its ServiceLevelAgreementResults row. */
+  readonly slaResultByTicket = new Map<number, number>();
 
   constructor(
     readonly profile: TenantProfile,
@@ -89,6 +97,14 @@ export class SandboxStore {
       if (noteIds === undefined) this.notesByTicket.set(ticketId, [row.id]);
       else if (!noteIds.includes(row.id)) noteIds.push(row.id);
     }
+    if (entity === "ServiceLevelAgreementResults") this.slaResultByTicket.set(row.ticketID as number, row.id);
+  }
+
+  removeSlaResult(ticketId: number): void {
+    const resultId = this.slaResultByTicket.get(ticketId);
+    if (resultId === undefined) return;
+    this.tables.ServiceLevelAgreementResults.delete(resultId);
+    this.slaResultByTicket.delete(ticketId);
   }
 
   /** Next ticket number for a creation instant: `T<yyyymmdd>.<4-digit sequence of that UTC day>`. */
