@@ -89,7 +89,7 @@ describe("fault injection", () => {
     const { api, sandbox } = await start({ faults: { commitThenDropRate: 1 } });
     const before = sandbox.store.tickets().length;
     const companyID = sandbox.store.companies()[3]?.id;
-    await expect(api.post("Tickets", { companyID, title: "Dropped but saved" })).rejects.toThrow();
+    await expect(api.post("Tickets", { companyID, title: "Dropped but saved", status: 1, priority: 2 })).rejects.toThrow();
     const after = sandbox.store.tickets();
     expect(after).toHaveLength(before + 1);
     expect(after[after.length - 1]?.title).toBe("Dropped but saved");
@@ -116,7 +116,7 @@ describe("statistics and persistence", () => {
       const statePath = join(directory, "state.json");
       const first = await startSandbox({ tickets: 30, statePath });
       const companyID = first.store.companies()[2]?.id;
-      const created = await sandboxClient(first).post("Tickets", { companyID, title: "Survives restarts" });
+      const created = await sandboxClient(first).post("Tickets", { companyID, title: "Survives restarts", status: 1, priority: 2 });
       await first.close();
       const second = await startSandbox({ tickets: 30, statePath, seed: 12345 });
       open.push(second);
