@@ -37,6 +37,44 @@ describe("thread limit", () => {
   });
 });
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const REQUIRED = { status: 1, priority: 2 } as const;
+
+describe("what an endpoint is for the thread limit", () => {
+  // Autotask: "Thread limits apply to the combination of each unique API tracking identifier plus object
+  // endpoint", three per endpoint since 2023.1 (S2). A child route is not defined there; the project's rule
+  // (conservative): it takes a slot of the parent entity and of the child entity.
+  it("counts POST /Tickets/{id}/Notes against both Tickets and TicketNotes", async () => {
+    const { api, sandbox } = await start({ faults: { latencyMs: 500 } });
+    const note = { description: "in flight", noteType: 1, publish: 2 };
+    const notes = Array.from({ length: 3 }, () => api.post("Tickets/100001/Notes", note));
+    await delay(150);
+    const [ticket, noteQuery, company] = await Promise.all([
+      api.get("Tickets/100002"),
+      api.post("TicketNotes/query", { filter: [{ op: "exist", field: "id" }] }),
+      api.get("Companies/0"),
+    ]);
+    expect(ticket.status).toBe(500);
+    expect(ticket.json.errors[0]).toMatch(THREAD_ERROR);
+    expect(noteQuery.json.errors[0]).toMatch(THREAD_ERROR);
+    expect(company.status).toBe(200);
+    expect((await Promise.all(notes)).map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(sandbox.peakInFlight()).toEqual({ Tickets: 3, TicketNotes: 3, Companies: 1 });
+  });
+
+  it("keeps an abandoned request's slot until the sandbox has finished it", async () => {
+    const { api } = await start({ faults: { latencyMs: 400 } });
+    const abandoned = Array.from({ length: 3 }, () =>
+      api.get("Tickets/100001", { signal: AbortSignal.timeout(50) }).catch((error: unknown) => error),
+    );
+    for (const outcome of await Promise.all(abandoned)) expect(outcome).toBeInstanceOf(Error);
+    const tooSoon = await api.get("Tickets/100001");
+    expect(tooSoon.json.errors[0]).toMatch(THREAD_ERROR);
+    await delay(450);
+    expect((await api.get("Tickets/100001")).status).toBe(200);
+  });
+});
+
 describe("hourly request threshold", () => {
   it("answers 429 with Retry-After at the threshold, and recovers when the hour rolls on", async () => {
     let now = new Date("2026-11-27T10:00:00Z");
@@ -95,6 +133,60 @@ describe("fault injection", () => {
     expect(after[after.length - 1]?.title).toBe("Dropped but saved");
     // Reads are never dropped.
     expect(await api.count("Tickets", [{ op: "eq", field: "title", value: "Dropped but saved" }])).toBe(1);
+  });
+});
+
+describe("faults on writes (tickets and notes)", () => {
+  const ticketCount = (sandbox: SandboxHandle) => sandbox.store.tickets().length;
+  const noteCount = (sandbox: SandboxHandle) => sandbox.store.tables.TicketNotes.size;
+
+  it("connection reset before processing: the socket dies and nothing is committed", async () => {
+    const { api, sandbox } = await start({ faults: { resetBeforeProcessingRate: 1 } });
+    const companyID = sandbox.store.companies()[3]?.id;
+    const [tickets, notes] = [ticketCount(sandbox), noteCount(sandbox)];
+    await expect(api.post("Tickets", { companyID, title: "Never arrives", ...REQUIRED })).rejects.toThrow();
+    await expect(api.post("Tickets/100001/Notes", { description: "never", noteType: 1, publish: 2 })).rejects.toThrow();
+    await expect(api.get("Tickets/100001")).rejects.toThrow();
+    expect([ticketCount(sandbox), noteCount(sandbox)]).toEqual([tickets, notes]);
+    sandbox.setFaults({});
+    expect((await api.get("Tickets/100001")).status).toBe(200);
+  });
+
+  it("connection resets follow the seed", async () => {
+    const outcomes = async (seed: number) => {
+      const { api } = await start({ seed, faults: { resetBeforeProcessingRate: 0.5 } });
+      const seen: string[] = [];
+      for (let index = 0; index < 16; index++) {
+        seen.push(await api.get("Tickets/100001").then((response) => String(response.status), () => "reset"));
+      }
+      return seen;
+    };
+    const first = await outcomes(31);
+    expect(await outcomes(31)).toEqual(first);
+    expect(new Set(first)).toEqual(new Set(["200", "reset"]));
+  });
+
+  it("latency past the client's timeout: the client gives up, the sandbox commits the ticket and the note once", async () => {
+    const { api, sandbox } = await start({ faults: { latencyMs: 300 } });
+    const companyID = sandbox.store.companies()[3]?.id;
+    const [tickets, notes] = [ticketCount(sandbox), noteCount(sandbox)];
+    const signal = () => AbortSignal.timeout(50);
+    await expect(api.post("Tickets", { companyID, title: "Late but saved", ...REQUIRED }, { signal: signal() })).rejects.toThrow();
+    await expect(api.post("Tickets/100001/Notes", { description: "late note", noteType: 1, publish: 2 }, { signal: signal() })).rejects.toThrow();
+    // Nothing yet when the client gave up...
+    expect([ticketCount(sandbox), noteCount(sandbox)]).toEqual([tickets, notes]);
+    await delay(400);
+    // ...and exactly one of each once the sandbox has finished.
+    expect(sandbox.store.tickets().filter((ticket) => ticket.title === "Late but saved")).toHaveLength(1);
+    expect(sandbox.store.notesFor(100001).filter((note) => note.description === "late note")).toHaveLength(1);
+  });
+
+  it("commit-then-drop saves a note but the client sees a network error", async () => {
+    const { api, sandbox } = await start({ faults: { commitThenDropRate: 1 } });
+    await expect(api.post("Tickets/100001/Notes", { description: "dropped note", noteType: 1, publish: 2 })).rejects.toThrow();
+    expect(sandbox.store.notesFor(100001).filter((note) => note.description === "dropped note")).toHaveLength(1);
+    // Reads are never dropped.
+    expect((await api.get("Tickets/100001/Notes")).status).toBe(200);
   });
 });
 
