@@ -99,6 +99,20 @@ describe("default profile: due dates, null filters, informational endpoints", ()
     expect(t.sandbox.store.getTicket(created.json.itemId)?.dueDateTime).toBeNull();
   });
 
+  it("moves a ticket to another company only with its contact cleared or replaced in the same PATCH (n8n-nodes-autotask#15)", async () => {
+    const contacts = t.sandbox.store.contacts();
+    const first = contacts.find((contact) => contact.isActive === 1) as Record<string, unknown>;
+    const other = contacts.find((contact) => contact.isActive === 1 && contact.companyID !== first.companyID) as Record<string, unknown>;
+    const id = (
+      await t.api.post("Tickets", { companyID: first.companyID, contactID: first.id, title: "Moving", status: 1, priority: 2 })
+    ).json.itemId as number;
+    const moveOnly = await t.api.patch("Tickets", { id, companyID: other.companyID });
+    expect(moveOnly.json.errors).toEqual([`The contactID [${first.id}] does not belong to the companyID [${other.companyID}].`]);
+    expect((await t.api.patch("Tickets", { id, companyID: other.companyID, contactID: other.id })).status).toBe(200);
+    expect((await t.api.patch("Tickets", { id, companyID: first.companyID, contactID: null })).status).toBe(200);
+    expect(t.sandbox.store.getTicket(id)).toMatchObject({ companyID: first.companyID, contactID: null });
+  });
+
   it("refuses a null comparison value (null booleans are an error in Autotask, S5) and keeps exist/notExist", async () => {
     const isNull = await t.api.post("Tickets/query", { filter: [{ op: "eq", field: "isVisibleToComanaged", value: null }] });
     expect(isNull.status).toBe(500);
