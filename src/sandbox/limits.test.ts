@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -191,6 +191,25 @@ describe("faults on writes (tickets and notes)", () => {
 });
 
 describe("statistics and persistence", () => {
+  it("derives SLA result rows when loading a state file written before they existed", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sandbox-state-"));
+    try {
+      const statePath = join(directory, "state.json");
+      const first = await startSandbox({ tickets: 60, statePath });
+      const expected = first.store.all("ServiceLevelAgreementResults");
+      await first.close();
+      const state = JSON.parse(readFileSync(statePath, "utf8"));
+      delete state.tables.ServiceLevelAgreementResults;
+      writeFileSync(statePath, JSON.stringify(state));
+      const second = await startSandbox({ tickets: 60, statePath });
+      open.push(second);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(second.store.all("ServiceLevelAgreementResults")).toEqual(expected);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it("counts every request by route until reset", async () => {
     const { api, sandbox } = await start({});
     await api.get("Tickets/100001");

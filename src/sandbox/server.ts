@@ -1,8 +1,9 @@
 /**
  * The sandbox's HTTP side (plain `node:http`): authentication with Autotask's three headers and its
  * odd error statuses, the rolling hourly request threshold (429 + Retry-After), the per-endpoint thread
- * limit (3 concurrent requests per integration code and entity), seeded fault injection, and the
- * dispatch of each route to the query engine, the writers and the metadata.
+ * limit (3 concurrent requests per integration code and endpoint; a child route takes a slot of its
+ * parent and child entity, see routes.ts), seeded fault injection, and the dispatch of each route to the
+ * query engine, the writers and the metadata. Behaviours and their sources: src/sandbox/README.md.
  */
 import { type IncomingMessage, type ServerResponse, createServer, type Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { TenantProfile } from "./profile.js";
 import { ENTITIES, ENTITY_NAMES, type EntityName } from "./schema.js";
+import { refreshSlaResult } from "./sla.js";
 
 /** A stored record: canonical field names; UDF values (by UDF name) under `userDefinedFields`. */
 export interface Row {
@@ -207,6 +208,10 @@ export class SandboxStore {
     const store = new SandboxStore(profile, state.apiUserResourceId);
     for (const [day, sequence] of Object.entries(state.ticketSequenceByDay)) store.ticketSequenceByDay.set(day, sequence);
     for (const name of ENTITY_NAMES) for (const row of state.tables[name] ?? []) store.insert(name, row);
+    // A state file written before ServiceLevelAgreementResults existed: derive the rows from the tickets.
+    if (state.tables.ServiceLevelAgreementResults === undefined) {
+      for (const ticket of store.tables.Tickets.rows()) refreshSlaResult(store, ticket);
+    }
     return store;
   }
 }
