@@ -38,6 +38,13 @@ describe("thread limit", () => {
 });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls until the condition holds (at most 10 s), so concurrency tests do not depend on the machine's speed. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 20) {
+    if (waited > 10_000) throw new Error("condition not reached within 10 s");
+    await delay(20);
+  }
+}
 const REQUIRED = { status: 1, priority: 2 } as const;
 
 describe("what an endpoint is for the thread limit", () => {
@@ -45,10 +52,10 @@ describe("what an endpoint is for the thread limit", () => {
   // endpoint", three per endpoint since 2023.1 (S2). A child route is not defined there; the project's rule
   // (conservative): it takes a slot of the parent entity and of the child entity.
   it("counts POST /Tickets/{id}/Notes against both Tickets and TicketNotes", async () => {
-    const { api, sandbox } = await start({ faults: { latencyMs: 500 } });
+    const { api, sandbox } = await start({ faults: { latencyMs: 1500 } });
     const note = { description: "in flight", noteType: 1, publish: 2 };
     const notes = Array.from({ length: 3 }, () => api.post("Tickets/100001/Notes", note));
-    await delay(150);
+    await until(() => sandbox.peakInFlight().TicketNotes === 3);
     const [ticket, noteQuery, company] = await Promise.all([
       api.get("Tickets/100002"),
       api.post("TicketNotes/query", { filter: [{ op: "exist", field: "id" }] }),
@@ -63,15 +70,18 @@ describe("what an endpoint is for the thread limit", () => {
   });
 
   it("keeps an abandoned request's slot until the sandbox has finished it", async () => {
-    const { api } = await start({ faults: { latencyMs: 400 } });
+    const { api, sandbox } = await start({ faults: { latencyMs: 1500 } });
+    const controller = new AbortController();
     const abandoned = Array.from({ length: 3 }, () =>
-      api.get("Tickets/100001", { signal: AbortSignal.timeout(50) }).catch((error: unknown) => error),
+      api.get("Tickets/100001", { signal: controller.signal }).catch((error: unknown) => error),
     );
+    await until(() => sandbox.peakInFlight().Tickets === 3);
+    controller.abort(); // the client times out...
     for (const outcome of await Promise.all(abandoned)) expect(outcome).toBeInstanceOf(Error);
+    // ...but the sandbox is still working on all three.
     const tooSoon = await api.get("Tickets/100001");
     expect(tooSoon.json.errors[0]).toMatch(THREAD_ERROR);
-    await delay(450);
-    expect((await api.get("Tickets/100001")).status).toBe(200);
+    await until(async () => (await api.get("Tickets/100001")).status === 200);
   });
 });
 
@@ -167,18 +177,23 @@ describe("faults on writes (tickets and notes)", () => {
   });
 
   it("latency past the client's timeout: the client gives up, the sandbox commits the ticket and the note once", async () => {
-    const { api, sandbox } = await start({ faults: { latencyMs: 300 } });
+    const { api, sandbox } = await start({ faults: { latencyMs: 1500 } });
     const companyID = sandbox.store.companies()[3]?.id;
     const [tickets, notes] = [ticketCount(sandbox), noteCount(sandbox)];
-    const signal = () => AbortSignal.timeout(50);
-    await expect(api.post("Tickets", { companyID, title: "Late but saved", ...REQUIRED }, { signal: signal() })).rejects.toThrow();
-    await expect(api.post("Tickets/100001/Notes", { description: "late note", noteType: 1, publish: 2 }, { signal: signal() })).rejects.toThrow();
+    const controller = new AbortController();
+    const ticket = api.post("Tickets", { companyID, title: "Late but saved", ...REQUIRED }, { signal: controller.signal });
+    const note = api.post("Tickets/100001/Notes", { description: "late note", noteType: 1, publish: 2 }, { signal: controller.signal });
+    await until(() => sandbox.peakInFlight().TicketNotes === 1 && sandbox.peakInFlight().Tickets === 2);
+    controller.abort(); // the client's per-attempt timeout
+    await expect(ticket).rejects.toThrow();
+    await expect(note).rejects.toThrow();
     // Nothing yet when the client gave up...
     expect([ticketCount(sandbox), noteCount(sandbox)]).toEqual([tickets, notes]);
-    await delay(400);
     // ...and exactly one of each once the sandbox has finished.
-    expect(sandbox.store.tickets().filter((ticket) => ticket.title === "Late but saved")).toHaveLength(1);
-    expect(sandbox.store.notesFor(100001).filter((note) => note.description === "late note")).toHaveLength(1);
+    await until(() => ticketCount(sandbox) === tickets + 1 && noteCount(sandbox) === notes + 1);
+    await delay(100);
+    expect(sandbox.store.tickets().filter((row) => row.title === "Late but saved")).toHaveLength(1);
+    expect(sandbox.store.notesFor(100001).filter((row) => row.description === "late note")).toHaveLength(1);
   });
 
   it("commit-then-drop saves a note but the client sees a network error", async () => {
