@@ -34,16 +34,29 @@ const udfSchema = z
   })
   .passthrough();
 
+/**
+ * Tenant behaviours that no metadata call reveals (see the sandbox section of the README for sources).
+ * `dueDateTimeRequiredOnCreate`: the tenant refuses a ticket create without `dueDateTime` ("dueDateTime is
+ * required.", field report WYRE-AI/autotask-mcp#288) unless the ticket's category supplies a due date;
+ * `categoryDueDateHours` names those categories (picklist value) and the hours after creation they set.
+ */
+const featuresSchema = z.object({
+  dueDateTimeRequiredOnCreate: z.boolean().default(false),
+  categoryDueDateHours: z.record(z.string(), z.number().positive()).default({}),
+});
+
 const profileSchema = z.object({
   name: z.string(),
   description: z.string().default(""),
   zone: z.object({ zoneName: z.string(), ci: z.number() }).default({ zoneName: "Sandbox", ci: 0 }),
   picklists: z.record(z.string(), z.record(z.string(), z.array(picklistValueSchema))),
   userDefinedFields: z.record(z.string(), z.array(udfSchema)).default({}),
+  features: featuresSchema.default({ dueDateTimeRequiredOnCreate: false, categoryDueDateHours: {} }),
 });
 
 export type PicklistValue = z.infer<typeof picklistValueSchema>;
 export type UdfDef = z.infer<typeof udfSchema>;
+export type TenantFeatures = z.infer<typeof featuresSchema>;
 export type TenantProfileData = z.infer<typeof profileSchema>;
 
 /** Folder holding the shipped profiles; the same relative path works from `src/` and from `dist/`. */
@@ -57,8 +70,19 @@ export function resolveProfilePath(nameOrPath: string): string {
 export function loadProfile(nameOrPath = "default"): TenantProfile {
   const path = resolveProfilePath(nameOrPath);
   if (!existsSync(path)) throw new Error(`Sandbox profile not found: ${nameOrPath} (looked for ${path})`);
-  const parsed = profileSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new Error(`Sandbox profile ${path} is malformed: ${parsed.error.message}`);
+  // One line, naming where the problem is but never echoing the file's content (it may be any file).
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    throw new Error(`Sandbox profile ${path} is not a valid profile: not a JSON file`);
+  }
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? "the top level" : issue.path.map(String).join(".");
+    throw new Error(`Sandbox profile ${path} is not a valid profile: unexpected content at ${where}`);
+  }
   return new TenantProfile(parsed.data);
 }
 
@@ -95,6 +119,10 @@ export class TenantProfile {
     const wanted = label.toLowerCase();
     const found = this.values(entity, field).find((value) => value.label.toLowerCase() === wanted);
     return found === undefined ? undefined : Number(found.value);
+  }
+
+  get features(): TenantFeatures {
+    return this.data.features;
   }
 
   userDefinedFields(entity: EntityName): UdfDef[] {
