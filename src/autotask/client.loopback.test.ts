@@ -92,3 +92,38 @@ describe("AutotaskClient over loopback HTTP", () => {
     await client.close();
   });
 });
+
+describe("AutotaskClient thread limit over loopback HTTP", () => {
+  it("keeps at most 3 requests in flight per endpoint, counting POST /Tickets/{id}/Notes against Tickets too", async () => {
+    let ticketsInFlight = 0;
+    let notesInFlight = 0;
+    let maxTickets = 0;
+    let maxNotes = 0;
+    const apiUrl = await serve((req, res, body) => {
+      const isNote = /\/Tickets\/\d+\/Notes/.test(req.url ?? "");
+      ticketsInFlight += 1;
+      if (isNote) notesInFlight += 1;
+      maxTickets = Math.max(maxTickets, ticketsInFlight);
+      maxNotes = Math.max(maxNotes, notesInFlight);
+      setTimeout(() => {
+        ticketsInFlight -= 1;
+        if (isNote) notesInFlight -= 1;
+        res.setHeader("content-type", "application/json");
+        res.end(isNote ? JSON.stringify({ itemId: JSON.parse(body).ticketID }) : JSON.stringify({ item: { id: 7, title: "Printer" } }));
+      }, 15);
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl });
+    try {
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => client.createTicketNote(i + 1, { title: "n", description: "d", noteType: 1, publish: 2 })),
+        ...Array.from({ length: 12 }, () => client.getTicket(7)),
+      ]);
+    } finally {
+      await client.close();
+    }
+    expect(maxNotes).toBeLessThanOrEqual(3);
+    // Autotask counts threads per object endpoint (autotask-api.md §7); a child route is counted against its parent too.
+    expect(maxTickets).toBeLessThanOrEqual(3);
+    expect(maxTickets).toBe(3);
+  });
+});
