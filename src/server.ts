@@ -8,12 +8,12 @@
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { AutotaskApi } from "./autotask/api.js";
 import { PicklistCache } from "./autotask/picklists.js";
-import { callTool } from "./tools/boundary.js";
+import { CallToolRequestKeepingArguments, callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { WriteDeduplicator } from "./tools/support/dedupe.js";
@@ -63,7 +63,7 @@ export function createServer(deps: ServerDependencies): McpServer {
     return { tools: listed };
   });
 
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.server.setRequestHandler(CallToolRequestKeepingArguments, async (request, extra) => {
     const tool = byName.get(request.params.name);
     if (!tool) {
       return {
