@@ -171,7 +171,7 @@ const PROTOTYPE_SCAN_DEPTH = 32;
 export function refusePrototypeKeys(value: unknown, path: string[] = [], depth = 0): void {
   if (value === null || typeof value !== "object" || depth > PROTOTYPE_SCAN_DEPTH) return;
   if (Array.isArray(value)) {
-    value.forEach((item, index) => refusePrototypeKeys(item, [...path, String(index)], depth + 1));
+    for (const [index, item] of value.entries()) refusePrototypeKeys(item, [...path, String(index)], depth + 1);
     return;
   }
   if (Object.hasOwn(value, PROTOTYPE_KEY)) {
