@@ -163,11 +163,38 @@ const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
       }),
   );
 
+/**
+ * Why `text` cannot be sent as an HTTP header value, or undefined when it can. The credentials travel
+ * as the `UserName`, `Secret` and `ApiIntegrationCode` headers; a value HTTP cannot carry would make
+ * undici throw "invalid header value" on every request, with the value in the error text. The
+ * description never contains the value. Rules (RFC 9110 field-value, as undici's fetch applies them):
+ * no control characters (CR and LF above all), nothing above U+00FF, no leading or trailing whitespace
+ * (fetch strips it, so the server would send a different credential than configured).
+ */
+export function headerValueProblem(text: string): string | undefined {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return "contains a line break or another control character, which an HTTP header value cannot carry";
+    if (code > 0xff) return "contains a character outside Latin-1, which an HTTP header value cannot carry";
+  }
+  if (/^[ \t]|[ \t]$/.test(text)) return "starts or ends with a space, which HTTP drops from a header value";
+  return undefined;
+}
+
+/** Marks issues whose message is ours and never contains the value, so a credential's issue can be shown. */
+const SAFE_MESSAGE = { safeMessage: true } as const;
+
+const headerValue = <T extends z.ZodType<string | undefined>>(schema: T) =>
+  schema.superRefine((text, ctx) => {
+    const problem = text === undefined ? undefined : headerValueProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, params: SAFE_MESSAGE });
+  });
+
 const EnvSchema = z.object({
-  AUTOTASK_USERNAME: optionalText,
+  AUTOTASK_USERNAME: headerValue(optionalText),
   // Never echoed: no transform or message below mentions its value.
-  AUTOTASK_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
-  AUTOTASK_INTEGRATION_CODE: optionalText,
+  AUTOTASK_SECRET: z.preprocess(emptyToUndefined, headerValue(z.string().optional())),
+  AUTOTASK_INTEGRATION_CODE: headerValue(optionalText),
   AUTOTASK_API_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -291,8 +318,10 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");
-    // Type errors from zod could describe the input; the secret gets a fixed message.
-    throw variableError(variable, variable === "AUTOTASK_SECRET" ? "must be a non-empty string" : issue.message);
+    // Type errors from zod could describe the input; credentials get a fixed message unless the issue is one of ours.
+    const isCredential = variable === "AUTOTASK_SECRET" || variable === "AUTOTASK_INTEGRATION_CODE";
+    const safe = issue.code === "custom" && (issue.params as { safeMessage?: boolean } | undefined)?.safeMessage === true;
+    throw variableError(variable, isCredential && !safe ? "must be a non-empty string" : issue.message);
   }
   const values = result.data;
 
