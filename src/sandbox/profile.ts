@@ -54,11 +54,35 @@ export function resolveProfilePath(nameOrPath: string): string {
   return nameOrPath;
 }
 
+/**
+ * Reads and validates a profile. Every failure is ONE line naming the path and the problem, and never
+ * quotes the file: a wrong path can point at anything (an env file with credentials), and JSON.parse's
+ * own message quotes the text around the error.
+ * @throws Error "Sandbox profile <path> ..." when the file is missing, unreadable, not JSON or not a profile.
+ */
 export function loadProfile(nameOrPath = "default"): TenantProfile {
   const path = resolveProfilePath(nameOrPath);
   if (!existsSync(path)) throw new Error(`Sandbox profile not found: ${nameOrPath} (looked for ${path})`);
-  const parsed = profileSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new Error(`Sandbox profile ${path} is malformed: ${parsed.error.message}`);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`Sandbox profile ${path} cannot be read${typeof code === "string" ? ` (${code})` : ""}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`Sandbox profile ${path} is not a valid profile: the file is not JSON.`);
+  }
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) {
+    // Names only the profile's own top-level field: deeper keys (picklist and field names) are file content.
+    const field = parsed.error.issues[0]?.path[0];
+    const where = typeof field === "string" && field in profileSchema.shape ? `"${field}" is missing or malformed` : "the top level is not a profile object";
+    throw new Error(`Sandbox profile ${path} is not a valid profile: ${where}.`);
+  }
   return new TenantProfile(parsed.data);
 }
 
