@@ -7,11 +7,11 @@
  * AUTOTASK_SANDBOX=1) it first starts the embedded Autotask sandbox on a free loopback port and
  * points the client at it, so the server can be tried without an Autotask account.
  */
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { AutotaskClient } from "./autotask/client.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
+import { serveStdio } from "./stdio.js";
 import { settingsFromConfig } from "./tools/support/settings.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 
@@ -41,23 +41,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { client, closeSandbox } = await connectAutotask(config, logger);
 
   const server = createServer({ api: client, settings: settingsFromConfig(config), logger, picklistTtlMs: config.picklistTtlMs });
-  const transport = new StdioServerTransport();
-
-  let closing = false;
-  const shutdown = async (reason: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ reason }, "shutting down");
-    await server.close().catch(() => undefined);
-    await client.close().catch(() => undefined);
-    await closeSandbox?.().catch(() => undefined);
-    process.exit(0);
-  };
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-
-  await server.connect(transport);
+  // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
+  await serveStdio(server, {
+    logger,
+    cleanup: async () => {
+      await client.close().catch(() => undefined);
+      await closeSandbox?.().catch(() => undefined);
+    },
+  });
   logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
 }
 
