@@ -99,8 +99,9 @@ function assertMatchesOutputSchema(tool: AnyToolDefinition, structured: unknown)
 }
 
 function parseArguments(tool: AnyToolDefinition, rawArgs: unknown): unknown {
-  refusePrototypeKeys(rawArgs);
+  // Unknown top-level names first (an own `__proto__` is one of them), then prototype keys nested in known ones.
   const normalized = normalizeArgumentNames(tool, rawArgs);
+  refusePrototypeKeys(normalized);
   let schema = inputSchemas.get(tool);
   if (!schema) {
     schema = z.object(tool.inputSchema);
