@@ -5,8 +5,8 @@
  * - stdin ends (the client exited, a shell pipe closed): the calls already in flight run to the end,
  *   their answers are written, then the process exits 0. Nothing is aborted, so no call is left
  *   half-done and nothing is logged as an error.
- * - The transport closes by itself (the SDK closes it when one stdin line passes its 10 MB buffer, or
- *   stdin fails): one line on stderr saying why, then exit 1. Without this the process stays alive
+ * - The transport closes by itself (the SDK closes it when one stdin line passes its 10 MB buffer), or
+ *   stdin fails: one line on stderr saying why, then exit 1. Without this the process stays alive
  *   with stdin paused: running, and deaf.
  * - stdout fails (EPIPE: the reader is gone): one warning line; the remaining answers cannot be
  *   delivered, so the calls in flight are not waited for beyond the drain limit.
@@ -97,6 +97,11 @@ export async function serveStdio(server: ConnectableServer, options: StdioLifecy
   };
 
   stdin.once("end", () => void drainThenExit("stdin closed"));
+  // The SDK only reports a stdin failure (onerror) and keeps the transport open: nothing more can arrive, so end here.
+  stdin.once("error", (error: Error) => {
+    lastError = error;
+    transport.onTransportClose?.();
+  });
   stdout.on("error", (error: Error & { code?: string }) => {
     if (transport.outputBroken) return;
     transport.outputBroken = true;
