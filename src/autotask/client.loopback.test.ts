@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AutotaskClient } from "./client.js";
-import { AutotaskNetworkError } from "./errors.js";
+import { AutotaskConfigurationError, AutotaskNetworkError } from "./errors.js";
 
 const CREDENTIALS = { username: "api@example.com", secret: "loopback-secret", integrationCode: "LOOP" };
 let server: Server | undefined;
@@ -125,5 +125,31 @@ describe("AutotaskClient thread limit over loopback HTTP", () => {
     // Autotask counts threads per object endpoint (autotask-api.md §7); a child route is counted against its parent too.
     expect(maxTickets).toBeLessThanOrEqual(3);
     expect(maxTickets).toBe(3);
+  });
+});
+
+describe("AutotaskClient credentials that HTTP cannot carry", () => {
+  it.each([
+    ["a secret", { ...CREDENTIALS, secret: "Jx5-first\nX-Injected: 1" }, "Secret"],
+    ["an integration code", { ...CREDENTIALS, integrationCode: "Jx5\r\nCODE" }, "ApiIntegrationCode"],
+    ["a username", { ...CREDENTIALS, username: "Jx5@example.com\u0000" }, "UserName"],
+  ])("%s with a control character is refused at construction, naming the header, never the value", async (_label, credentials, header) => {
+    let requests = 0;
+    const apiUrl = await serve((_req, res) => {
+      requests += 1;
+      res.end("{}");
+    });
+    let thrown: unknown;
+    try {
+      const client = new AutotaskClient({ credentials, apiUrl });
+      // Today's behaviour without the check: undici refuses the header and quotes the value in its message.
+      await client.getTicket(1).finally(() => client.close());
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AutotaskConfigurationError);
+    expect((thrown as Error).message).toContain(header);
+    expect((thrown as Error).message).not.toContain("Jx5");
+    expect(requests).toBe(0);
   });
 });

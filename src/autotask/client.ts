@@ -25,6 +25,7 @@ import {
   errorFromResponse,
   QueryValidationError,
 } from "./errors.js";
+import { headerValueProblem } from "./headers.js";
 import { EndpointLimiter, endpointKeys } from "./limiter.js";
 import { MAX_RECORDS_LIMIT, type QueryBody, type QuerySpec, toCountBody, toQueryBody } from "./query.js";
 import {
@@ -173,6 +174,15 @@ export class AutotaskClient implements AutotaskApi {
         "Autotask credentials are incomplete: AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE are all required.",
         { method: "-", path: "-", hint: "Set the three variables, or run with --sandbox." },
       );
+    }
+    // Never sent if HTTP cannot carry it: undici's refusal would quote the value in an error text.
+    for (const [header, value] of [
+      ["UserName", credentials.username],
+      ["Secret", credentials.secret],
+      ["ApiIntegrationCode", credentials.integrationCode],
+    ] as const) {
+      const problem = headerValueProblem(value);
+      if (problem) throw new AutotaskConfigurationError(`The Autotask ${header} credential ${problem}.`, { method: "-", path: "-" });
     }
     this.#credentials = { ...credentials };
     this.#logger = options.logger;
