@@ -10,13 +10,13 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { AutotaskClient } from "./autotask/client.js";
 import { environmentFor, parseCommandLine, USAGE } from "./cli.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
 import { createDesk, settingsFromConfig } from "./desk/index.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
+import { serveStdio } from "./stdio.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -54,23 +54,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   // The one desk of this process: every MCP session shares its caches and write ledger.
   const desk = createDesk(client, settingsFromConfig(config), () => new Date(), { logger });
   const server = createServer(desk);
-  const transport = new StdioServerTransport();
-
-  let closing = false;
-  const shutdown = async (reason: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ reason }, "shutting down");
-    await server.close().catch(() => undefined);
-    await client.close().catch(() => undefined);
-    await closeSandbox?.().catch(() => undefined);
-    process.exit(0);
-  };
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-
-  await server.connect(transport);
+  // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
+  await serveStdio(server, {
+    logger,
+    cleanup: async () => {
+      await client.close().catch(() => undefined);
+      await closeSandbox?.().catch(() => undefined);
+    },
+  });
   logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
 }
 

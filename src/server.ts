@@ -9,10 +9,10 @@
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Desk } from "./desk/index.js";
-import { callTool } from "./tools/boundary.js";
+import { CallToolRequestKeepingArguments, callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
 import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/index.js";
 import { TOOLS } from "./tools/index.js";
@@ -43,7 +43,7 @@ export function createServer(desk: Desk): McpServer {
     return { tools: listed };
   });
 
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.server.setRequestHandler(CallToolRequestKeepingArguments, async (request, extra) => {
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);

@@ -2,8 +2,8 @@
  * `AutotaskClient`: the one real implementation of `AutotaskApi`, and the only code that talks HTTP to
  * Autotask.
  *
- * Each request: resolve the zone base URL (once, lazily), wait for a slot on the endpoint (3 in flight per
- * endpoint), send with the auth headers over one keep-alive undici Agent, classify the answer, and retry
+ * Each request: resolve the zone base URL (once, lazily), wait for a slot on each endpoint it counts
+ * against (3 in flight per endpoint; `/Tickets/{id}/Notes` counts against Tickets and TicketNotes), send with the auth headers over one keep-alive undici Agent, classify the answer, and retry
  * by the pure rules in `retry.ts` within a per-attempt timeout and an overall deadline. Answers are
  * validated with the zod schemas in `schemas.ts`. Failures become the error classes in `errors.ts`.
  *
@@ -25,7 +25,8 @@ import {
   errorFromResponse,
   QueryValidationError,
 } from "./errors.js";
-import { EndpointLimiter, endpointKey } from "./limiter.js";
+import { headerValueProblem } from "./headers.js";
+import { EndpointLimiter, endpointKeys } from "./limiter.js";
 import { MAX_RECORDS_LIMIT, type QueryBody, type QuerySpec, toCountBody, toQueryBody } from "./query.js";
 import {
   type AttemptOutcome,
@@ -186,6 +187,15 @@ export class AutotaskClient implements AutotaskApi {
         "Autotask credentials are incomplete: AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE are all required.",
         { method: "-", path: "-", hint: "Set the three variables, or run with --sandbox." },
       );
+    }
+    // Never sent if HTTP cannot carry it: undici's refusal would quote the value in an error text.
+    for (const [header, value] of [
+      ["UserName", credentials.username],
+      ["Secret", credentials.secret],
+      ["ApiIntegrationCode", credentials.integrationCode],
+    ] as const) {
+      const problem = headerValueProblem(value);
+      if (problem) throw new AutotaskConfigurationError(`The Autotask ${header} credential ${problem}.`, { method: "-", path: "-" });
     }
     this.#credentials = { ...credentials };
     this.#logger = options.logger;
@@ -518,7 +528,8 @@ export class AutotaskClient implements AutotaskApi {
     for (let attempt = 1; ; attempt++) {
       this.#noteRequestForThreshold(spec, false);
       await this.#paceForThreshold(spec);
-      const release = await this.#limiter.acquire(spec.endpoint || endpointKey(spec.path), spec.signal);
+      // A child route takes a slot of its parent entity too (see `endpointKeys`).
+      const release = await this.#limiter.acquireAll(endpointKeys(spec.path), spec.signal);
       // Time spent queued for a slot counts against the deadline too.
       const remaining = this.#deadlineMs - (this.#now() - started);
       let result: AttemptResult<T | null>;

@@ -67,21 +67,34 @@ export function resolveProfilePath(nameOrPath: string): string {
   return nameOrPath;
 }
 
+/**
+ * Reads and validates a profile. Every failure is ONE line naming the path and the problem, and never
+ * quotes the file: a wrong path can point at anything (an env file with credentials), and JSON.parse's
+ * own message quotes the text around the error.
+ * @throws Error "Sandbox profile <path> ..." when the file is missing, unreadable, not JSON or not a profile.
+ */
 export function loadProfile(nameOrPath = "default"): TenantProfile {
   const path = resolveProfilePath(nameOrPath);
   if (!existsSync(path)) throw new Error(`Sandbox profile not found: ${nameOrPath} (looked for ${path})`);
-  // One line, naming where the problem is but never echoing the file's content (it may be any file).
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`Sandbox profile ${path} cannot be read${typeof code === "string" ? ` (${code})` : ""}.`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    json = JSON.parse(text);
   } catch {
-    throw new Error(`Sandbox profile ${path} is not a valid profile: not a JSON file`);
+    throw new Error(`Sandbox profile ${path} is not a valid profile: the file is not JSON.`);
   }
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? "the top level" : issue.path.map(String).join(".");
-    throw new Error(`Sandbox profile ${path} is not a valid profile: unexpected content at ${where}`);
+    // Names only the profile's own top-level field: deeper keys (picklist and field names) are file content.
+    const field = parsed.error.issues[0]?.path[0];
+    const where = typeof field === "string" && field in profileSchema.shape ? `"${field}" is missing or malformed` : "the top level is not a profile object";
+    throw new Error(`Sandbox profile ${path} is not a valid profile: ${where}.`);
   }
   return new TenantProfile(parsed.data);
 }

@@ -12,7 +12,7 @@
  * error with a correlation id that the model also sees (never the raw exception text).
  */
 import { randomUUID } from "node:crypto";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import {
@@ -130,7 +130,9 @@ function assertMatchesOutputSchema(tool: AnyToolDefinition, structured: unknown)
 }
 
 function parseArguments(tool: AnyToolDefinition, rawArgs: unknown): unknown {
+  // Unknown top-level names first (an own `__proto__` is one of them), then prototype keys nested in known ones.
   const normalized = normalizeArgumentNames(tool, rawArgs);
+  refusePrototypeKeys(normalized);
   let schema = inputSchemas.get(tool);
   if (!schema) {
     schema = z.object(tool.inputSchema);
@@ -191,4 +193,43 @@ export function formatError(error: unknown, toolName: string, logger: Logger): s
   const correlationId = randomUUID().slice(0, 8);
   logger.error({ tool: toolName, correlationId, err: error }, "Unexpected error in tool handler");
   return `Unexpected error in ${toolName} (correlation id ${correlationId}). This is a bug in the server; its log has the details under that id.`;
+}
+
+// ---- Prototype keys ---------------------------------------------------------------------------------
+
+/**
+ * The `tools/call` request schema with `arguments` left exactly as received. The SDK's own schema
+ * copies `arguments` into a new object, and that copy loses an own `__proto__` key without a trace; the
+ * server registers its handler with this schema so that `refusePrototypeKeys` sees what was sent.
+ */
+export const CallToolRequestKeepingArguments = CallToolRequestSchema.extend({
+  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
+});
+
+const PROTOTYPE_KEY = "__proto__";
+/** Deeper than any tool's arguments; junk nested further is refused by the schemas anyway. */
+const PROTOTYPE_SCAN_DEPTH = 32;
+
+/**
+ * Refuses an own `__proto__` key anywhere in the arguments (top level, `userDefinedFields`, ...).
+ * Parsing copies objects with plain assignment, where `__proto__` does not create a key but is dropped
+ * or replaces the prototype: a value the caller sent would vanish silently. Throws UserInputError
+ * naming the key's path, like any other unknown argument.
+ */
+export function refusePrototypeKeys(value: unknown, path: string[] = [], depth = 0): void {
+  if (value === null || typeof value !== "object" || depth > PROTOTYPE_SCAN_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) refusePrototypeKeys(item, [...path, String(index)], depth + 1);
+    return;
+  }
+  if (Object.hasOwn(value, PROTOTYPE_KEY)) {
+    const where = [...path, PROTOTYPE_KEY].join(".");
+    throw new UserInputError(
+      path.length === 0
+        ? `Unknown argument "${PROTOTYPE_KEY}": it is not an argument of any tool and is refused rather than ignored.`
+        : `Argument "${where}" is refused: "${PROTOTYPE_KEY}" cannot be used as a key.`,
+      path[0] ?? PROTOTYPE_KEY,
+    );
+  }
+  for (const [key, item] of Object.entries(value)) refusePrototypeKeys(item, [...path, key], depth + 1);
 }
