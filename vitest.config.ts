@@ -4,9 +4,13 @@ import { defineConfig } from "vitest/config";
  * Three groups, all run by `npm test`:
  * - unit: pure code and msw-backed handler tests, no sockets but loopback (`npm run test:unit`, seconds);
  * - protocol: the real MCP server through an SDK Client over the sandbox (`npm run test:protocol`);
- * - sandbox: the sandbox itself, client-vs-sandbox contracts and the e2e test that spawns the built
- *   server (`npm run test:sandbox`; builds first).
+ * - sandbox: the sandbox itself, client-vs-sandbox contracts, the e2e tests that spawn the built
+ *   server and the fault/fuzz/load campaigns (`npm run test:sandbox`; builds first).
+ * The patterns cover every test file by construction: anything under test/ that is not a protocol
+ * test is in the sandbox group.
  */
+const PROTOCOL_TESTS = ["test/**/*.protocol.test.ts", "test/tools-list.test.ts", "test/plugin.test.ts"];
+
 export default defineConfig({
   test: {
     environment: "node",
@@ -21,11 +25,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "protocol", include: ["test/tools.protocol.test.ts", "test/tools-list.test.ts"] },
+        test: { name: "protocol", include: PROTOCOL_TESTS },
       },
       {
         extends: true,
-        test: { name: "sandbox", include: ["src/sandbox/**/*.test.ts", "test/client-sandbox.test.ts", "test/e2e.stdio.test.ts"] },
+        test: { name: "sandbox", include: ["src/sandbox/**/*.test.ts", "test/**/*.test.ts"], exclude: PROTOCOL_TESTS },
       },
     ],
   },
