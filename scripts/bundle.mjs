@@ -26,10 +26,10 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { chmod, rm, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { sharedBuildOptions } from "./bundle-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "src", "index.ts");
@@ -48,47 +48,6 @@ const sandboxStaysExternal = {
   },
 };
 
-/**
- * With code splitting, esbuild turns a dynamically imported CommonJS package into a chunk that has only
- * a default export, so `import("undici").then(({ Agent }) => ...)` would get `Agent` undefined. Such
- * imports are routed through a small ES module that re-exports the package's names one by one (taken
- * from the package's CommonJS exports at build time), which is what Node gives the unbundled code.
- */
-const namedExportsForLazyCommonJs = {
-  name: "named-exports-for-lazy-commonjs",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.kind !== "dynamic-import" || args.namespace !== "file") return undefined;
-      let names;
-      try {
-        names = Object.keys(createRequire(join(args.resolveDir, "index.js"))(args.path));
-      } catch {
-        return undefined; // ESM-only packages keep their own named exports
-      }
-      return { path: args.path, namespace: "lazy-commonjs", pluginData: { names, resolveDir: args.resolveDir } };
-    });
-    pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-commonjs" }, (args) => {
-      const { names, resolveDir } = args.pluginData;
-      const identifiers = names.filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
-      const lines = [`import * as lazyModule from ${JSON.stringify(args.path)};`, "export default lazyModule.default;"];
-      for (const name of identifiers) lines.push(`export const ${name} = lazyModule.${name};`);
-      return { contents: lines.join("\n"), resolveDir, loader: "js" };
-    });
-  },
-};
-
-/** Replaces zod's locale index (the `z.locales` namespace) with English only. */
-const zodEnglishOnly = {
-  name: "zod-english-only",
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
-      contents: 'export { default as en } from "./en.js";',
-      resolveDir: dirname(args.path),
-      loader: "js",
-    }));
-  },
-};
-
 function sourceFiles(directory) {
   return readdirSync(directory, { withFileTypes: true }).flatMap((item) => {
     const path = join(directory, item.name);
@@ -99,27 +58,21 @@ function sourceFiles(directory) {
 
 const usesZodLocales = sourceFiles(join(root, "src")).some((file) => /\blocales\./.test(readFileSync(file, "utf8")));
 
+// tools/list is computed here, from tsc's output of the same sources, instead of converting zod schemas
+// to JSON Schema on the first request (src/precomputed.ts reads it). A stale dist/ would be a build error.
+const { TOOLS } = await import(pathToFileURL(join(outdir, "tools", "index.js")).href);
+const { toListedTool } = await import(pathToFileURL(join(outdir, "server.js")).href);
+const precomputedToolList = JSON.stringify(TOOLS.map(toListedTool));
+
 await rm(join(outdir, "bundle-chunks"), { recursive: true, force: true });
+const shared = sharedBuildOptions({ zodLocales: usesZodLocales });
 const result = await build({
+  ...shared,
   absWorkingDir: root,
   entryPoints: { [ENTRY_NAME]: entry },
   outdir,
-  splitting: true,
-  chunkNames: "bundle-chunks/[name]-[hash]",
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  minify: true,
-  sourcemap: "linked",
-  legalComments: "eof",
-  metafile: true,
-  logLevel: "warning",
-  plugins: [sandboxStaysExternal, namedExportsForLazyCommonJs, ...(usesZodLocales ? [] : [zodEnglishOnly])],
-  banner: {
-    // The entry's own `#!/usr/bin/env node` is kept by esbuild on the first line; this goes after it.
-    js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);',
-  },
+  define: { __PRECOMPUTED_TOOL_LIST__: precomputedToolList },
+  plugins: [sandboxStaysExternal, ...shared.plugins],
 });
 
 // version.ts finds package.json one level up from its own file: it must stay in the entry, not a chunk.

@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { AutotaskApi } from "./autotask/api.js";
 import { PicklistCache } from "./autotask/picklists.js";
+import { precomputedListedTool } from "./precomputed.js";
 import { callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
@@ -59,7 +60,7 @@ export function createServer(deps: ServerDependencies): McpServer {
 
   let listed: Tool[] | undefined;
   server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    listed ??= tools.map(toListedTool);
+    listed ??= tools.map((tool) => precomputedListedTool(tool.name) ?? toListedTool(tool));
     return { tools: listed };
   });
 

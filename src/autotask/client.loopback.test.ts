@@ -1,5 +1,5 @@
 /**
- * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive undici Agent
+ * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive Agent (Node's built-in undici)
  * works with the runtime's fetch, and that network failures are classified by what may have reached
  * the server (refused connection vs. dropped after sending vs. no answer in time).
  */
