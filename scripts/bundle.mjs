@@ -48,6 +48,44 @@ const sandboxStaysExternal = {
   },
 };
 
+/**
+ * Modules a stdio server must never load at start-up: HTTP transports, Redis and chart code (and their
+ * packages) are reachable only through `import()`, so they land in lazily loaded chunks. Matched
+ * against esbuild's input paths (relative to the package root).
+ */
+const LAZY_ONLY = [
+  /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-lite|echarts|@resvg|quickchart-js|sharp)\//,
+  /node_modules\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/(streamableHttp|sse|express|webStandardStreamableHttp)\.js$/,
+  /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|[-.\w]*\.ts$)/,
+];
+
+/**
+ * Fails the build when the entry, or a chunk it imports statically, contains a LAZY_ONLY module, or
+ * when the npm `undici` package is bundled at all (the client uses the runtime's own undici: one copy).
+ * Returns the inputs of the statically loaded outputs (test/bundle-startup.test.ts checks the same at
+ * run time).
+ */
+function assertStdioStartPathIsLean(metafile, entryPath) {
+  const staticOutputs = new Set();
+  const pending = [entryPath];
+  while (pending.length > 0) {
+    const path = pending.pop();
+    if (staticOutputs.has(path) || !metafile.outputs[path]) continue;
+    staticOutputs.add(path);
+    for (const imported of metafile.outputs[path].imports) {
+      if (!imported.external && imported.kind === "import-statement") pending.push(imported.path);
+    }
+  }
+  const eager = [...staticOutputs].flatMap((path) => Object.keys(metafile.outputs[path].inputs));
+  const offending = eager.filter((input) => LAZY_ONLY.some((pattern) => pattern.test(input)));
+  if (offending.length > 0) {
+    throw new Error(`the stdio start path loads modules that must stay in lazily imported chunks: ${offending.slice(0, 5).join(", ")}`);
+  }
+  const npmUndici = Object.keys(metafile.inputs).filter((input) => input.includes("node_modules/undici/"));
+  if (npmUndici.length > 0) throw new Error("the npm undici package is bundled; the client must use the runtime's built-in fetch and Agent");
+  return eager;
+}
+
 function sourceFiles(directory) {
   return readdirSync(directory, { withFileTypes: true }).flatMap((item) => {
     const path = join(directory, item.name);
@@ -80,6 +118,7 @@ const entryOutput = result.metafile.outputs[relative(root, outfile).split("\\").
 if (!entryOutput || !Object.keys(entryOutput.inputs).some((input) => input.endsWith("src/version.ts"))) {
   throw new Error("src/version.ts is not in the bundled entry; its ../package.json would not resolve from a chunk");
 }
+assertStdioStartPathIsLean(result.metafile, relative(root, outfile).split("\\").join("/"));
 await chmod(outfile, 0o755);
 
 const { size } = await stat(outfile);
