@@ -40,7 +40,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const { client, closeSandbox } = await connectAutotask(config, logger);
 
-  const server = createServer({ api: client, settings: settingsFromConfig(config), logger, picklistTtlMs: config.picklistTtlMs });
+  const server = createServer({
+    api: client,
+    settings: settingsFromConfig(config),
+    logger,
+    picklistTtlMs: config.picklistTtlMs,
+    warmUp: true,
+  });
   const transport = new StdioServerTransport();
 
   let closing = false;

@@ -4,7 +4,8 @@
  * Tools are served through the SDK's `McpServer` with our own `tools/list` and `tools/call`
  * handlers, so that argument validation, alias spellings and error formatting happen in exactly
  * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. Building the server does
- * no network I/O: the first tool call discovers the zone and loads the tenant's metadata.
+ * no network I/O; with `warmUp`, the zone and the tenant's metadata are loaded in the background once
+ * the handshake is done (src/warm-up.ts), otherwise by the first tool call.
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -23,6 +24,7 @@ import { UNTRUSTED_TEXT_NOTICE } from "./tools/support/render.js";
 import type { ServerSettings } from "./tools/support/settings.js";
 import { TenantService } from "./tools/support/tenant.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
+import { warmUpAfterHandshake } from "./warm-up.js";
 
 export interface ServerDependencies {
   api: AutotaskApi;
@@ -30,6 +32,8 @@ export interface ServerDependencies {
   logger: Logger;
   picklistTtlMs?: number;
   now?: () => Date;
+  /** Load the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
+  warmUp?: boolean;
 }
 
 const INSTRUCTIONS = [
@@ -58,9 +62,13 @@ export function createServer(deps: ServerDependencies): McpServer {
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
 
+  const warmUp = deps.warmUp ? warmUpAfterHandshake(() => shared.tenant.mapping(), deps.logger) : undefined;
+  if (warmUp) server.server.oninitialized = () => warmUp.initialized();
+
   let listed: Tool[] | undefined;
   server.server.setRequestHandler(ListToolsRequestSchema, () => {
     listed ??= tools.map((tool) => precomputedListedTool(tool.name) ?? toListedTool(tool));
+    warmUp?.listed();
     return { tools: listed };
   });
 
