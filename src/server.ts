@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { AutotaskApi } from "./autotask/api.js";
 import { PicklistCache } from "./autotask/picklists.js";
+import { addBusinessTime } from "./domain/calendar.js";
 import { precomputedListedTool } from "./precomputed.js";
 import { callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
@@ -62,7 +63,12 @@ export function createServer(deps: ServerDependencies): McpServer {
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
 
-  const warmUp = deps.warmUp ? warmUpAfterHandshake(() => shared.tenant.mapping(), deps.logger) : undefined;
+  const warmUp = deps.warmUp
+    ? warmUpAfterHandshake(
+        [() => shared.tenant.mapping(), () => addBusinessTime(shared.now(), 3_600_000, deps.settings.calendar)],
+        deps.logger,
+      )
+    : undefined;
   if (warmUp) server.server.oninitialized = () => warmUp.initialized();
 
   let listed: Tool[] | undefined;

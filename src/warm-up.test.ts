@@ -8,7 +8,7 @@ const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("warmUpAfterHandshake", () => {
   it("starts once, after the tools/list answer, not inside the handler", async () => {
     const load = vi.fn(async () => "loaded");
-    const warm = warmUpAfterHandshake(load, silent, 10_000);
+    const warm = warmUpAfterHandshake([load], silent, 10_000);
     warm.initialized();
     warm.listed();
     expect(load).not.toHaveBeenCalled(); // deferred with setImmediate: the answer is written first
@@ -17,9 +17,27 @@ describe("warmUpAfterHandshake", () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
+  it("runs every load once, in order, each in its own turn", async () => {
+    const order: string[] = [];
+    const warm = warmUpAfterHandshake(
+      [
+        () => {
+          order.push("metadata");
+          return Promise.resolve();
+        },
+        () => order.push("time zone"),
+      ],
+      silent,
+    );
+    warm.listed();
+    warm.initialized();
+    await tick(10);
+    expect(order).toEqual(["metadata", "time zone"]);
+  });
+
   it("starts after the delay when the host never lists tools", async () => {
     const load = vi.fn(async () => undefined);
-    warmUpAfterHandshake(load, silent, 5).initialized();
+    warmUpAfterHandshake([load], silent, 5).initialized();
     await tick(1);
     expect(load).not.toHaveBeenCalled();
     await tick(30);
@@ -32,10 +50,15 @@ describe("warmUpAfterHandshake", () => {
     const unhandled = vi.fn();
     process.on("unhandledRejection", unhandled);
     try {
-      warmUpAfterHandshake(() => Promise.reject(new Error("zone lookup refused")), logger).listed();
-      warmUpAfterHandshake(() => {
-        throw new Error("metadata unreachable");
-      }, logger).listed();
+      warmUpAfterHandshake([() => Promise.reject(new Error("zone lookup refused"))], logger).listed();
+      warmUpAfterHandshake(
+        [
+          () => {
+            throw new Error("metadata unreachable");
+          },
+        ],
+        logger,
+      ).listed();
       await tick(10);
     } finally {
       process.off("unhandledRejection", unhandled);
