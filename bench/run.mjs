@@ -279,14 +279,16 @@ function textOf(result) {
 // ---- the floor: the bare SDK server, bundled like the product ------------------------------------------
 
 const FLOOR_SOURCE = join(root, "bench", "floor-server.mjs");
-const FLOOR_BUNDLE = join(dist, "bench", "floor-server.js");
+/** Outside dist/ (which npm publishes): .tmp/ is ignored by git and not in package.json's `files`. */
+const FLOOR_DIR = join(root, ".tmp", "bench-floor");
+const FLOOR_BUNDLE = join(FLOOR_DIR, "floor-server.js");
 
 /** Bundles bench/floor-server.mjs with the product's esbuild options (scripts/bundle-options.mjs). */
 async function bundleFloor() {
   const { build } = await import("esbuild");
   const { sharedBuildOptions } = await import(pathToFileURL(join(root, "scripts", "bundle-options.mjs")).href);
-  await rm(join(dist, "bench"), { recursive: true, force: true });
-  await build({ ...sharedBuildOptions(), absWorkingDir: root, entryPoints: { "floor-server": FLOOR_SOURCE }, outdir: join(dist, "bench") });
+  await rm(FLOOR_DIR, { recursive: true, force: true });
+  await build({ ...sharedBuildOptions(), absWorkingDir: root, entryPoints: { "floor-server": FLOOR_SOURCE }, outdir: FLOOR_DIR });
   return FLOOR_BUNDLE;
 }
 

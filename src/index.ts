@@ -8,12 +8,18 @@
  * points the client at it, so the server can be tried without an Autotask account.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { config as zodConfig } from "zod";
 import { AutotaskClient } from "./autotask/client.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
 import { settingsFromConfig } from "./tools/support/settings.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
+
+// zod 4 compiles a fast path for each object schema with `new Function` on its first parse. A stdio
+// server parses each schema a few times per call, so that compilation costs more than it saves on the
+// first answer (bench/README.md, "zod 4 mini or precompiled validators?"); results and errors are the same.
+zodConfig({ jitless: true });
 
 const USAGE = `Usage: ${SERVER_NAME} [--sandbox] [--help] [--version]
 
