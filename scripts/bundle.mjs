@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bundle`: bundles src/index.ts and everything it imports (SDK, zod, pino, undici, date-fns)
+ * `npm run bundle`: bundles src/index.ts and everything it imports (SDK, zod, pino, date-fns)
  * into one ESM file, dist/autotask-tickets-mcp.js, so that start-up reads and compiles one file
  * instead of resolving a few hundred modules from node_modules. Claude Desktop spawns the server on
  * every launch, which makes start-up time the figure users feel (see bench/).
@@ -11,9 +11,14 @@
  * - The embedded sandbox (`--sandbox` only) is NOT bundled: its dynamic import is left external and
  *   points at tsc's dist/sandbox/index.js. A real deployment never loads it, and the sandbox keeps
  *   finding fixtures/profiles/ relative to its own file (src/sandbox/profile.ts).
- * - Code splitting: what the entry imports dynamically (undici, about 520 KiB, loaded by the client on
- *   its first request) goes to dist/bundle-chunks/ and is neither read nor compiled at start-up. A
- *   dynamically imported CommonJS package keeps its named exports (see namedExportsForLazyCommonJs).
+ * - Code splitting: what the entry imports dynamically (HTTP transports, Redis, charts: whatever must not
+ *   load on the stdio start path) goes to dist/bundle-chunks/ and is neither read nor compiled at
+ *   start-up; `assertStdioStartPathIsLean` fails the build otherwise. A dynamically imported CommonJS
+ *   package keeps its named exports (see namedExportsForLazyCommonJs in bundle-options.mjs). The HTTP
+ *   client uses the runtime's own undici; the npm package must not be bundled (one copy).
+ * - tools/list is precomputed here (see below) and injected with `define`, so the server does not
+ *   convert zod schemas to JSON Schema on its first request.
+ * - The esbuild options themselves live in bundle-options.mjs, shared with bench/run.mjs's floor.
  * - zod's 48 message locales (about 260 KiB) are reachable only through the `z.locales` namespace;
  *   English, the default, is imported by zod directly. The bundle keeps `en` alone, unless src/ uses
  *   `locales.` somewhere, in which case every locale is bundled as usual.
@@ -21,8 +26,7 @@
  *   has no `require`, so a banner defines one with `createRequire` in every output file.
  * - pino's transports (worker threads) are not used: the logger writes to fd 2 through sonic-boom.
  *
- * Measured by bench/run.mjs: splitting and the locale trim together take resident memory after
- * `tools/list` from about 1.18 x to about 1.02 x the bare-SDK reference server.
+ * Measured by bench/run.mjs against the bare SDK server bundled with the same options (bench/README.md).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { chmod, rm, stat } from "node:fs/promises";
@@ -56,7 +60,9 @@ const sandboxStaysExternal = {
 const LAZY_ONLY = [
   /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-lite|echarts|@resvg|quickchart-js|sharp)\//,
   /node_modules\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/(streamableHttp|sse|express|webStandardStreamableHttp)\.js$/,
-  /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|[-.\w]*\.ts$)/,
+  // Own modules named for what they are (src/http/…, src/transports/…, src/redis.ts, src/charts/…); a module
+  // with another name that imports such a package statically is caught by the package rules above.
+  /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
 ];
 
 /**
