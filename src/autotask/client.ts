@@ -657,8 +657,8 @@ export class AutotaskClient implements AutotaskApi {
    * The Agent comes from the undici copy built into Node, the one behind `globalThis.fetch`: its class is
    * that of the global dispatcher the runtime installs under `Symbol.for("undici.globalDispatcher.1")`.
    * Importing the npm `undici` package instead would load and compile a second copy of undici (about
-   * 520 KiB, 130 ms on the first request; see bench/README.md). Without that global (another runtime),
-   * requests use the runtime's default dispatcher.
+   * 520 KiB, 130 ms on the first request; see bench/README.md). Without that global (another runtime), or
+   * when it is not a plain Agent, requests use the runtime's global dispatcher as it is.
    */
   #getDispatcher(): unknown {
     if (this.#agent === undefined) {
@@ -667,8 +667,14 @@ export class AutotaskClient implements AutotaskApi {
       const globalDispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
         | { constructor: new (options: object) => { close(): Promise<void> } }
         | undefined;
-      if (typeof globalDispatcher?.constructor !== "function") return undefined;
-      this.#agent = new globalDispatcher.constructor({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+      // Only the runtime's plain Agent is copied: a dispatcher someone installed on purpose (a proxy agent,
+      // Node's env-proxy agent) is used as it is, so proxies keep applying.
+      if (typeof globalDispatcher?.constructor !== "function" || globalDispatcher.constructor.name !== "Agent") return undefined;
+      try {
+        this.#agent = new globalDispatcher.constructor({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+      } catch {
+        return undefined;
+      }
     }
     return this.#agent;
   }
