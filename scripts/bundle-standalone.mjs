@@ -27,7 +27,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { namedExportsForLazyCommonJs } from "./esbuild-lazy-commonjs.mjs";
+import { namedExportsForLazyCommonJs } from "./bundle-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const checkOnly = process.argv.includes("--check");

@@ -10,6 +10,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { config as zodConfig } from "zod";
 import { AutotaskClient } from "./autotask/client.js";
 import { environmentFor, parseCommandLine, USAGE } from "./cli.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
@@ -18,6 +19,11 @@ import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
 import { serveStdio } from "./stdio.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
+
+// zod 4 compiles a fast path for each object schema with `new Function` on its first parse. A stdio
+// server parses each schema a few times per call, so that compilation costs more than it saves on the
+// first answer (bench/README.md, "zod 4 mini or precompiled validators?"); results and errors are the same.
+zodConfig({ jitless: true });
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const command = parseCommandLine(argv);
@@ -53,7 +59,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
   // The one desk of this process: every MCP session shares its caches and write ledger.
   const desk = createDesk(client, settingsFromConfig(config), () => new Date(), { logger });
-  const server = createServer(desk);
+  const server = createServer(desk, { warmUp: true });
   // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
   await serveStdio(server, {
     logger,

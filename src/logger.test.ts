@@ -67,6 +67,14 @@ describe("createLogger", () => {
     createLogger({ level: "silent", destination: stream }).error("nothing");
     expect(lines).toHaveLength(0);
   });
+
+  it("redacts credentials inside fetch Headers", () => {
+    const { lines, stream } = capture();
+    const headers = new Headers({ Secret: "hush-hush-value", Accept: "application/json" });
+    createLogger({ level: "info", destination: stream }).info({ headers }, "request");
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ headers: { secret: REDACTED, accept: "application/json" } });
+    expect(JSON.stringify(lines)).not.toContain("hush-hush-value");
+  });
 });
 
 describe("createLogger redacts encoded forms of the secrets (issue 10)", () => {

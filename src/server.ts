@@ -5,18 +5,28 @@
  * handlers, so that argument validation, alias spellings and error formatting happen in exactly
  * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. The server constructs
  * no service: it is handed the process's desk (`createDesk`, once per process), which any number
- * of servers (MCP sessions) share. Building it does no network I/O.
+ * of servers (MCP sessions) share. Building it does no network I/O; with `warmUp`, the zone and the
+ * tenant's metadata are loaded in the background once the handshake is done (src/warm-up.ts),
+ * otherwise by the first tool call.
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Desk } from "./desk/index.js";
+import { addBusinessTime } from "./domain/calendar.js";
+import { precomputedListedTool } from "./precomputed.js";
 import { CallToolRequestKeepingArguments, callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
 import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/index.js";
 import { TOOLS } from "./tools/index.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
+import { warmUpAfterHandshake } from "./warm-up.js";
+
+export interface ServerOptions {
+  /** Load the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
+  warmUp?: boolean;
+}
 
 const INSTRUCTIONS = [
   "Autotask PSA service desk: search, read, create and update tickets and add notes.",
@@ -26,7 +36,7 @@ const INSTRUCTIONS = [
 ].join(" ");
 
 /** One MCP server (one session's worth of protocol state) over the process's shared desk. */
-export function createServer(desk: Desk): McpServer {
+export function createServer(desk: Desk, options: ServerOptions = {}): McpServer {
   const readOnly = desk.settings.readOnly;
   const tools = TOOLS.filter((tool) => !(readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
@@ -37,9 +47,18 @@ export function createServer(desk: Desk): McpServer {
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
 
+  const warmUp = options.warmUp
+    ? warmUpAfterHandshake(
+        [() => desk.tenant.mapping(), () => addBusinessTime(desk.clock(), 3_600_000, desk.settings.calendar)],
+        desk.logger,
+      )
+    : undefined;
+  if (warmUp) server.server.oninitialized = () => warmUp.initialized();
+
   let listed: Tool[] | undefined;
   server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    listed ??= tools.map(toListedTool);
+    listed ??= tools.map((tool) => precomputedListedTool(tool.name) ?? toListedTool(tool));
+    warmUp?.listed();
     return { tools: listed };
   });
 

@@ -1,5 +1,5 @@
 /**
- * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive undici Agent
+ * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive Agent (Node's built-in undici)
  * works with the runtime's fetch, and that network failures are classified by what may have reached
  * the server (refused connection vs. dropped after sending vs. no answer in time).
  */
@@ -91,6 +91,37 @@ describe("AutotaskClient over loopback HTTP", () => {
     expect((error as Error).message).toMatch(/no complete answer within 100 ms/);
     expect(received).toBe(2);
     await client.close();
+  });
+
+  it("leaves a dispatcher installed on purpose (a proxy agent) in charge of every request", async () => {
+    const apiUrl = await serve((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ item: { id: 8, title: "Scanner" } }));
+    });
+    const key = Symbol.for("undici.globalDispatcher.1");
+    void globalThis.Headers; // makes Node install its own global dispatcher first
+    const globals = globalThis as unknown as Record<symbol, { dispatch(options: { path: string }, handler: unknown): boolean }>;
+    const runtimeAgent = globals[key];
+    if (!runtimeAgent) throw new Error("the runtime installed no global dispatcher");
+    const routed: string[] = [];
+    // Stands in for a ProxyAgent: not a plain Agent, so the client must not replace it with its own.
+    // Like ProxyAgent, its constructor takes where to route, not Agent options.
+    class RoutingDispatcher {
+      constructor(private readonly via: unknown) {}
+      dispatch(options: { path: string }, handler: unknown) {
+        routed.push(`${String(this.via)} ${options.path}`);
+        return runtimeAgent!.dispatch(options, handler);
+      }
+    }
+    globals[key] = new RoutingDispatcher("proxy") as never;
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl });
+    try {
+      await expect(client.getTicket(8)).resolves.toEqual({ id: 8, title: "Scanner" });
+    } finally {
+      globals[key] = runtimeAgent;
+      await client.close();
+    }
+    expect(routed).toEqual(["proxy /ATServicesRest/V1.0/Tickets/8"]);
   });
 });
 

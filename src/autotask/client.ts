@@ -3,7 +3,8 @@
  * Autotask.
  *
  * Each request: resolve the zone base URL (once, lazily), wait for a slot on each endpoint it counts
- * against (3 in flight per endpoint; `/Tickets/{id}/Notes` counts against Tickets and TicketNotes), send with the auth headers over one keep-alive undici Agent, classify the answer, and retry
+ * against (3 in flight per endpoint; `/Tickets/{id}/Notes` counts against Tickets and TicketNotes), send
+ * with the auth headers over one keep-alive Agent of the runtime's own fetch, classify the answer, and retry
  * by the pure rules in `retry.ts` within a per-attempt timeout and an overall deadline. Answers are
  * validated with the zod schemas in `schemas.ts`. Failures become the error classes in `errors.ts`.
  *
@@ -137,6 +138,8 @@ interface RequestSpec<T> {
 
 type AttemptResult<T> = { ok: true; value: T } | { ok: false; outcome: AttemptOutcome; error: AutotaskError };
 
+/** Where Node's built-in undici keeps its global dispatcher (undici's own, stable key). */
+const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
 const THRESHOLD_INFO_MAX_AGE_MS = 5 * 60_000;
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 const DEFAULT_DEADLINE_MS = 120_000;
@@ -172,7 +175,6 @@ export class AutotaskClient implements AutotaskApi {
   readonly #fixedBaseUrl: string | undefined;
   readonly #zone: ZoneResolver;
   readonly #zoneLookupUrl: string;
-  #dispatcher: Promise<unknown> | undefined;
   #agent: { close(): Promise<void> } | undefined;
   #threshold: { info: ThresholdInformation; at: number } | undefined;
   #requestCount = 0;
@@ -239,7 +241,6 @@ export class AutotaskClient implements AutotaskApi {
   async close(): Promise<void> {
     const agent = this.#agent;
     this.#agent = undefined;
-    this.#dispatcher = undefined;
     await agent?.close();
   }
 
@@ -629,7 +630,8 @@ export class AutotaskClient implements AutotaskApi {
 
     let status: number | undefined;
     try {
-      init.dispatcher = await this.#getDispatcher();
+      const dispatcher = this.#getDispatcher();
+      if (dispatcher !== undefined) init.dispatcher = dispatcher;
       this.#requestCount += 1;
       const response = await globalThis.fetch(url, init as unknown as RequestInit);
       status = response.status;
@@ -697,16 +699,33 @@ export class AutotaskClient implements AutotaskApi {
     return headers;
   }
 
-  /** One keep-alive Agent per client, created on first use (undici loads only when needed). */
-  #getDispatcher(): Promise<unknown> {
-    if (!this.#dispatcher) {
-      this.#dispatcher = import("undici").then(({ Agent }) => {
-        const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
-        this.#agent = agent;
-        return agent;
-      });
+  /**
+   * One keep-alive Agent per client (30 s idle, instead of the runtime's default 4 s, so that a user's
+   * pause between tool calls does not cost a new TLS handshake), created on first use.
+   *
+   * The Agent comes from the undici copy built into Node, the one behind `globalThis.fetch`: its class is
+   * that of the global dispatcher the runtime installs under `Symbol.for("undici.globalDispatcher.1")`.
+   * Importing the npm `undici` package instead would load and compile a second copy of undici (about
+   * 520 KiB, 130 ms on the first request; see bench/README.md). Without that global (another runtime), or
+   * when it is not a plain Agent, requests use the runtime's global dispatcher as it is.
+   */
+  #getDispatcher(): unknown {
+    if (this.#agent === undefined) {
+      // Reading Headers makes Node load its fetch implementation, which installs the global dispatcher.
+      void globalThis.Headers;
+      const globalDispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
+        | { constructor: new (options: object) => { close(): Promise<void> } }
+        | undefined;
+      // Only the runtime's plain Agent is copied: a dispatcher someone installed on purpose (a proxy agent,
+      // Node's env-proxy agent) is used as it is, so proxies keep applying.
+      if (typeof globalDispatcher?.constructor !== "function" || globalDispatcher.constructor.name !== "Agent") return undefined;
+      try {
+        this.#agent = new globalDispatcher.constructor({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+      } catch {
+        return undefined;
+      }
     }
-    return this.#dispatcher;
+    return this.#agent;
   }
 }
 
