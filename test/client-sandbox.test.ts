@@ -88,7 +88,7 @@ describe("autotask_create_ticket when the connection drops after the save", () =
       const result = await h.call("autotask_create_ticket", { companyID: company.id, title: "Saved despite the drop", priority: "Low" });
       h.sandbox.setFaults({});
       expect(result.isError, textOf(result)).toBeFalsy();
-      expect(textOf(result)).toMatch(/connection to Autotask dropped/);
+      expect(textOf(result)).toMatch(/answer to this create was lost after it was sent; reading Autotask back found the ticket it saved \(externalID mcp:/);
       const saved = h.sandbox.store.tickets().filter((t: Row) => t.title === "Saved despite the drop");
       expect(saved).toHaveLength(1);
       expect((result.structuredContent as { ticket: { id: number } }).ticket.id).toBe((saved[0] as Row).id);

@@ -41,6 +41,7 @@ export const TicketSchema = z.looseObject({
   serviceLevelAgreementID: optionalNumber,
   serviceLevelAgreementHasBeenMet: optionalBoolean,
   estimatedHours: optionalNumber,
+  externalID: optionalString,
   createDate: optionalString,
   dueDateTime: optionalString,
   completedDate: optionalString,
@@ -255,6 +256,8 @@ export interface TicketCreate {
   assignedResourceID?: number;
   assignedResourceRoleID?: number;
   dueDateTime?: string;
+  /** 50 characters, queryable; this server puts its write key here unless the caller sets one. */
+  externalID?: string;
   userDefinedFields?: UserDefinedFieldWrite[];
 }
 

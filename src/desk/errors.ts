@@ -14,3 +14,4 @@ export {
 } from "../autotask/errors.js";
 export { PicklistError } from "../autotask/picklists.js";
 export { ReadOnlyModeError, ServerConfigurationError, UserInputError } from "../errors.js";
+export { IdempotencyConflictError, WriteOutcomeUnknownError } from "./ledger.js";

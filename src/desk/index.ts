@@ -57,7 +57,11 @@ export function createDesk(
   const picklists = new PicklistCache(api, { ttlMs: settings.picklistTtlMs });
   const tenant = new TenantService(picklists, settings.mappingOverrides);
   const directory = new Directory(api);
-  const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), settings.duplicateWindowMs);
+  const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), {
+    windowMs: settings.duplicateWindowMs,
+    ...(settings.writeSettleMs !== undefined ? { settleMs: settings.writeSettleMs } : {}),
+    ...(settings.writeRecoveryDelaysMs !== undefined ? { recoveryDelaysMs: settings.writeRecoveryDelaysMs } : {}),
+  }, now);
   const notes = new NoteService(api, tenant, directory, ledger);
   const tickets = new TicketService(api, tenant, directory, notes, ledger, settings, clock);
   return { tenant, directory, tickets, notes, ledger, settings, logger, clock };
@@ -70,7 +74,16 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
 export type { Assignment, CompanyEntry, ResourceEntry } from "./directory.js";
-export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger } from "./ledger.js";
+export {
+  IdempotencyConflictError,
+  InMemoryLedgerStore,
+  type LedgerEntry,
+  type LedgerOutcome,
+  type LedgerRecord,
+  type LedgerStore,
+  WriteLedger,
+  WriteOutcomeUnknownError,
+} from "./ledger.js";
 export type { NoteCreated, NoteCreateRequest, NoteEntry, PublishChoice } from "./notes.js";
 export type { TicketLabels, TicketPicklistField } from "./tenant.js";
 export type {

@@ -11,6 +11,7 @@ import type { PicklistValue, Ticket, TicketNote, TicketNoteCreate } from "../aut
 import { ServerConfigurationError, UserInputError } from "../errors.js";
 import type { Directory } from "./directory.js";
 import { WriteLedger } from "./ledger.js";
+import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, sameStoredValue } from "./outcome.js";
 import { requireTicket } from "./lookup.js";
 import type { TenantService } from "./tenant.js";
 
@@ -37,6 +38,8 @@ export interface NoteCreateRequest {
   noteType?: string | number;
   /** `internal` (default), `all` (client-visible), 0/1, or the tenant's label or id. */
   publish?: string | number;
+  /** Same key = same note within the duplicate window; without one, an identical note is the key. */
+  idempotencyKey?: string;
 }
 
 export interface NoteCreated {
@@ -48,6 +51,8 @@ export interface NoteCreated {
   clientVisible: boolean;
   /** True when an identical note was added within the duplicate window and none was added now. */
   alreadyExisted: boolean;
+  /** What the caller should know: a retry taken as such, a lost answer recovered. */
+  warnings: string[];
 }
 
 /** A note as the desk reports it: picklists as labels, the author by name. */
@@ -117,9 +122,12 @@ export class NoteService {
   }
 
   /**
-   * Adds a note (`POST /Tickets/{id}/Notes`). The same note repeated within the duplicate window is
-   * not added again: the earlier note's id comes back with `alreadyExisted`.
+   * Adds a note (`POST /Tickets/{id}/Notes`), exactly once: the same idempotency key, or without one
+   * the same note within the duplicate window, returns the earlier note with `alreadyExisted`. A lost
+   * answer is recovered by reading the ticket's notes back (same title, text, type and publish,
+   * created after the call began).
    * @throws UserInputError for an unknown ticket or picklist value.
+   * @throws WriteOutcomeUnknownError / IdempotencyConflictError, see `WriteLedger.run`.
    */
   async create(request: NoteCreateRequest, options?: RequestOptions): Promise<NoteCreated> {
     const ticket = await requireTicket(this.api, request.ticketID, options);
@@ -134,8 +142,19 @@ export class NoteService {
       noteType: noteType.value,
       publish: publish.value.value,
     };
-    const key = WriteLedger.keyOf("create_ticket_note", body);
-    const outcome = await this.ledger.run(key, () => this.api.createTicketNote(ticket.id, body, options));
+    const key = WriteLedger.keyOf("create_ticket_note", request.idempotencyKey !== undefined ? { ticketID: ticket.id } : body, request.idempotencyKey);
+    const outcome = await this.writeOnce(key, body, request.idempotencyKey, options);
+    const warnings: string[] = [];
+    if (outcome.recovered) {
+      warnings.push(`Autotask's answer was lost after the note was sent; reading the ticket's notes back found note ${outcome.id}, so it is this call's note, not a new one.`);
+    }
+    if (outcome.replayed) {
+      warnings.push(
+        request.idempotencyKey !== undefined
+          ? `This idempotencyKey was already used, so no second note was added: this is note ${outcome.id}.`
+          : `An identical note on this ticket within ${Math.round(this.ledger.timing.windowMs / 60_000)} min was taken as a retry, so no second note was added: this is note ${outcome.id}. To add the same text again on purpose, pass a new idempotencyKey.`,
+      );
+    }
     return {
       ticket,
       noteId: outcome.id,
@@ -144,21 +163,49 @@ export class NoteService {
       publish: publish.value,
       clientVisible: publish.clientVisible,
       alreadyExisted: outcome.replayed,
+      warnings,
     };
   }
 
-  /** Adds an internal note under `scope` in the ledger (a retried call does not add it twice). Resolves to the note id. */
-  async addInternal(ticketId: number, title: string, description: string, scope: string, options?: RequestOptions): Promise<number> {
+  /**
+   * Adds an internal note under `scope` in the ledger (a retried call does not add it twice; the
+   * caller's idempotency key, when given, is the key). Resolves to the note id and whether it was
+   * an earlier call's note.
+   */
+  async addInternal(
+    ticketId: number,
+    title: string,
+    description: string,
+    scope: string,
+    options?: RequestOptions,
+    idempotencyKey?: string,
+  ): Promise<{ id: number; replayed: boolean; recovered: boolean }> {
     const [publish, noteType] = await Promise.all([this.internalPublishValue(options), this.resolveNoteType(undefined, options)]);
-    const key = WriteLedger.keyOf(scope, { ticketId, description });
-    const outcome = await this.ledger.run(key, () =>
-      this.api.createTicketNote(
-        ticketId,
-        { ticketID: ticketId, title, description, noteType: noteType.value, publish: publish.value },
-        options,
-      ),
-    );
-    return outcome.id;
+    const key = WriteLedger.keyOf(scope, { ticketId, description }, idempotencyKey);
+    const body: TicketNoteCreate = { ticketID: ticketId, title, description, noteType: noteType.value, publish: publish.value };
+    return this.writeOnce(key, body, idempotencyKey, options);
+  }
+
+  /** Runs one note write through the ledger, with read-back recovery. */
+  private writeOnce(key: string, body: TicketNoteCreate, idempotencyKey: string | undefined, options?: RequestOptions) {
+    return this.ledger.run(key, {
+      fingerprint: WriteLedger.fingerprintOf(body),
+      keyed: idempotencyKey !== undefined,
+      isUnknown: isOutcomeUnknown,
+      write: () => this.api.createTicketNote(body.ticketID, body, options),
+      recover: async (attempts) => {
+        const startedAt = Math.min(...attempts.map((a) => a.startedAt));
+        const notes = await this.api.listTicketNotes(body.ticketID, options);
+        const match = notes
+          .filter((note) => createdSince(note.createDateTime, startedAt))
+          .filter((note) => (["title", "description", "noteType", "publish"] as const).every((field) => sameStoredValue(body[field], note[field])))
+          .sort((a, b) => a.id - b.id);
+        return match[0]?.id;
+      },
+      describe: (attempts) =>
+        `a note titled "${body.title}" on ticket ${body.ticketID}, created after ${new Date((attempts[0]?.startedAt ?? 0) - CLOCK_SKEW_MS).toISOString()}`,
+      nameOf: async (id) => `note ${id} on ticket ${body.ticketID}`,
+    });
   }
 
   /**

@@ -13,6 +13,13 @@ export interface DeskSettings {
   defaultNotesInDetails: number;
   /** How long (ms) an identical create returns the record it made instead of making another. */
   duplicateWindowMs: number;
+  /**
+   * A write whose outcome is unknown and that Autotask still does not show this long (ms) after it was
+   * sent counts as not saved, so an identical retry writes it. Default 120,000.
+   */
+  writeSettleMs?: number;
+  /** Waits (ms) between the read-backs right after a write's answer is lost. Default [1000, 3000]. */
+  writeRecoveryDelaysMs?: number[];
   /** How long (ms) the tenant's picklists are cached. Default: the PicklistCache default. */
   picklistTtlMs?: number;
 }

@@ -8,7 +8,6 @@
  */
 import { createHash } from "node:crypto";
 import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
-import { AutotaskNetworkError } from "../autotask/errors.js";
 import type { Condition } from "../autotask/query.js";
 import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
 import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
@@ -18,7 +17,8 @@ import { allowedNextStatuses, validateStatusTransition } from "../domain/workflo
 import { UserInputError } from "../errors.js";
 import { toUtcIso } from "./dates.js";
 import type { Directory } from "./directory.js";
-import { WriteLedger } from "./ledger.js";
+import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
+import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, sameStoredValue } from "./outcome.js";
 import { requireTicket } from "./lookup.js";
 import type { NoteEntry, NoteService } from "./notes.js";
 import type { DeskSettings } from "./settings.js";
@@ -103,6 +103,8 @@ export interface TicketCreateRequest {
   contractID?: number;
   estimatedHours?: number;
   userDefinedFields?: Record<string, UdfValue>;
+  /** Sent unchanged (50 characters); default: this call's write key (`mcp:…`), used to find the ticket if the answer is lost. */
+  externalID?: string;
   /** Same key = same ticket within the duplicate window; without one, identical arguments are the key. */
   idempotencyKey?: string;
 }
@@ -132,6 +134,8 @@ export interface TicketUpdateRequest {
   userDefinedFields?: Record<string, UdfValue>;
   /** Allow a status change the workflow forbids. */
   force?: boolean;
+  /** Same key = same update: reused with other content it is refused; it also keys the escalation note. */
+  idempotencyKey?: string;
 }
 
 export interface FieldChange {
@@ -315,32 +319,102 @@ export class TicketService {
 
   /**
    * Opens a ticket: picklists resolved, status and priority defaulted, the role completed for an
-   * assignee, and a due date from the priority's SLA target when none is given. An identical call
-   * (or the same idempotency key) within the duplicate window returns the first ticket. If
-   * Autotask says a picklist value no longer exists, the picklists are reloaded and the create
-   * runs once more.
+   * assignee, and a due date from the priority's SLA target when none is given. If Autotask says a
+   * picklist value no longer exists, the picklists are reloaded and the create runs once more.
+   *
+   * Exactly once (see `WriteLedger`): the same idempotency key, or without one an identical call
+   * within the duplicate window, returns the first ticket (`alreadyExisted`). The ticket carries
+   * the call's key in `externalID` (`mcp:` + 40 hex), so a lost answer is recovered by one exact
+   * query. A caller's own `externalID` is sent unchanged and is then the key Autotask is searched
+   * for, together with everything else this call sent and a createDate after the call began.
+   * @throws WriteOutcomeUnknownError when the create was sent and reading back cannot tell whether it was saved
+   * @throws IdempotencyConflictError when the idempotency key was used for other content
    */
   async create(request: TicketCreateRequest, options?: RequestOptions): Promise<TicketCreated> {
     const warnings: string[] = [];
     const { idempotencyKey, ...fields } = request;
     const key = WriteLedger.keyOf("create_ticket", fields, idempotencyKey);
-    const startedAt = this.clock();
-    const outcome = await this.ledger.run(key, () =>
-      this.tenant.withFreshPicklists(async () => {
-        warnings.length = 0; // a second attempt re-resolves everything, and re-warns
-        const body = await this.#createBody(request, warnings, options);
-        return this.#createOrRecover(body, startedAt, warnings, options);
-      }),
-    );
+    const ownRef = `mcp:${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
+    const refOf = (attempt: number) => request.externalID ?? (attempt === 1 ? ownRef : `${ownRef}.${attempt}`);
+    let sent: TicketCreate | undefined;
+    const outcome = await this.ledger.run(key, {
+      fingerprint: WriteLedger.fingerprintOf(fields),
+      keyed: idempotencyKey !== undefined,
+      refOf,
+      isUnknown: isOutcomeUnknown,
+      write: (attempt) =>
+        this.tenant.withFreshPicklists(async () => {
+          warnings.length = 0; // a second attempt re-resolves everything, and re-warns
+          const body = await this.#createBody(request, warnings, options);
+          body.externalID = attempt.ref ?? refOf(attempt.attempt);
+          sent = body;
+          return this.api.createTicket(body, options);
+        }),
+      recover: async (attempts) => this.#findCreated(request, sent ?? (await this.#createBody(request, [], options)), attempts, options),
+      describe: (attempts) =>
+        `a ticket for company ${request.companyID} titled "${request.title}" with externalID ${attempts.map((a) => `"${a.ref ?? refOf(a.attempt)}"`).join(" or ")}, created after ${new Date((attempts[0]?.startedAt ?? 0) - CLOCK_SKEW_MS).toISOString()}`,
+      nameOf: async (id) => {
+        const ticket = await this.api.getTicket(id, options).catch(() => null);
+        return `ticket ${ticket?.ticketNumber ?? id}`;
+      },
+    });
     const created = await this.api.getTicket(outcome.id, options);
     if (!created) {
       throw new UserInputError(`Autotask created ticket ${outcome.id} but it cannot be read back; check the API user's ticket view permission.`);
     }
     const ticket = await this.describeOne(created, options);
+    const name = created.ticketNumber ?? String(created.id);
+    if (outcome.recovered) {
+      warnings.push(
+        `Autotask's answer to ${outcome.replayed ? "an earlier identical call" : "this create"} was lost after it was sent; reading Autotask back found the ticket it saved (externalID ${created.externalID ?? "?"}), so this is that ticket, not a new one.`,
+      );
+    }
     if (outcome.replayed) {
-      warnings.push(`An identical create call was already made, so no second ticket was created: this is ticket ${created.ticketNumber ?? created.id}.`);
+      warnings.push(
+        idempotencyKey !== undefined
+          ? `This idempotencyKey was already used, so no second ticket was created: this is ticket ${name}.`
+          : `An identical create call within ${Math.round(this.settings.duplicateWindowMs / 60_000)} min was taken as a retry, so no second ticket was created: this is ticket ${name}. To create another identical ticket on purpose, pass a new idempotencyKey.`,
+      );
     }
     return { ticket, alreadyExisted: outcome.replayed, warnings };
+  }
+
+  /**
+   * Looks for the ticket one of `attempts` saved: an exact query for its externalID, created after the
+   * attempt began. When the caller chose the externalID (it may not be unique), every field this call
+   * sent must match too, so a look-alike is never taken for this call's ticket.
+   */
+  async #findCreated(request: TicketCreateRequest, body: TicketCreate, attempts: WriteAttempt[], options?: RequestOptions): Promise<number | undefined> {
+    const refs = attempts.map((a) => a.ref).filter((ref): ref is string => ref !== undefined);
+    const startedAt = Math.min(...attempts.map((a) => a.startedAt));
+    const page = await this.api.queryTicketsPage(
+      {
+        filter: [
+          refs.length === 1 ? { op: "eq", field: "externalID", value: refs[0] as string } : { op: "in", field: "externalID", value: refs },
+          { op: "eq", field: "companyID", value: body.companyID },
+          { op: "gte", field: "createDate", value: new Date(startedAt - CLOCK_SKEW_MS).toISOString() },
+        ],
+        maxRecords: 50,
+      },
+      undefined,
+      options,
+    );
+    const callerChoseRef = request.externalID !== undefined;
+    const matches = page.items
+      .filter((ticket) => createdSince(ticket.createDate, startedAt))
+      .filter((ticket) => !callerChoseRef || this.#matchesSent(request, body, ticket))
+      .sort((a, b) => a.id - b.id);
+    return matches[0]?.id;
+  }
+
+  /** Every field sent is what the ticket holds (the default due date only within the call that computed it). */
+  #matchesSent(request: TicketCreateRequest, body: TicketCreate, ticket: Ticket): boolean {
+    const stored = ticket as Record<string, unknown>;
+    return Object.entries(body).every(([field, value]) => {
+      if (field === "userDefinedFields") return true; // read back in another shape; the other fields decide
+      if (field === "dueDateTime" && request.dueDateTime === undefined) return true;
+      return sameStoredValue(value, stored[field]);
+    });
   }
 
   async #createBody(request: TicketCreateRequest, warnings: string[], options?: RequestOptions): Promise<TicketCreate> {
@@ -391,44 +465,6 @@ export class TicketService {
   }
 
   /**
-   * Creates the ticket. If the connection drops after the request was sent, Autotask may have saved
-   * it: look for it (same company and title, created since this call started) before reporting
-   * failure, so that neither a phantom failure nor a retry-made duplicate reaches the user.
-   */
-  async #createOrRecover(body: TicketCreate, startedAt: Date, warnings: string[], options?: RequestOptions): Promise<number> {
-    try {
-      return await this.api.createTicket(body, options);
-    } catch (error) {
-      if (!(error instanceof AutotaskNetworkError) || !error.maybeCommitted) throw error;
-      // Clocks differ; look a little before the call started.
-      const since = new Date(startedAt.getTime() - 2 * 60_000).toISOString();
-      const page = await this.api.queryTicketsPage(
-        {
-          filter: [
-            { op: "eq", field: "companyID", value: body.companyID },
-            { op: "eq", field: "title", value: body.title },
-            { op: "gte", field: "createDate", value: since },
-          ],
-          maxRecords: 10,
-        },
-        undefined,
-        options,
-      );
-      const found = page.items.at(-1);
-      if (found) {
-        warnings.push("The connection to Autotask dropped after the ticket was sent; the saved ticket was found and is returned.");
-        return found.id;
-      }
-      throw new AutotaskNetworkError({
-        method: error.method,
-        path: error.path,
-        maybeCommitted: false,
-        reason: `the connection dropped after the ticket was sent, and no ticket with this title was found for company ${String(body.companyID)} since the call started, so it was not saved: it is safe to call again`,
-      });
-    }
-  }
-
-  /**
    * Changes only the fields given (PATCH), checked against the status workflow first; fields that
    * already have the given value are not sent, so repeating an update is harmless. Reports what
    * Autotask's own workflow rules changed afterwards.
@@ -436,15 +472,23 @@ export class TicketService {
    */
   async update(request: TicketUpdateRequest, options?: RequestOptions): Promise<TicketUpdated> {
     const warnings: string[] = [];
-    const { ticketID, force: _force, ...changes } = request;
+    const { ticketID, force: _force, idempotencyKey, ...changes } = request;
     if (Object.values(changes).every((value) => value === undefined)) {
       throw new UserInputError(`No change given for ticket ${ticketID}: pass at least one field to update (status, priority, queueID, …).`);
+    }
+    if (idempotencyKey !== undefined) {
+      await this.ledger.claimKey(
+        WriteLedger.keyOf("update_ticket", {}, idempotencyKey),
+        WriteLedger.fingerprintOf({ ticketID, ...changes }),
+        () =>
+          `This idempotencyKey was already used for a different update (another ticket or other values; this call was for ticket ${ticketID}). Nothing was changed. Use a new idempotencyKey, or repeat the first call exactly.`,
+      );
     }
     const current = await this.get(ticketID, options);
     const body = await this.tenant.withFreshPicklists(async () => {
       warnings.length = 0; // a second attempt re-resolves everything, and re-warns
       const patch = await this.#patch(request, current, warnings, options);
-      if (Object.keys(patch).length > 1) await this.api.updateTicket(patch, options);
+      if (Object.keys(patch).length > 1) await this.#patchOrProve(patch, request, options);
       return patch;
     });
     const record = body as unknown as Record<string, unknown>;
@@ -452,8 +496,22 @@ export class TicketService {
 
     let escalationNoteId: number | undefined;
     if (request.escalationReason !== undefined) {
-      escalationNoteId = await this.notes.addInternal(ticketID, "Escalation reason", request.escalationReason, "escalation_note", options);
-      warnings.push(`Autotask has no escalation-reason field, so the reason was saved as internal note ${escalationNoteId}.`);
+      let note: { id: number; replayed: boolean; recovered: boolean };
+      try {
+        note = await this.notes.addInternal(ticketID, "Escalation reason", request.escalationReason, "escalation_note", options, idempotencyKey);
+      } catch (error) {
+        if (!(error instanceof WriteOutcomeUnknownError)) throw error;
+        const applied = changed.length ? `Applied to ticket ${ticketID}: ${changed.join(", ")}.` : `Ticket ${ticketID}'s fields already had the given values.`;
+        throw new WriteOutcomeUnknownError(
+          `${applied} Not confirmed: the escalation-reason note. ${error.message} Calling this update again is safe: fields already applied are not sent again, and the note is added only if it is not there.`,
+        );
+      }
+      escalationNoteId = note.id;
+      warnings.push(
+        note.replayed
+          ? `The escalation reason was already saved as internal note ${note.id} by an earlier identical call; it was not added again.`
+          : `Autotask has no escalation-reason field, so the reason was saved as internal note ${note.id}.`,
+      );
     }
 
     const after = await this.get(ticketID, options);
@@ -466,6 +524,34 @@ export class TicketService {
     }
     const ticket = await this.describeOne(after, options);
     return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };
+  }
+
+  /**
+   * Sends the PATCH. If the answer is lost after sending, reads the ticket back (now and after each
+   * recovery delay): when every field sent now holds the sent value the update is proved applied;
+   * otherwise the outcome is reported unknown. An update sets absolute values, so calling it again is
+   * harmless: only fields that still differ are sent.
+   * @throws WriteOutcomeUnknownError when the read-back cannot prove the update
+   */
+  async #patchOrProve(patch: TicketPatch, request: TicketUpdateRequest, options?: RequestOptions): Promise<void> {
+    try {
+      await this.api.updateTicket(patch, options);
+      return;
+    } catch (error) {
+      if (!isOutcomeUnknown(error)) throw error;
+      const fields = Object.keys(patch).filter((field) => field !== "id" && field !== "userDefinedFields");
+      for (const delay of [0, ...this.ledger.timing.recoveryDelaysMs]) {
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        const now = await this.api.getTicket(patch.id, options).catch(() => null);
+        const stored = now as Record<string, unknown> | null;
+        if (stored && fields.every((field) => sameStoredValue((patch as Record<string, unknown>)[field], stored[field]))) return;
+      }
+      const reason = error instanceof Error ? error.message.replace(/\s*Hint:.*$/s, "") : String(error);
+      const note = request.escalationReason !== undefined ? " The escalation-reason note was not written." : "";
+      throw new WriteOutcomeUnknownError(
+        `Outcome unknown: ${reason} Ticket ${patch.id} does not show ${fields.join(", ")} with the sent values yet; Autotask may still apply it.${note} Check the ticket; calling this update again is safe (only fields that still differ are sent).`,
+      );
+    }
   }
 
   /** Builds `{ id, ...changed fields }`: fields equal to the current value are left out. */

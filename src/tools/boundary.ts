@@ -22,11 +22,13 @@ import {
   AutotaskRateLimitError,
   AutotaskServerError,
   AutotaskValidationError,
+  IdempotencyConflictError,
   PicklistError,
   QueryValidationError,
   ReadOnlyModeError,
   ServerConfigurationError,
   UserInputError,
+  WriteOutcomeUnknownError,
 } from "../desk/errors.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.js";
 
@@ -158,7 +160,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  */
 export function formatError(error: unknown, toolName: string, logger: Logger): string {
   if (error instanceof UserInputError || error instanceof ReadOnlyModeError) return error.message;
-  if (error instanceof PicklistError) return error.message;
+  if (error instanceof PicklistError || error instanceof IdempotencyConflictError) return error.message;
+  if (error instanceof WriteOutcomeUnknownError) {
+    logger.warn({ tool: toolName }, "write outcome unknown");
+    return error.message;
+  }
   if (error instanceof QueryValidationError) return `Invalid search filter: ${error.message}`;
   if (error instanceof ServerConfigurationError) {
     logger.error({ tool: toolName, err: { message: error.message } }, "server configuration problem");

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { renderNoteCreated } from "./format/index.js";
+import { renderNoteCreated, renderWarnings } from "./format/index.js";
 import { picklistParam, ticketIdParam } from "./params.js";
 
 const inputSchema = {
@@ -16,6 +16,7 @@ const inputSchema = {
     .union([z.string().trim().min(1), z.number().int()])
     .optional()
     .describe('"internal" (default) or "all" (CLIENT CAN SEE IT); also label/id, 0 internal, 1 visible.'),
+  idempotencyKey: z.string().trim().min(1).max(200).optional().describe("Same key, same note."),
 };
 
 const outputSchema = {
@@ -26,6 +27,7 @@ const outputSchema = {
   publish: z.object({ id: z.number(), label: z.string() }),
   clientVisible: z.boolean(),
   alreadyExisted: z.boolean(),
+  warnings: z.array(z.string()).optional(),
 };
 
 export default defineTool({
@@ -35,6 +37,7 @@ export default defineTool({
     "Add a note to a ticket: work done, findings, a message.",
     'Internal by default. publish "all" (All Autotask Users) makes it VISIBLE TO THE CLIENT: only when the user wants the client to read it.',
     "Not for status, assignee or resolution (autotask_update_ticket).",
+    "The same note within 10 min counts as a retry (not added twice); a new idempotencyKey adds it anyway.",
   ].join("\n"),
   inputSchema,
   outputSchema,
@@ -50,8 +53,9 @@ export default defineTool({
         publish: { id: created.publish.value, label: created.publish.label },
         clientVisible: created.clientVisible,
         alreadyExisted: created.alreadyExisted,
+        warnings: created.warnings.length ? created.warnings : undefined,
       },
-      text: renderNoteCreated(created),
+      text: [renderNoteCreated(created), ...renderWarnings(created.warnings)].join("\n"),
     };
   },
 });

@@ -40,7 +40,7 @@ export default defineTool({
   title: "Create ticket",
   description: [
     "Open a ticket when a customer reports a new problem or request; not to change one (autotask_update_ticket) or comment (autotask_create_ticket_note).",
-    "Picklists take ids or labels. A repeat within 10 min returns the first ticket.",
+    "Picklists: ids or labels. Repeat in 10 min = same ticket (new idempotencyKey: new); if outcome unknown, repeat as is.",
   ].join("\n"),
   inputSchema,
   outputSchema,

@@ -23,6 +23,7 @@ const inputSchema = {
   escalationReason: z.string().trim().min(1).max(32000).optional().describe("Needed to escalate; kept as internal note."),
   userDefinedFields: userDefinedFieldsParam.optional(),
   force: z.boolean().optional().describe("Override the workflow check."),
+  idempotencyKey: z.string().trim().min(1).max(200).optional().describe("Same key, same update."),
 };
 
 const changeSchema = z.object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });

@@ -98,6 +98,8 @@ describe("autotask_create_ticket", () => {
           assignedResourceID: 30,
           assignedResourceRoleID: 29683400,
           dueDateTime: "2026-11-30T09:00:00.000Z",
+          // This call's write key, for an exact read-back if the answer is lost (see WriteLedger).
+          externalID: expect.stringMatching(/^mcp:[0-9a-f]{40}$/),
         },
       },
     ]);

@@ -1,0 +1,44 @@
+/**
+ * Which failed writes leave their outcome unknown, and how records are matched when read back.
+ */
+import { AutotaskNetworkError, AutotaskServerError } from "../autotask/errors.js";
+
+/**
+ * True when a write was (or may have been) sent and no answer says what happened: the client's
+ * `maybeCommitted` network failures (timeout or dropped connection after sending) and any 5xx that is
+ * not one of Autotask's `{"errors":[…]}` refusals (a gateway's 503 says nothing about the write behind it).
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (error instanceof AutotaskNetworkError) return error.maybeCommitted;
+  return error instanceof AutotaskServerError && (error.status ?? 0) >= 500;
+}
+
+/**
+ * Records created this long (ms) before a call started still count as created after it: Autotask's
+ * clock and ours differ a little. Small, so that an earlier look-alike is not taken for this call's record.
+ */
+export const CLOCK_SKEW_MS = 5_000;
+
+/** Equal as Autotask stores them: empty = null = absent, date-times compared as instants, numbers as numbers. */
+export function sameStoredValue(sent: unknown, stored: unknown): boolean {
+  if (sent === stored) return true;
+  const empty = (v: unknown) => v === null || v === undefined || v === "";
+  if (empty(sent) && empty(stored)) return true;
+  if (typeof sent === "number" && typeof stored === "string") return String(sent) === stored.trim();
+  if (typeof sent === "string" && typeof stored === "string") {
+    if (/^\d{4}-\d{2}-\d{2}T/.test(sent) && /^\d{4}-\d{2}-\d{2}T/.test(stored)) {
+      const a = Date.parse(sent);
+      const b = Date.parse(stored.endsWith("Z") || /[+-]\d{2}:?\d{2}$/.test(stored) ? stored : `${stored}Z`);
+      if (!Number.isNaN(a) && a === b) return true;
+    }
+    return sent.trim() === stored.trim();
+  }
+  return false;
+}
+
+/** True when `created` (a record's createDate text) is not before `startedAt` minus the clock skew. */
+export function createdSince(created: string | null | undefined, startedAt: number): boolean {
+  if (!created) return false;
+  const at = Date.parse(created.endsWith("Z") || /[+-]\d{2}:?\d{2}$/.test(created) ? created : `${created}Z`);
+  return !Number.isNaN(at) && at >= startedAt - CLOCK_SKEW_MS;
+}
