@@ -175,3 +175,15 @@ describe("WriteLedger", () => {
     await expect(ledger.claimKey("u", "b", () => "used for another update")).rejects.toThrow("another update");
   });
 });
+
+describe("WriteLedger across a restart", () => {
+  it("with probeFirst, a key the store has forgotten is looked up in Autotask before writing", async () => {
+    const saved = new Map<string, number>([["ref.1", 31]]);
+    const p = plan({ saved, keyed: true, probeFirst: true });
+    expect(await ledgerAt({ now: 100_000 }).run("idem", p)).toEqual({ id: 31, replayed: true, recovered: true });
+    expect(p.writes).toHaveLength(0);
+    const fresh = plan({ keyed: true, probeFirst: true });
+    expect(await ledgerAt({ now: 100_000 }).run("idem", fresh)).toMatchObject({ replayed: false });
+    expect(fresh.writes).toHaveLength(1);
+  });
+});

@@ -120,6 +120,12 @@ export interface WritePlan {
   nameOf: (id: number) => Promise<string>;
   /** True when a key was given by the caller (the refusal then names the key). */
   keyed: boolean;
+  /**
+   * When the ledger knows nothing of the key (a restarted process with an in-memory store), read
+   * Autotask for attempt 1's ref (created within the window) before writing. Only for writes whose
+   * ref is derived from the caller's key alone, so that the record found is that key's.
+   */
+  probeFirst?: boolean;
 }
 
 export interface LedgerTiming {
@@ -219,6 +225,18 @@ export class WriteLedger {
         }
         // Absent on two reads or more, the last one `settleMs` after sending: the earlier attempt made nothing.
         if (!last.end) await this.store.setIfAbsent(endKey(key, last.claim.attempt), { kind: "unknown", at: this.now() }, this.timing.windowMs);
+      }
+      if (!last && plan.probeFirst) {
+        const probe: WriteAttempt = { attempt: 1, startedAt: this.now() - this.timing.windowMs };
+        const ref = plan.refOf?.(1);
+        if (ref !== undefined) probe.ref = ref;
+        const id = await this.#read(plan, [probe], "none");
+        if (id !== undefined) {
+          const claim: LedgerClaim = { kind: "claim", attempt: 1, fingerprint: plan.fingerprint, startedAt: probe.startedAt, ...(ref !== undefined ? { ref } : {}) };
+          if (!(await this.store.setIfAbsent(claimKey(key, 1), claim, this.timing.windowMs))) continue;
+          await this.store.setIfAbsent(foundKey(key, 1), { kind: "found", id }, this.timing.windowMs);
+          return { id, replayed: true, recovered: true };
+        }
       }
       const attempt = (last?.claim.attempt ?? 0) + 1;
       const ref = plan.refOf?.(attempt);

@@ -340,6 +340,8 @@ export class TicketService {
     const outcome = await this.ledger.run(key, {
       fingerprint: WriteLedger.fingerprintOf(fields),
       keyed: idempotencyKey !== undefined,
+      // A caller's key makes attempt 1's externalID the same in every process: look before the first write.
+      probeFirst: idempotencyKey !== undefined && request.externalID === undefined,
       refOf,
       isUnknown: isOutcomeUnknown,
       write: (attempt) =>
