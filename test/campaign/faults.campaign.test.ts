@@ -210,6 +210,26 @@ describe("a retry after 'outcome unknown' converges on the one record the first 
     expect((retry.structuredContent as Row).alreadyExisted).toBe(true);
   });
 
+  it("a retry before the late commit writes nothing ('still unknown'); the one after it returns the ticket", async () => {
+    const title = `Retry before the late commit ${Date.now()}`;
+    const args = { companyID: companyId(), title, priority: "Low" };
+    aim({ latencyMs: 2_500 }, ticketPost);
+    const first = await campaign.call("autotask_create_ticket", args, 20_000);
+    expect(textOf(first)).toMatch(/Outcome unknown/);
+    aimed = undefined;
+    const early = await campaign.call("autotask_create_ticket", args, 20_000);
+    expect(early.isError).toBe(true);
+    expect(textOf(early)).toMatch(/Outcome still unknown/);
+    expect(textOf(early)).not.toMatch(/not saved/i);
+    await sleep(2_000); // the held request commits now
+    const retry = await campaign.call("autotask_create_ticket", args, 20_000);
+    expect(retry.isError, textOf(retry)).toBeFalsy();
+    await sleep(300);
+    const saved = campaign.sandbox.store.tickets().filter((t: Row) => t.title === title);
+    expect(saved, "no duplicate").toHaveLength(1);
+    expect(((retry.structuredContent as Row).ticket as Row).id).toBe((saved[0] as Row).id);
+  });
+
   it("an idempotencyKey reused with other content is refused, naming the first ticket", async () => {
     const key = `idem-${Date.now()}`;
     const first = await campaign.call("autotask_create_ticket", { companyID: companyId(), title: `Keyed ${key}`, priority: "Low", idempotencyKey: key });
