@@ -109,6 +109,8 @@ export interface WritePlan {
   write: (attempt: WriteAttempt) => Promise<number>;
   /** True when `error` leaves the outcome unknown (sent, no answer). */
   isUnknown: (error: unknown) => boolean;
+  /** Why the outcome is unknown, in one sentence (default: the error's message). */
+  explain?: (error: unknown) => string;
   /**
    * Reads Autotask for a record made by any of `attempts`: resolves to its id, or undefined. Throws
    * when the read itself fails (the outcome then stays unknown).
@@ -265,7 +267,7 @@ export class WriteLedger {
         return { id: found, replayed: false, recovered: true };
       }
       await end({ kind: "unknown", at: this.now() });
-      const reason = error instanceof Error ? error.message.replace(/\s*Hint:.*$/s, "") : String(error);
+      const reason = plan.explain?.(error) ?? (error instanceof Error ? error.message : String(error));
       throw new WriteOutcomeUnknownError(
         `Outcome unknown: ${reason} Autotask may have saved it (it can still commit minutes later); reading it back did not find it yet. Look for ${plan.describe([attempt])}. Do not make it again by hand: calling again with the same arguments${plan.keyed ? " and idempotencyKey" : ""} is safe, it returns the record once it appears, and writes it only if it is still absent ${Math.round(this.timing.settleMs / 1000)} s after this attempt.`,
       );

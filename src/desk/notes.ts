@@ -11,7 +11,7 @@ import type { PicklistValue, Ticket, TicketNote, TicketNoteCreate } from "../aut
 import { ServerConfigurationError, UserInputError } from "../errors.js";
 import type { Directory } from "./directory.js";
 import { WriteLedger } from "./ledger.js";
-import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, sameStoredValue } from "./outcome.js";
+import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
 import { requireTicket } from "./lookup.js";
 import type { TenantService } from "./tenant.js";
 
@@ -192,6 +192,7 @@ export class NoteService {
       fingerprint: WriteLedger.fingerprintOf(body),
       keyed: idempotencyKey !== undefined,
       isUnknown: isOutcomeUnknown,
+      explain: lostAnswer,
       write: () => this.api.createTicketNote(body.ticketID, body, options),
       recover: async (attempts) => {
         const startedAt = Math.min(...attempts.map((a) => a.startedAt));

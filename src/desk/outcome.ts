@@ -42,3 +42,11 @@ export function createdSince(created: string | null | undefined, startedAt: numb
   const at = Date.parse(created.endsWith("Z") || /[+-]\d{2}:?\d{2}$/.test(created) ? created : `${created}Z`);
   return !Number.isNaN(at) && at >= startedAt - CLOCK_SKEW_MS;
 }
+
+/** One sentence on why the outcome is unknown, without the client's generic hint. */
+export function lostAnswer(error: unknown): string {
+  if (error instanceof AutotaskServerError) {
+    return `Autotask answered ${error.method} ${error.path} with HTTP ${error.status ?? "5xx"} and no usable message, which does not say whether the write behind it was saved.`;
+  }
+  return error instanceof Error ? error.message.replace(/\s*Hint:.*$/s, "") : String(error);
+}

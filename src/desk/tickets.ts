@@ -18,7 +18,7 @@ import { UserInputError } from "../errors.js";
 import { toUtcIso } from "./dates.js";
 import type { Directory } from "./directory.js";
 import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
-import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, sameStoredValue } from "./outcome.js";
+import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
 import { requireTicket } from "./lookup.js";
 import type { NoteEntry, NoteService } from "./notes.js";
 import type { DeskSettings } from "./settings.js";
@@ -344,6 +344,7 @@ export class TicketService {
       probeFirst: idempotencyKey !== undefined && request.externalID === undefined,
       refOf,
       isUnknown: isOutcomeUnknown,
+      explain: lostAnswer,
       write: (attempt) =>
         this.tenant.withFreshPicklists(async () => {
           warnings.length = 0; // a second attempt re-resolves everything, and re-warns
@@ -548,7 +549,7 @@ export class TicketService {
         const stored = now as Record<string, unknown> | null;
         if (stored && fields.every((field) => sameStoredValue((patch as Record<string, unknown>)[field], stored[field]))) return;
       }
-      const reason = error instanceof Error ? error.message.replace(/\s*Hint:.*$/s, "") : String(error);
+      const reason = lostAnswer(error);
       const note = request.escalationReason !== undefined ? " The escalation-reason note was not written." : "";
       throw new WriteOutcomeUnknownError(
         `Outcome unknown: ${reason} Ticket ${patch.id} does not show ${fields.join(", ")} with the sent values yet; Autotask may still apply it.${note} Check the ticket; calling this update again is safe (only fields that still differ are sent).`,
