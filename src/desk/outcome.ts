@@ -5,12 +5,15 @@ import { AutotaskNetworkError, AutotaskServerError } from "../autotask/errors.js
 
 /**
  * True when a write was (or may have been) sent and no answer says what happened: the client's
- * `maybeCommitted` network failures (timeout or dropped connection after sending) and any 5xx that is
- * not one of Autotask's `{"errors":[…]}` refusals (a gateway's 503 says nothing about the write behind it).
+ * `maybeCommitted` network failures (timeout or dropped connection after sending), any 5xx that is
+ * not one of Autotask's `{"errors":[…]}` refusals (a gateway's 503 says nothing about the write behind
+ * it), and a 2xx whose body could not be read (saved, but the new id is unknown).
  */
 export function isOutcomeUnknown(error: unknown): boolean {
   if (error instanceof AutotaskNetworkError) return error.maybeCommitted;
-  return error instanceof AutotaskServerError && (error.status ?? 0) >= 500;
+  if (!(error instanceof AutotaskServerError)) return false;
+  const status = error.status ?? 0;
+  return status >= 500 || (status >= 200 && status < 300);
 }
 
 /**
@@ -45,6 +48,9 @@ export function createdSince(created: string | null | undefined, startedAt: numb
 
 /** One sentence on why the outcome is unknown, without the client's generic hint. */
 export function lostAnswer(error: unknown): string {
+  if (error instanceof AutotaskServerError && (error.status ?? 0) < 300) {
+    return `Autotask accepted ${error.method} ${error.path} (HTTP ${error.status}) but its answer could not be read, so the new record's id is not known.`;
+  }
   if (error instanceof AutotaskServerError) {
     return `Autotask answered ${error.method} ${error.path} with HTTP ${error.status ?? "5xx"} and no usable message, which does not say whether the write behind it was saved.`;
   }

@@ -94,6 +94,18 @@ describe("creating a ticket when the answer is lost", () => {
     ]);
   });
 
+  it("a 2xx whose body cannot be read is a saved ticket with an unknown id: found by its externalID", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets`, () => HttpResponse.json({ unexpected: true })),
+      http.post(`${BASE}/Tickets/query`, () =>
+        HttpResponse.json(page([{ id: 77, companyID: 7, title: "Printer jams", externalID: posts()[0]?.body?.externalID, createDate: "2026-11-27T10:00:00Z" }])),
+      ),
+    );
+    const created = await desk.tickets.create({ companyID: 7, title: "Printer jams", priority: 2 });
+    expect(created.ticket.ticket.id).toBe(77);
+    expect(posts()).toHaveLength(1);
+  });
+
   it("answers 'outcome unknown' (never 'not saved') when reading back finds nothing, after more than one read", async () => {
     let reads = 0;
     mswServer.use(
