@@ -14,6 +14,7 @@ import type {
   PageDetails,
   Resource,
   ResourceServiceDeskRole,
+  ServiceLevelAgreementResult,
   ThresholdInformation,
   Ticket,
   TicketNote,
@@ -26,7 +27,8 @@ export type QueryableEntity =
   | "Companies"
   | "Contacts"
   | "Resources"
-  | "ResourceServiceDeskRoles";
+  | "ResourceServiceDeskRoles"
+  | "ServiceLevelAgreementResults";
 
 /** Entities whose field metadata the server reads (picklists, lengths, UDF definitions). */
 export type MetadataEntity = "Tickets" | "TicketNotes" | "Companies" | "Contacts" | "Resources";
@@ -68,6 +70,15 @@ export interface AutotaskApi {
     spec: QuerySpec,
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]>;
+
+  /**
+   * POST /ServiceLevelAgreementResults/query, every page: Autotask's own SLA record per ticket
+   * (elapsed hours on its business-hours, pause-aware clock; met flags). Read-only entity.
+   */
+  queryServiceLevelAgreementResults(
+    spec: QuerySpec,
+    options?: RequestOptions & { maxTotal?: number },
+  ): AsyncIterable<ServiceLevelAgreementResult[]>;
 
   /** GET /{Entity}/entityInformation/fields */
   getFieldInfo(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]>;

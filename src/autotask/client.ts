@@ -52,6 +52,8 @@ import {
   ResourceSchema,
   type ResourceServiceDeskRole,
   ResourceServiceDeskRoleSchema,
+  type ServiceLevelAgreementResult,
+  ServiceLevelAgreementResultSchema,
   type ThresholdInformation,
   ThresholdInformationSchema,
   type Ticket,
@@ -338,6 +340,13 @@ export class AutotaskClient implements AutotaskApi {
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]> {
     return this.#queryAll("ResourceServiceDeskRoles", ResourceServiceDeskRoleSchema, spec, options);
+  }
+
+  queryServiceLevelAgreementResults(
+    spec: QuerySpec,
+    options?: RequestOptions & { maxTotal?: number },
+  ): AsyncIterable<ServiceLevelAgreementResult[]> {
+    return this.#queryAll("ServiceLevelAgreementResults", ServiceLevelAgreementResultSchema, spec, options);
   }
 
   // ---- Metadata ------------------------------------------------------------------------------------
