@@ -13,6 +13,9 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { AutotaskApi } from "./autotask/api.js";
 import { PicklistCache } from "./autotask/picklists.js";
+import { createDeskReports, type ProgressListener } from "./desk/reports/index.js";
+import { registerDeskPrompts } from "./mcp/prompts.js";
+import { registerDeskResources } from "./mcp/resources.js";
 import { callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
@@ -42,14 +45,17 @@ export function createServer(deps: ServerDependencies): McpServer {
   const tools = TOOLS.filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
   const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs });
+  const tenant = new TenantService(picklists, deps.settings.mappingOverrides);
   const shared = {
     api: deps.api,
-    tenant: new TenantService(picklists, deps.settings.mappingOverrides),
+    tenant,
     names: new NameResolver(deps.api),
     settings: deps.settings,
     dedupe: new WriteDeduplicator(deps.settings.duplicateWindowMs),
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
+    // Desk reports (issue 12); moves into the desk with the refactor.
+    reports: createDeskReports({ api: deps.api, tenant, settings: deps.settings }),
   };
 
   const server = new McpServer(
@@ -76,11 +82,36 @@ export function createServer(deps: ServerDependencies): McpServer {
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);
-    const ctx: ToolContext = { ...shared, signal: extra.signal };
+    const ctx: ToolContext = { ...shared, signal: extra.signal, progress: progressReporter(request.params._meta?.progressToken, extra) };
     return callTool(tool, request.params.arguments, ctx, { readOnly: deps.settings.readOnly });
   });
 
+  // Desk prompts and resources (issue 12).
+  registerDeskPrompts(server);
+  registerDeskResources(server, shared);
+
   return server;
+}
+
+/**
+ * Progress notifications for one call, when the client asked for them with a progressToken. Sending
+ * is best-effort: a closed transport must not fail the call.
+ */
+function progressReporter(
+  token: string | number | undefined,
+  extra: { sendNotification: (notification: { method: "notifications/progress"; params: Record<string, unknown> }) => Promise<void> },
+): ProgressListener | undefined {
+  if (token === undefined) return undefined;
+  return async (progress, total, message) => {
+    try {
+      await extra.sendNotification({
+        method: "notifications/progress",
+        params: total === undefined ? { progressToken: token, progress, message } : { progressToken: token, progress, total, message },
+      });
+    } catch {
+      // the client went away; the call itself decides what happens next
+    }
+  };
 }
 
 /** The `tools/list` entry, with compact JSON Schemas (see `compactSchema`). */

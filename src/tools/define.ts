@@ -8,6 +8,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AutotaskApi } from "../autotask/api.js";
+import type { DeskReports, ProgressListener } from "../desk/reports/index.js";
 import type { NameResolver } from "./support/names.js";
 import type { ServerSettings } from "./support/settings.js";
 import type { TenantService } from "./support/tenant.js";
@@ -30,12 +31,18 @@ export interface ToolContext {
   logger: Logger;
   now(): Date;
   signal?: AbortSignal;
+  // ---- Desk reports (issue 12). The integrator moves these two into the desk: `reports` is built
+  // once per process in server.ts; `progress` is set per call when the client sent a progressToken.
+  reports: DeskReports;
+  progress?: ProgressListener;
 }
 
 /** What a handler returns: the structured result (validated against the output schema) and its text rendering. */
 export interface ToolResult<Structured> {
   structured: Structured;
   text: string;
+  /** Images added after the text as MCP image content (base64), e.g. the metrics chart. */
+  images?: Array<{ data: string; mimeType: "image/png" }>;
 }
 
 export interface ToolDefinition<In extends z.ZodRawShape, Out extends z.ZodRawShape> {

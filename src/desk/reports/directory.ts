@@ -12,7 +12,7 @@ import type { Contact, TicketNote } from "../../autotask/schemas.js";
 import { UserInputError } from "../../errors.js";
 import type { ReportDependencies } from "./types.js";
 
-export interface ContactView {
+export type ContactView = {
   id: number;
   name: string;
   companyID?: number;
@@ -20,16 +20,16 @@ export interface ContactView {
   phone?: string;
   title?: string;
   inactive?: true;
-}
+};
 
-export interface ContactSearch {
+export type ContactSearch = {
   contacts: ContactView[];
   hasMore: boolean;
   /** Set when a name matched more than one contact. */
   ambiguous?: string;
-}
+};
 
-export interface NoteView {
+export type NoteView = {
   id: number;
   createdAt?: string;
   title?: string;
@@ -39,16 +39,16 @@ export interface NoteView {
   clientVisible: boolean;
   creatorResourceID?: number;
   createdByContactID?: number;
-}
+};
 
-export interface NoteListing {
+export type NoteListing = {
   ticketId: number;
   ticketNumber?: string;
   notes: NoteView[];
   total: number;
   offset: number;
   hasMore: boolean;
-}
+};
 
 const CONTACT_FIELDS = ["id", "companyID", "firstName", "lastName", "emailAddress", "phone", "mobilePhone", "title", "isActive"];
 

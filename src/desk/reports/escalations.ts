@@ -37,7 +37,7 @@ export interface EscalationThresholds {
   level3AfterHours?: number;
 }
 
-export interface EscalationCandidate {
+export type EscalationCandidate = {
   id: number;
   ticketNumber?: string;
   title?: string;
@@ -51,18 +51,18 @@ export interface EscalationCandidate {
   assignedResource?: string;
   /** Business hours past the earliest breached SLA due date (0 when the reason is not a breach). */
   overdueBusinessHours: number;
-}
+};
 
-export interface EscalationSweep {
+export type EscalationSweep = {
   checked: number;
   needAction: number;
   tickets: EscalationCandidate[];
   byLevel: { "1": number; "2": number; "3": number };
-}
+};
 
 export type EscalationOutcome = "escalated" | "already_escalated" | "completed" | "no_reason" | "not_found" | "failed";
 
-export interface EscalationWrite {
+export type EscalationWrite = {
   id: number;
   ticketNumber?: string;
   outcome: EscalationOutcome;
@@ -70,7 +70,7 @@ export interface EscalationWrite {
   detail: string;
   noteId?: number;
   reasons?: string[];
-}
+};
 
 const LEVEL_ACTIONS = ["Notify the assigned resource", "Notify the team lead", "Notify management"] as const;
 

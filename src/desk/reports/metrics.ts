@@ -68,24 +68,24 @@ export interface MetricsFilters {
   completedTo?: string;
 }
 
-export interface Durations {
+export type Durations = {
   count: number;
   averageHours: number | null;
   medianHours: number | null;
   averageBusinessHours: number | null;
   medianBusinessHours: number | null;
-}
+};
 
-export interface BreakdownRow {
+export type BreakdownRow = {
   key: string;
   count: number;
   open: number;
   resolved: number;
   averageResolutionHours: number | null;
   slaCompliancePercent: number | null;
-}
+};
 
-export interface MetricsReport {
+export type MetricsReport = {
   total: number;
   open: number;
   escalated: number;
@@ -97,7 +97,7 @@ export interface MetricsReport {
   breakdown?: { by: MetricsBreakdown; rows: BreakdownRow[] };
   /** How many figures came from Autotask's SLA record and how many from the server's computation. */
   sources: { ticketsWithSla: number; autotaskFigures: number; serverFigures: number; slaResultsRead: number; slaResultsUnavailable?: true };
-}
+};
 
 type MetricTicket = Pick<Ticket, (typeof METRIC_FIELDS)[number]>;
 type SlaFigures = Pick<ServiceLevelAgreementResult, "isResolutionMet" | "resolutionElapsedHours" | "firstResponseElapsedHours">;

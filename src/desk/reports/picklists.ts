@@ -29,7 +29,7 @@ export const PICKLIST_FIELDS = {
 export type PicklistName = keyof typeof PICKLIST_FIELDS;
 export const PICKLIST_NAMES = Object.keys(PICKLIST_FIELDS) as PicklistName[];
 
-export interface PicklistEntryView {
+export type PicklistEntryView = {
   id: number;
   label: string;
   inactive?: true;
@@ -42,13 +42,13 @@ export interface PicklistEntryView {
   subIssueTypes?: Array<{ id: number; label: string; inactive?: true }>;
   /** Publish: true for the value the client can read in the portal. */
   clientVisible?: true;
-}
+};
 
-export interface PicklistListing {
+export type PicklistListing = {
   picklists: Partial<Record<PicklistName, PicklistEntryView[]>>;
   /** Mapping problems from configuration (override keys matching nothing). */
   warnings: string[];
-}
+};
 
 export class PicklistReport {
   constructor(private readonly deps: ReportDependencies) {}

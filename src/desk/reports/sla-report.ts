@@ -15,7 +15,7 @@ import type { ReportCallOptions, ReportDependencies } from "./types.js";
 
 export type SlaGrouping = "queue" | "resource" | "priority";
 
-export interface SlaRow {
+export type SlaRow = {
   id: number;
   ticketNumber?: string;
   title?: string;
@@ -27,16 +27,16 @@ export interface SlaRow {
   businessHours: number;
   dueAt?: string;
   priority?: string;
-}
+};
 
-export interface SlaGroup {
+export type SlaGroup = {
   key: string;
   breached: number;
   atRisk: number;
   tickets: SlaRow[];
-}
+};
 
-export interface SlaReport {
+export type SlaReport = {
   checked: number;
   breached: number;
   atRisk: number;
@@ -45,7 +45,7 @@ export interface SlaReport {
   groups: SlaGroup[];
   /** Rows left out of `groups` because of `limit` (counts above include them). */
   omitted: number;
-}
+};
 
 const rank = (row: SlaRow) => (row.state === "breached" ? 1e9 + row.businessHours : -row.businessHours);
 

@@ -1,0 +1,51 @@
+/**
+ * autotask_list_picklists: the tenant's ticket and note picklists, with the status/priority mapping.
+ */
+import { z } from "zod";
+import { overrideExample, PICKLIST_NAMES } from "../desk/reports/picklists.js";
+import { defineTool } from "./define.js";
+
+const inputSchema = {
+  field: z.string().trim().min(1).optional().describe(`One of ${PICKLIST_NAMES.join(", ")}; default all.`),
+  includeInactive: z.boolean().optional(),
+};
+
+const outputSchema = {
+  picklists: z.record(z.string(), z.array(z.object({ id: z.number(), label: z.string() }).loose())),
+  warnings: z.array(z.string()).optional(),
+};
+
+export default defineTool({
+  name: "autotask_list_picklists",
+  title: "List picklists",
+  description:
+    "This tenant's ticket/note picklists (status with the state it maps to, priority with SLA hours, queue, issue type with sub-issue types, ticket type, category, source, SLA, note type, publish). Use to learn valid labels/ids or to check the status/priority mapping (shows the AUTOTASK_STATUS_MAP / AUTOTASK_PRIORITY_MAP entry that changes it). Not for tickets.",
+  inputSchema,
+  outputSchema,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const listing = await ctx.reports.picklists.list(args, { signal: ctx.signal });
+    const lines: string[] = [];
+    for (const [name, values] of Object.entries(listing.picklists)) {
+      lines.push(`${name}:`);
+      for (const v of values ?? []) {
+        const extras = [
+          v.maps ? `→ ${v.maps}` : "",
+          v.slaHours ? `SLA ${v.slaHours.response}h/${v.slaHours.resolution}h` : "",
+          v.default ? "default" : "",
+          v.inactive ? "inactive" : "",
+          v.clientVisible ? "client-visible" : "",
+          v.subIssueTypes ? `sub: ${v.subIssueTypes.map((s) => `${s.id} ${s.label}`).join(", ")}` : "",
+        ].filter(Boolean);
+        lines.push(`  ${v.id} ${v.label}${extras.length ? ` (${extras.join("; ")})` : ""}`);
+      }
+    }
+    const unmapped = listing.picklists.status?.filter((v) => v.maps === "OTHER") ?? [];
+    if (unmapped.length > 0) {
+      lines.push(`Statuses mapped to OTHER can be mapped with e.g. ${overrideExample("status", unmapped[0]!.label, "IN_PROGRESS")}.`);
+    }
+    for (const warning of listing.warnings) lines.push(`Warning: ${warning}`);
+    const structured = listing.warnings.length > 0 ? listing : { picklists: listing.picklists };
+    return { structured, text: lines.join("\n") };
+  },
+});

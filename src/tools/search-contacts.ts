@@ -1,0 +1,42 @@
+/**
+ * autotask_search_contacts: a company's contacts by name or e-mail.
+ */
+import { z } from "zod";
+import { defineTool } from "./define.js";
+
+const inputSchema = {
+  companyID: z.number().int().positive().optional(),
+  name: z.string().trim().min(1).max(100).optional().describe("Full or partial name; \"Jane Doe\" and \"Doe, Jane\" work."),
+  email: z.string().trim().min(1).max(254).optional().describe("Part of the e-mail address."),
+  includeInactive: z.boolean().optional(),
+  limit: z.number().int().min(1).max(100).optional().describe("Default 20."),
+};
+
+const outputSchema = {
+  contacts: z.array(z.object({ id: z.number(), name: z.string(), companyID: z.number().optional(), email: z.string().optional() }).loose()),
+  hasMore: z.boolean(),
+  ambiguous: z.string().optional(),
+};
+
+export default defineTool({
+  name: "autotask_search_contacts",
+  title: "Search contacts",
+  description:
+    "Find a company's contacts (end users) by name or e-mail, e.g. for a ticket's contactID. Active only unless includeInactive. Says when a name is ambiguous. Not for technicians (autotask_search_resources).",
+  inputSchema,
+  outputSchema,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const found = await ctx.reports.directory.searchContacts(args, { signal: ctx.signal });
+    const lines =
+      found.contacts.length === 0
+        ? ["No contact matches."]
+        : found.contacts.map(
+            (c) =>
+              `${c.id} ${c.name}${c.email ? ` <${c.email}>` : ""}${c.companyID !== undefined ? ` company ${c.companyID}` : ""}${c.title ? `, ${c.title}` : ""}${c.inactive ? " (inactive)" : ""}`,
+          );
+    if (found.hasMore) lines.push("More match: narrow the search.");
+    if (found.ambiguous) lines.push(found.ambiguous);
+    return { structured: found, text: lines.join("\n") };
+  },
+});
