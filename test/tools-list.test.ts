@@ -66,16 +66,34 @@ describe("tools/list", () => {
     expect(update?.annotations?.idempotentHint).toBe(true);
   });
 
-  it("fits the whole list in 12 KB", async () => {
+  it("fits the whole list in 18 KB", async () => {
     const { tools } = await listTools(false);
     const bytes = Buffer.byteLength(JSON.stringify({ tools }));
-    expect(bytes).toBeLessThanOrEqual(12 * 1024);
+    expect(bytes).toBeLessThanOrEqual(18 * 1024);
+  });
+
+  it("keeps each desk tool's entry (output schema included) within 1,600 bytes", async () => {
+    const { tools } = await listTools(false);
+    const desk = [
+      "autotask_list_picklists",
+      "autotask_search_contacts",
+      "autotask_list_ticket_notes",
+      "autotask_check_escalations",
+      "autotask_escalate_tickets",
+      "autotask_sla_report",
+      "autotask_ticket_metrics",
+    ];
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(desk));
+    for (const tool of tools.filter((t) => desk.includes(t.name))) {
+      expect(Buffer.byteLength(JSON.stringify(tool)), tool.name).toBeLessThanOrEqual(1600);
+    }
   });
 
   it("hides the write tools in read-only mode and refuses them if called anyway", async () => {
     const { client, tools } = await listTools(true);
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     expect(tools.map((t) => t.name)).toContain("autotask_search_tickets");
+    expect(tools.map((t) => t.name)).not.toContain("autotask_escalate_tickets");
     const result = await client.callTool({ name: "autotask_create_ticket", arguments: { companyID: 1, title: "x" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/read-only mode/);

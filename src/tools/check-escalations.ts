@@ -6,28 +6,25 @@ import { defineTool } from "./define.js";
 import { quoted } from "./support/render.js";
 
 const inputSchema = {
-  companyID: z.number().int().positive().optional(),
-  queueID: z.union([z.number().int(), z.string().trim().min(1)]).optional().describe("Queue id or label."),
-  assignedResourceID: z.number().int().positive().optional(),
-  priority: z.union([z.number().int(), z.string().trim().min(1)]).optional().describe("Id, label or critical/high/medium/low."),
-  waitingCustomerDays: z.number().min(1).max(90).optional().describe("Default 7."),
-  level2AfterHours: z.number().positive().optional().describe("Business hours overdue; default 4."),
-  level3AfterHours: z.number().positive().optional().describe("Default 8."),
+  companyID: z.number().int().optional().describe("Company id."),
+  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  assignedResourceID: z.number().int().optional().describe("Resource id."),
+  priority: z.union([z.number().int(), z.string()]).optional().describe("Id or label."),
+  waitingCustomerDays: z.number().optional().describe("Default 7."),
   limit: z.number().int().min(1).max(100).optional().describe("Default 25."),
 };
 
 const outputSchema = {
   checked: z.number(),
   needAction: z.number(),
-  byLevel: z.object({ "1": z.number(), "2": z.number(), "3": z.number() }),
-  tickets: z.array(z.object({ id: z.number(), level: z.number(), reasons: z.array(z.string()), actions: z.array(z.string()) }).loose()),
+  tickets: z.array(z.unknown()),
 };
 
 export default defineTool({
   name: "autotask_check_escalations",
   title: "Check escalations",
   description:
-    "Which open tickets need escalation now: SLA breach (level 1-3 by business hours overdue), waiting on the customer with no activity over N days, critical without assignee. Most urgent first, with reasons and actions. Read-only; escalate with autotask_escalate_tickets.",
+    "Open tickets to escalate now (SLA breach, idle waiting customer, critical unassigned), most urgent first, with reasons and actions.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -5,12 +5,12 @@ import { z } from "zod";
 import { defineTool } from "./define.js";
 
 const inputSchema = {
-  ticketIds: z.array(z.number().int().positive()).min(1).max(50).describe("Ids from autotask_check_escalations."),
-  reason: z.string().trim().min(1).max(2000).optional().describe("Added to the note; needed for tickets no rule selects."),
+  ticketIds: z.array(z.number().int().positive()).min(1).max(50).describe("From autotask_check_escalations."),
+  reason: z.string().trim().min(1).max(2000).optional().describe("Added to the note."),
 };
 
 const outputSchema = {
-  results: z.array(z.object({ id: z.number(), outcome: z.string(), detail: z.string() }).loose()),
+  results: z.array(z.unknown()),
   escalated: z.number(),
 };
 
@@ -18,7 +18,7 @@ export default defineTool({
   name: "autotask_escalate_tickets",
   title: "Escalate tickets",
   description:
-    "Escalate tickets: status Escalated plus one internal note with the reasons (the rules' and yours). Skips tickets already escalated; safe to repeat, each ticket is escalated once. Autotask's REST API cannot send notifications: a tenant workflow rule on status Escalated notifies people. Check first with autotask_check_escalations.",
+    "Status Escalated plus one internal note with the reasons, once per ticket (escalated ones skipped). Autotask's API sends no notifications; a tenant workflow rule on status Escalated can.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

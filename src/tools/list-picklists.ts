@@ -2,16 +2,16 @@
  * autotask_list_picklists: the tenant's ticket and note picklists, with the status/priority mapping.
  */
 import { z } from "zod";
-import { overrideExample, PICKLIST_NAMES } from "../desk/reports/picklists.js";
+import { overrideExample } from "../desk/reports/picklists.js";
 import { defineTool } from "./define.js";
 
 const inputSchema = {
-  field: z.string().trim().min(1).optional().describe(`One of ${PICKLIST_NAMES.join(", ")}; default all.`),
-  includeInactive: z.boolean().optional(),
+  field: z.string().trim().min(1).optional().describe("E.g. status, queue, noteType; default all."),
+  includeInactive: z.boolean().optional().describe("Also inactive."),
 };
 
 const outputSchema = {
-  picklists: z.record(z.string(), z.array(z.object({ id: z.number(), label: z.string() }).loose())),
+  picklists: z.record(z.string(), z.array(z.unknown())),
   warnings: z.array(z.string()).optional(),
 };
 
@@ -19,7 +19,7 @@ export default defineTool({
   name: "autotask_list_picklists",
   title: "List picklists",
   description:
-    "This tenant's ticket/note picklists (status with the state it maps to, priority with SLA hours, queue, issue type with sub-issue types, ticket type, category, source, SLA, note type, publish). Use to learn valid labels/ids or to check the status/priority mapping (shows the AUTOTASK_STATUS_MAP / AUTOTASK_PRIORITY_MAP entry that changes it). Not for tickets.",
+    "Ticket and note picklists: labels, ids, each status's mapped state, priority SLA hours (fix: AUTOTASK_STATUS_MAP / AUTOTASK_PRIORITY_MAP).",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

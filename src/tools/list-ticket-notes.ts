@@ -6,18 +6,15 @@ import { defineTool } from "./define.js";
 import { quoted } from "./support/render.js";
 
 const inputSchema = {
-  ticketId: z.number().int().positive().optional(),
-  ticketNumber: z.string().trim().min(1).max(30).optional().describe("E.g. T20261130.0042, instead of ticketId."),
+  ticketId: z.number().int().positive().optional().describe("Ticket id."),
+  ticketNumber: z.string().trim().min(1).max(30).optional().describe("Or ticket number."),
   limit: z.number().int().min(1).max(50).optional().describe("Default 10."),
-  offset: z.number().int().min(0).optional(),
+  offset: z.number().int().min(0).optional().describe("Skip."),
 };
 
 const outputSchema = {
   ticketId: z.number(),
-  ticketNumber: z.string().optional(),
-  notes: z.array(z.object({ id: z.number(), clientVisible: z.boolean() }).loose()),
-  total: z.number(),
-  offset: z.number(),
+  notes: z.array(z.unknown()),
   hasMore: z.boolean(),
 };
 
@@ -25,7 +22,7 @@ export default defineTool({
   name: "autotask_list_ticket_notes",
   title: "List ticket notes",
   description:
-    "A ticket's notes, newest first, paged (limit/offset), with note type and publish labels; client-visible notes are marked. Use for a ticket's history beyond what autotask_get_ticket_details shows.",
+    "A ticket's notes, newest first, paged, with type and publish labels; client-visible ones marked.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

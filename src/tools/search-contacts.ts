@@ -5,15 +5,15 @@ import { z } from "zod";
 import { defineTool } from "./define.js";
 
 const inputSchema = {
-  companyID: z.number().int().positive().optional(),
-  name: z.string().trim().min(1).max(100).optional().describe("Full or partial name; \"Jane Doe\" and \"Doe, Jane\" work."),
-  email: z.string().trim().min(1).max(254).optional().describe("Part of the e-mail address."),
-  includeInactive: z.boolean().optional(),
+  companyID: z.number().int().optional().describe("Company id."),
+  name: z.string().trim().min(1).max(100).optional().describe("Full or partial name."),
+  email: z.string().trim().min(1).max(254).optional().describe("Part of e-mail."),
+  includeInactive: z.boolean().optional().describe("Also inactive."),
   limit: z.number().int().min(1).max(100).optional().describe("Default 20."),
 };
 
 const outputSchema = {
-  contacts: z.array(z.object({ id: z.number(), name: z.string(), companyID: z.number().optional(), email: z.string().optional() }).loose()),
+  contacts: z.array(z.unknown()),
   hasMore: z.boolean(),
   ambiguous: z.string().optional(),
 };
@@ -22,7 +22,7 @@ export default defineTool({
   name: "autotask_search_contacts",
   title: "Search contacts",
   description:
-    "Find a company's contacts (end users) by name or e-mail, e.g. for a ticket's contactID. Active only unless includeInactive. Says when a name is ambiguous. Not for technicians (autotask_search_resources).",
+    "Contacts (end users) by company, name or e-mail; flags ambiguous names.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

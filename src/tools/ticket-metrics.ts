@@ -5,14 +5,14 @@ import { z } from "zod";
 import { defineTool } from "./define.js";
 
 const inputSchema = {
-  companyID: z.number().int().positive().optional(),
-  queueID: z.union([z.number().int(), z.string().trim().min(1)]).optional(),
-  assignedResourceID: z.number().int().positive().optional(),
-  createdFrom: z.string().optional().describe("YYYY-MM-DD or ISO instant, inclusive."),
+  companyID: z.number().int().optional().describe("Company id."),
+  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  assignedResourceID: z.number().int().optional().describe("Resource id."),
+  createdFrom: z.string().optional().describe("YYYY-MM-DD, inclusive."),
   createdTo: z.string().optional().describe("Exclusive."),
-  completedFrom: z.string().optional(),
-  completedTo: z.string().optional(),
-  breakdown: z.enum(["queue", "resource"]).optional(),
+  completedFrom: z.string().optional().describe("Date."),
+  completedTo: z.string().optional().describe("Exclusive."),
+  breakdown: z.enum(["queue", "resource"]).optional().describe("Group by."),
   chart: z.boolean().optional().describe("Add a PNG chart."),
 };
 
@@ -21,11 +21,7 @@ const outputSchema = {
   open: z.number(),
   escalated: z.number(),
   resolution: z.object({}).loose(),
-  firstResponse: z.object({}).loose(),
   sla: z.object({}).loose(),
-  byStatus: z.array(z.object({ label: z.string(), count: z.number() })),
-  byPriority: z.array(z.object({ label: z.string(), count: z.number() })),
-  breakdown: z.object({}).loose().optional(),
   sources: z.object({}).loose(),
 };
 
@@ -35,7 +31,7 @@ export default defineTool({
   name: "autotask_ticket_metrics",
   title: "Ticket metrics",
   description:
-    "Desk figures over every matching ticket (company, queue, resource, created/completed dates): count, resolution and first-response times (wall-clock and business hours, average/median), SLA compliance %, escalated, status/priority counts, optional breakdown by queue or resource, optional PNG chart. SLA figures come from Autotask's SLA record where a ticket has one. Not for lists of tickets.",
+    "Figures over all matching tickets: counts, resolution/response hours, SLA compliance %, escalations; breakdown and PNG chart on request.",
   inputSchema,
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
