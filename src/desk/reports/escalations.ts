@@ -49,6 +49,8 @@ export type EscalationCandidate = {
   queue?: string;
   assignedResourceID?: number;
   assignedResource?: string;
+  /** Set when the ticket already has an Escalated status (autotask_escalate_tickets would skip it). */
+  alreadyEscalated?: true;
   /** Business hours past the earliest breached SLA due date (0 when the reason is not a breach). */
   overdueBusinessHours: number;
 };
@@ -161,6 +163,7 @@ export class EscalationService {
     const status = mapping.statusLabel(ticket.status);
     if (status) candidate.status = status;
     if (hasAssignee) candidate.assignedResourceID = ticket.assignedResourceID!;
+    if (mapping.statusOf(ticket.status) === "ESCALATED") candidate.alreadyEscalated = true;
     return candidate;
   }
 
