@@ -25,7 +25,7 @@
  * `tools/list` from about 1.18 x to about 1.02 x the bare-SDK reference server.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { chmod, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, mkdir, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -128,6 +128,11 @@ if (!entryOutput || !Object.keys(entryOutput.inputs).some((input) => input.endsW
   throw new Error("src/version.ts is not in the bundled entry; its ../package.json would not resolve from a chunk");
 }
 await chmod(outfile, 0o755);
+
+// The metrics chart's rasteriser (resvg compiled to WebAssembly) ships beside the bundle, so the chart
+// chunk finds it without node_modules (Claude Desktop bundle, plugin). See src/desk/reports/chart.ts.
+await mkdir(join(outdir, "assets"), { recursive: true });
+await copyFile(createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm"), join(outdir, "assets", "resvg.wasm"));
 
 const { size } = await stat(outfile);
 const inputs = Object.keys(result.metafile.inputs);

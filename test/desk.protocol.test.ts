@@ -75,7 +75,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
   });
 
   it("computes the metrics a direct computation over the sandbox's tickets gives", async () => {
-    const tickets = h.sandbox.store.tickets();
+    const tickets = h.sandbox.store.tickets() as Row[];
     const results = slaResults(h);
     let open = 0;
     let escalated = 0;

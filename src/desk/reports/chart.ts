@@ -23,23 +23,26 @@ const FONT_FAMILY = "DejaVu Sans";
 
 let ready: Promise<Buffer> | undefined;
 
-/** The package root: the nearest folder above this module that holds the shipped font. */
-function packageFile(relative: string): string {
+/** `relative` in the nearest folder above this module that has it (src/, dist/, dist/bundle-chunks/ all work). */
+function packageFile(relative: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, relative);
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new Error(`${relative} is missing from the package; the chart cannot be drawn.`);
+  return undefined;
 }
 
 /** Loads the WebAssembly rasteriser once per process; resolves to the font bytes. */
 function prepare(): Promise<Buffer> {
   ready ??= (async () => {
-    const require = createRequire(import.meta.url);
-    await initWasm(readFileSync(require.resolve("@resvg/resvg-wasm/index_bg.wasm")));
-    return readFileSync(packageFile(FONT_FILE));
+    // The bundle's copy (dist/assets/resvg.wasm) first, else the installed package's.
+    const wasm = packageFile(join("assets", "resvg.wasm")) ?? createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm");
+    await initWasm(readFileSync(wasm));
+    const font = packageFile(FONT_FILE);
+    if (!font) throw new Error(`${FONT_FILE} is missing from the package; the chart cannot be drawn.`);
+    return readFileSync(font);
   })();
   ready.catch(() => {
     ready = undefined;
@@ -81,7 +84,7 @@ export function chartSpec(report: MetricsReport, title: string): TopLevelSpec {
         },
         mark: { type: "bar" },
         encoding: {
-          x: { field: "part", type: "nominal", title: null, sort: ["met", "missed"] },
+          x: { field: "part", type: "nominal", title: null, sort: ["met", "missed"], axis: { labelAngle: 0 } },
           y: { field: "count", type: "quantitative", title: "tickets" },
           color: { field: "part", type: "nominal", scale: { domain: ["met", "missed"], range: ["#54a24b", "#e45756"] }, legend: null },
         },
