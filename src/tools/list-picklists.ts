@@ -44,6 +44,10 @@ export default defineTool({
     if (unmapped.length > 0) {
       lines.push(`Statuses mapped to OTHER can be mapped with e.g. ${overrideExample("status", unmapped[0]!.label, "IN_PROGRESS")}.`);
     }
+    const unmappedPriority = listing.picklists.priority?.find((v) => v.maps === "OTHER");
+    if (unmappedPriority) {
+      lines.push(`Priorities without a level get no SLA target; map one with e.g. ${overrideExample("priority", unmappedPriority.label, "HIGH")}.`);
+    }
     for (const warning of listing.warnings) lines.push(`Warning: ${warning}`);
     const structured = listing.warnings.length > 0 ? listing : { picklists: listing.picklists };
     return { structured, text: lines.join("\n") };
