@@ -119,7 +119,8 @@ try {
   });
   await call("Which SLAs are breached or at risk?", "autotask_sla_report", { groupBy: "queue", limit: 8 });
   const sweep = await call("Which tickets need escalation right now?", "autotask_check_escalations", { limit: 5 });
-  const worst = sweep.tickets.find((t) => !t.alreadyEscalated);
+  // The workflow may not allow escalating the very first one (e.g. waiting on the customer).
+  const worst = sweep.tickets.find((t) => !t.alreadyEscalated && !t.cannotEscalate);
   if (worst) {
     await call("Escalate the worst one (status Escalated + internal note)", "autotask_escalate_tickets", { ticketIds: [worst.id] });
     const again = await call("Run it again: nothing is written twice", "autotask_escalate_tickets", { ticketIds: [worst.id] });

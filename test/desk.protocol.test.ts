@@ -125,7 +125,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
   it("escalates each ticket once, with one note, however often it is called", async () => {
     const check = structured(await h.call("autotask_check_escalations", { limit: 100 }));
     const ids = (check.tickets as Row[])
-      .filter((t) => !t.alreadyEscalated)
+      .filter((t) => !t.alreadyEscalated && !t.cannotEscalate)
       .slice(0, 3)
       .map((t) => t.id as number);
     expect(ids.length).toBeGreaterThan(0);
@@ -139,6 +139,14 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     expect(outcomes.filter((o) => o === "escalated")).toHaveLength(ids.length);
     expect(third.results.every((r: Row) => r.outcome === "already_escalated")).toBe(true);
     const escalatedIds = mapping.statusIdsFor("ESCALATED");
+    const blocked = (check.tickets as Row[]).find((t) => t.cannotEscalate);
+    if (blocked) {
+      const before = h.sandbox.store.getTicket(blocked.id)?.status;
+      const refused = structured(await h.call("autotask_escalate_tickets", { ticketIds: [blocked.id] }));
+      expect(refused.results[0]).toMatchObject({ outcome: "not_allowed" });
+      expect(h.sandbox.store.getTicket(blocked.id)?.status).toBe(before);
+      expect(h.sandbox.store.notesFor(blocked.id).filter((n) => n.title === ESCALATION_NOTE_TITLE)).toHaveLength(0);
+    }
     for (const id of ids) {
       expect(escalatedIds).toContain(h.sandbox.store.getTicket(id)?.status);
       const escalationNotes = h.sandbox.store.notesFor(id).filter((n) => n.title === ESCALATION_NOTE_TITLE);

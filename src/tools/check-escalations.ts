@@ -36,6 +36,7 @@ export default defineTool({
     for (const t of sweep.tickets) {
       lines.push(
         `L${t.level} ${t.id} ${t.ticketNumber ?? ""} ${t.title ? quoted(t.title) : ""} [${[t.priority, t.status, t.queue, t.assignedResource ?? (t.assignedResourceID === undefined ? "unassigned" : `resource ${t.assignedResourceID}`)].filter(Boolean).join(", ")}]${t.alreadyEscalated ? " already escalated" : ""}`,
+        ...(t.cannotEscalate ? [`  Note: ${t.cannotEscalate}`] : []),
         `  Why: ${t.reasons.join("; ")}`,
         `  Do: ${t.actions.join("; ")}`,
       );

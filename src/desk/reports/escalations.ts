@@ -19,6 +19,7 @@ import type { Ticket, PicklistValue } from "../../autotask/schemas.js";
 import { checkEscalation, type EscalationLevel } from "../../domain/escalation.js";
 import type { SlaTicket } from "../../domain/sla.js";
 import type { TenantMapping } from "../../domain/states.js";
+import { allowedNextStatuses, validateStatusTransition } from "../../domain/workflow.js";
 import { HOUR_MS } from "../../domain/time.js";
 import { ServerConfigurationError } from "../../errors.js";
 import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
@@ -51,6 +52,8 @@ export type EscalationCandidate = {
   assignedResource?: string;
   /** Set when the ticket already has an Escalated status (autotask_escalate_tickets would skip it). */
   alreadyEscalated?: true;
+  /** Why the status workflow does not allow Escalated from the current status (domain/workflow.ts). */
+  cannotEscalate?: string;
   /** Business hours past the earliest breached SLA due date (0 when the reason is not a breach). */
   overdueBusinessHours: number;
 };
@@ -62,7 +65,7 @@ export type EscalationSweep = {
   byLevel: { "1": number; "2": number; "3": number };
 };
 
-export type EscalationOutcome = "escalated" | "already_escalated" | "completed" | "no_reason" | "not_found" | "failed";
+export type EscalationOutcome = "escalated" | "already_escalated" | "completed" | "not_allowed" | "no_reason" | "not_found" | "failed";
 
 export type EscalationWrite = {
   id: number;
@@ -163,7 +166,9 @@ export class EscalationService {
     const status = mapping.statusLabel(ticket.status);
     if (status) candidate.status = status;
     if (hasAssignee) candidate.assignedResourceID = ticket.assignedResourceID!;
-    if (mapping.statusOf(ticket.status) === "ESCALATED") candidate.alreadyEscalated = true;
+    const state = mapping.statusOf(ticket.status);
+    if (state === "ESCALATED") candidate.alreadyEscalated = true;
+    else if (!allowedNextStatuses(state).includes("ESCALATED")) candidate.cannotEscalate = workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state);
     return candidate;
   }
 
@@ -216,6 +221,12 @@ export class EscalationService {
     if (args.reason?.trim()) reasons.push(args.reason.trim());
     if (reasons.length === 0) {
       return { ...base, outcome: "no_reason", detail: "No escalation rule selects this ticket now and no reason was given; nothing written." };
+    }
+    // The same workflow autotask_update_ticket enforces: e.g. a ticket waiting on the customer is
+    // followed up or moved back to work, not escalated.
+    const transition = validateStatusTransition(state, "ESCALATED", ticket, { escalationReason: reasons.join("; ") });
+    if (!transition.canTransition) {
+      return { ...base, outcome: "not_allowed", detail: `${workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state)}; nothing written.`, reasons };
     }
     try {
       const notes = await this.deps.api.listTicketNotes(id, request);
@@ -277,6 +288,10 @@ export class EscalationService {
     if (!chosen) throw new ServerConfigurationError("the tenant's TicketNotes publish picklist has no internal value, so the escalation note cannot be kept private.");
     return chosen;
   }
+}
+
+function workflowRefusal(label: string, state: Parameters<typeof allowedNextStatuses>[0]): string {
+  return `The status workflow does not allow ${label} → Escalated (allowed: ${allowedNextStatuses(state).join(", ")})`;
 }
 
 function slim(ticket: Ticket): Ticket {
