@@ -4,6 +4,7 @@
  * its copy of the WebAssembly rasteriser; progress notifications cross the real stdio transport;
  * read-only mode hides every write tool. `npm test` builds first (pretest).
  */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -57,6 +58,17 @@ describe("desk tools from the bundle over stdio", () => {
     const png = Buffer.from(image.data, "base64");
     expect(png.toString("ascii", 1, 4)).toBe("PNG");
     expect(png.readUInt32BE(16)).toBe(1000);
+  });
+
+  it("loads the chart code only when a chart is asked for: the entry imports its chunk dynamically", () => {
+    const entry = readFileSync(BUNDLE, "utf8");
+    const chartChunks = entry.match(/bundle-chunks\/chart-[\w-]+\.js/g) ?? [];
+    expect(chartChunks.length).toBeGreaterThan(0);
+    for (const chunk of chartChunks) {
+      expect(entry).toContain(`import("./${chunk}")`);
+      expect(entry).not.toMatch(new RegExp(`from\\s*"\\./${chunk.replace(/[.]/g, "\\.")}"`));
+    }
+    expect(entry).not.toContain("vega-lite");
   });
 
   it("hides every write tool in read-only mode", async () => {
