@@ -78,7 +78,7 @@ describe("desk tools from the bundle over stdio", () => {
       expect(tools.map((t) => t.name)).toContain("autotask_check_escalations");
       expect(tools.map((t) => t.name)).not.toContain("autotask_escalate_tickets");
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
-      const refused = (await readOnly.callTool({ name: "autotask_escalate_tickets", arguments: { ticketIds: [1] } })) as CallToolResult;
+      const refused = (await readOnly.callTool({ name: "autotask_escalate_tickets", arguments: { ticketIDs: [1] } })) as CallToolResult;
       expect(refused.isError).toBe(true);
     } finally {
       await readOnly.close();

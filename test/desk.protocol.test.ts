@@ -130,10 +130,10 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
       .map((t) => t.id as number);
     expect(ids.length).toBeGreaterThan(0);
     const [first, second] = await Promise.all([
-      h.call("autotask_escalate_tickets", { ticketIds: ids }),
-      h.call("autotask_escalate_tickets", { ticketIds: ids }),
+      h.call("autotask_escalate_tickets", { ticketIDs: ids }),
+      h.call("autotask_escalate_tickets", { ticketIDs: ids }),
     ]);
-    const third = structured(await h.call("autotask_escalate_tickets", { ticketIds: ids }));
+    const third = structured(await h.call("autotask_escalate_tickets", { ticketIDs: ids }));
     const outcomes = [...structured(first).results, ...structured(second).results].map((r: Row) => r.outcome);
     expect(outcomes.filter((o) => o !== "escalated" && o !== "already_escalated"), JSON.stringify([first.structuredContent, second.structuredContent])).toEqual([]);
     expect(outcomes.filter((o) => o === "escalated")).toHaveLength(ids.length);
@@ -142,7 +142,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     const blocked = (check.tickets as Row[]).find((t) => t.cannotEscalate);
     if (blocked) {
       const before = h.sandbox.store.getTicket(blocked.id)?.status;
-      const refused = structured(await h.call("autotask_escalate_tickets", { ticketIds: [blocked.id] }));
+      const refused = structured(await h.call("autotask_escalate_tickets", { ticketIDs: [blocked.id] }));
       expect(refused.results[0]).toMatchObject({ outcome: "not_allowed" });
       expect(h.sandbox.store.getTicket(blocked.id)?.status).toBe(before);
       expect(h.sandbox.store.notesFor(blocked.id).filter((n) => n.title === ESCALATION_NOTE_TITLE)).toHaveLength(0);
@@ -173,7 +173,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
 
     const ticket = h.sandbox.store.tickets().find((t) => h.sandbox.store.notesFor(t.id as number).length >= 2)!;
     const notes = structured(await h.call("autotask_list_ticket_notes", { ticketNumber: ticket.ticketNumber, limit: 50 }));
-    expect(notes.ticketId).toBe(ticket.id);
+    expect(notes.ticketID).toBe(ticket.id);
     const stored = h.sandbox.store.notesFor(ticket.id as number);
     expect(notes.notes).toHaveLength(stored.length);
     const times = (notes.notes as Row[]).map((n) => n.createdAt as string);

@@ -1,14 +1,12 @@
 /**
  * MCP resources: the tenant's ticket picklists (`autotask://picklists/tickets`) and one ticket
- * (`autotask://tickets/{id}`), as JSON. Both read through the same services as the tools.
+ * (`autotask://tickets/{id}`), as JSON. Both read through the process's desk, like the tools.
  */
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { AutotaskApi } from "../autotask/api.js";
-import type { DeskReports } from "../desk/reports/index.js";
+import type { Desk } from "../desk/index.js";
 import { UserInputError } from "../errors.js";
-import type { TenantService } from "../tools/support/tenant.js";
 
-export function registerDeskResources(server: McpServer, deps: { api: AutotaskApi; tenant: TenantService; reports: DeskReports }): void {
+export function registerDeskResources(server: McpServer, desk: Desk): void {
   server.registerResource(
     "ticket-picklists",
     "autotask://picklists/tickets",
@@ -18,7 +16,7 @@ export function registerDeskResources(server: McpServer, deps: { api: AutotaskAp
       mimeType: "application/json",
     },
     async (uri, extra) => {
-      const listing = await deps.reports.picklists.list({}, { signal: extra.signal });
+      const listing = await desk.reports.picklists.list({}, { signal: extra.signal });
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(listing) }] };
     },
   );
@@ -29,9 +27,9 @@ export function registerDeskResources(server: McpServer, deps: { api: AutotaskAp
     async (uri, variables, extra) => {
       const id = Number(variables.id);
       if (!Number.isSafeInteger(id) || id <= 0) throw new UserInputError(`"${String(variables.id)}" is not a ticket id.`);
-      const ticket = await deps.api.getTicket(id, { signal: extra.signal });
-      if (!ticket) throw new UserInputError(`Ticket ${id} was not found in Autotask.`);
-      const labels = await deps.tenant.ticketLabels(ticket, { signal: extra.signal });
+      // TicketService.get throws UserInputError for an unknown ticket.
+      const ticket = await desk.tickets.get(id, { signal: extra.signal });
+      const labels = await desk.tenant.ticketLabels(ticket, { signal: extra.signal });
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ ...ticket, labels }) }] };
     },
   );

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { quoted } from "./support/render.js";
+import { quoted } from "./format/index.js";
 
 const inputSchema = {
   companyID: z.number().int().optional().describe("Company id."),
@@ -29,7 +29,7 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const sweep = await ctx.reports.escalations.check(args, { now: ctx.now(), signal: ctx.signal, onProgress: ctx.progress });
+    const sweep = await ctx.desk.reports.escalations.check(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const lines = [
       `${sweep.checked} open tickets checked; ${sweep.needAction} need action (level 3: ${sweep.byLevel["3"]}, 2: ${sweep.byLevel["2"]}, 1: ${sweep.byLevel["1"]}).`,
     ];

@@ -145,7 +145,7 @@ describe("autotask_ticket_metrics", () => {
 
 describe("autotask_escalate_tickets", () => {
   it("writes one internal note and one status change, and nothing when repeated", async () => {
-    const first = await call("autotask_escalate_tickets", { ticketIds: [555] });
+    const first = await call("autotask_escalate_tickets", { ticketIDs: [555] });
     expect(first.isError, JSON.stringify(first.content)).toBeFalsy();
     const writes = () => sent.filter((r) => r.method === "PATCH" || (r.method === "POST" && r.path.endsWith("/Notes")));
     expect(writes().map((r) => [r.method, r.path])).toEqual([
@@ -159,14 +159,14 @@ describe("autotask_escalate_tickets", () => {
     expect(patch?.body).toEqual({ id: 555, status: 11 });
 
     sent.length = 0;
-    const second = await call("autotask_escalate_tickets", { ticketIds: [555, 555] });
+    const second = await call("autotask_escalate_tickets", { ticketIDs: [555, 555] });
     expect(writes()).toEqual([]);
     expect((second.structuredContent as Json).results).toEqual([expect.objectContaining({ id: 555, outcome: "already_escalated" })]);
   });
 
   it("finishes an escalation whose note was written but whose status was not, without a second note", async () => {
     notes.push({ id: 8000, ticketID: 555, title: ESCALATION_NOTE_TITLE, createDateTime: "2026-11-27T09:30:00Z" });
-    const result = await call("autotask_escalate_tickets", { ticketIds: [555] });
+    const result = await call("autotask_escalate_tickets", { ticketIDs: [555] });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     expect(sent.filter((r) => r.method === "POST" && r.path.endsWith("/Notes"))).toEqual([]);
     expect(sent.filter((r) => r.method === "PATCH").map((r) => r.body)).toEqual([{ id: 555, status: 11 }]);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { defineTool } from "./define.js";
 
 const inputSchema = {
-  ticketIds: z.array(z.number().int().positive()).min(1).max(50).describe("From autotask_check_escalations."),
+  ticketIDs: z.array(z.number().int().positive()).min(1).max(50).describe("From autotask_check_escalations."),
   reason: z.string().trim().min(1).max(2000).optional().describe("Added to the note."),
 };
 
@@ -23,7 +23,7 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const results = await ctx.reports.escalations.escalate(args, { now: ctx.now(), signal: ctx.signal, onProgress: ctx.progress });
+    const results = await ctx.desk.reports.escalations.escalate(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const escalated = results.filter((r) => r.outcome === "escalated").length;
     const lines = [`${escalated} of ${results.length} tickets escalated.`];
     for (const r of results) lines.push(`${r.id}${r.ticketNumber ? ` ${r.ticketNumber}` : ""}: ${r.outcome.replace("_", " ")} - ${r.detail}`);

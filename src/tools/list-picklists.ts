@@ -24,7 +24,7 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const listing = await ctx.reports.picklists.list(args, { signal: ctx.signal });
+    const listing = await ctx.desk.reports.picklists.list(args, { signal: ctx.signal });
     const lines: string[] = [];
     for (const [name, values] of Object.entries(listing.picklists)) {
       lines.push(`${name}:`);

@@ -3,17 +3,17 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { quoted } from "./support/render.js";
+import { quoted } from "./format/index.js";
 
 const inputSchema = {
-  ticketId: z.number().int().positive().optional().describe("Ticket id."),
+  ticketID: z.number().int().positive().optional().describe("Ticket id."),
   ticketNumber: z.string().trim().min(1).max(30).optional().describe("Or ticket number."),
   limit: z.number().int().min(1).max(50).optional().describe("Default 10."),
   offset: z.number().int().min(0).optional().describe("Skip."),
 };
 
 const outputSchema = {
-  ticketId: z.number(),
+  ticketID: z.number(),
   notes: z.array(z.unknown()),
   hasMore: z.boolean(),
 };
@@ -27,8 +27,8 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const listing = await ctx.reports.directory.listTicketNotes(args, { signal: ctx.signal });
-    const head = `Ticket ${listing.ticketNumber ?? listing.ticketId}: notes ${listing.total === 0 ? "none" : `${listing.offset + 1}-${listing.offset + listing.notes.length} of ${listing.total}, newest first`}.`;
+    const listing = await ctx.desk.reports.directory.listTicketNotes(args, { signal: ctx.signal });
+    const head = `Ticket ${listing.ticketNumber ?? listing.ticketID}: notes ${listing.total === 0 ? "none" : `${listing.offset + 1}-${listing.offset + listing.notes.length} of ${listing.total}, newest first`}.`;
     const lines = [head];
     for (const note of listing.notes) {
       lines.push(

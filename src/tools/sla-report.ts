@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { quoted } from "./support/render.js";
+import { quoted } from "./format/index.js";
 
 const inputSchema = {
   groupBy: z.enum(["queue", "resource", "priority"]).optional().describe("Default queue."),
@@ -27,7 +27,7 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const report = await ctx.reports.sla.report(args, { now: ctx.now(), signal: ctx.signal, onProgress: ctx.progress });
+    const report = await ctx.desk.reports.sla.report(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const lines = [`${report.checked} open tickets: ${report.breached} breached, ${report.atRisk} at risk (${report.paused} paused), by ${report.groupBy}.`];
     for (const group of report.groups) {
       lines.push(`${group.key}: ${group.breached} breached, ${group.atRisk} at risk`);

@@ -37,7 +37,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const { chart, ...filters } = args;
-    const { report } = await ctx.reports.metrics.metrics(filters, { now: ctx.now(), signal: ctx.signal, onProgress: ctx.progress });
+    const { report } = await ctx.desk.reports.metrics.metrics(filters, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const s = report.sources;
     const lines =
       report.total === 0
@@ -59,7 +59,7 @@ export default defineTool({
       text: lines.join("\n"),
     };
     if (chart) {
-      const drawn = await ctx.reports.chart(report, `Ticket metrics: ${report.total} tickets`);
+      const drawn = await ctx.desk.reports.chart(report, `Ticket metrics: ${report.total} tickets`);
       result.images = [{ data: Buffer.from(drawn.png).toString("base64"), mimeType: "image/png" }];
       result.text += `\nChart: PNG ${drawn.width}x${drawn.height} attached.`;
     }

@@ -8,20 +8,21 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import pino from "pino";
 import { AutotaskClient } from "../../src/autotask/client.js";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.js";
+import { createDesk, type Desk, type DeskSettings } from "../../src/desk/index.js";
 import { startSandbox, type SandboxHandle } from "../../src/sandbox/index.js";
 import { createServer } from "../../src/server.js";
-import type { ServerSettings } from "../../src/tools/support/settings.js";
 
 export interface Harness {
   client: Client;
   sandbox: SandboxHandle;
   api: AutotaskClient;
+  desk: Desk;
   call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { profile?: string; tickets?: number; settings?: Partial<ServerSettings>; now?: () => Date } = {},
+  options: { profile?: string; tickets?: number; settings?: Partial<DeskSettings>; now?: () => Date } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0, profile: options.profile ?? "default", tickets: options.tickets ?? 300, seed: 7 });
   const api = new AutotaskClient({
@@ -29,7 +30,7 @@ export async function startHarness(
     apiUrl: sandbox.apiUrl,
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
   });
-  const settings: ServerSettings = {
+  const settings: DeskSettings = {
     readOnly: false,
     calendar: DEFAULT_CALENDAR,
     mappingOverrides: {},
@@ -37,7 +38,8 @@ export async function startHarness(
     duplicateWindowMs: 10 * 60_000,
     ...options.settings,
   };
-  const server = createServer({ api, settings, logger: pino({ level: "silent" }), now: options.now });
+  const desk = createDesk(api, settings, options.now, pino({ level: "silent" }));
+  const server = createServer(desk);
   const client = new Client({ name: "test-client", version: "1.0.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([client.connect(clientTransport), server.connect(serverTransport)]);
@@ -47,6 +49,7 @@ export async function startHarness(
     client,
     sandbox,
     api,
+    desk,
     call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
     async close() {
       await client.close();

@@ -8,7 +8,7 @@
  *   publish labels; notes published to "All Autotask Users" are client-visible and marked as such.
  */
 import { and, type Condition, contains, eq } from "../../autotask/query.js";
-import type { Contact, TicketNote } from "../../autotask/schemas.js";
+import type { Contact, ContactField, TicketNote } from "../../autotask/schemas.js";
 import { UserInputError } from "../../errors.js";
 import type { ReportDependencies } from "./types.js";
 
@@ -42,7 +42,7 @@ export type NoteView = {
 };
 
 export type NoteListing = {
-  ticketId: number;
+  ticketID: number;
   ticketNumber?: string;
   notes: NoteView[];
   total: number;
@@ -50,7 +50,7 @@ export type NoteListing = {
   hasMore: boolean;
 };
 
-const CONTACT_FIELDS = ["id", "companyID", "firstName", "lastName", "emailAddress", "phone", "mobilePhone", "title", "isActive"];
+const CONTACT_FIELDS: ContactField[] = ["id", "companyID", "firstName", "lastName", "emailAddress", "phone", "mobilePhone", "title", "isActive"];
 
 export class Directory {
   constructor(private readonly deps: ReportDependencies) {}
@@ -64,7 +64,7 @@ export class Directory {
     options: { signal?: AbortSignal } = {},
   ): Promise<ContactSearch> {
     const limit = args.limit ?? 20;
-    const filter: Condition[] = [];
+    const filter: Condition<ContactField>[] = [];
     if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
     if (args.email) filter.push(contains("emailAddress", args.email.trim()));
     if (args.name) filter.push(nameCondition(args.name));
@@ -93,16 +93,16 @@ export class Directory {
    * @throws UserInputError when the ticket (id or number) does not exist.
    */
   async listTicketNotes(
-    args: { ticketId?: number; ticketNumber?: string; limit?: number; offset?: number },
+    args: { ticketID?: number; ticketNumber?: string; limit?: number; offset?: number },
     options: { signal?: AbortSignal } = {},
   ): Promise<NoteListing> {
-    const { ticketId, ticketNumber } = await this.#resolveTicket(args, options);
+    const { ticketID, ticketNumber } = await this.#resolveTicket(args, options);
     const [noteTypes, publish] = await Promise.all([
       this.deps.tenant.picklist("TicketNotes", "noteType", options),
       this.deps.tenant.picklist("TicketNotes", "publish", options),
     ]);
     const all: TicketNote[] = [];
-    for await (const page of this.deps.api.queryTicketNotes({ filter: [eq("ticketID", ticketId)], maxRecords: 500 }, options)) {
+    for await (const page of this.deps.api.queryTicketNotes({ filter: [eq("ticketID", ticketID)], maxRecords: 500 }, options)) {
       all.push(...page);
     }
     // Autotask does not sort query results; newest first, ties by id.
@@ -122,28 +122,28 @@ export class Directory {
       if (typeof note.createdByContactID === "number") view.createdByContactID = note.createdByContactID;
       return view;
     });
-    const listing: NoteListing = { ticketId, notes, total: all.length, offset, hasMore: offset + notes.length < all.length };
+    const listing: NoteListing = { ticketID, notes, total: all.length, offset, hasMore: offset + notes.length < all.length };
     if (ticketNumber) listing.ticketNumber = ticketNumber;
     return listing;
   }
 
   async #resolveTicket(
-    args: { ticketId?: number; ticketNumber?: string },
+    args: { ticketID?: number; ticketNumber?: string },
     options: { signal?: AbortSignal },
-  ): Promise<{ ticketId: number; ticketNumber?: string }> {
-    if (args.ticketId !== undefined) {
-      const ticket = await this.deps.api.getTicket(args.ticketId, options);
-      if (!ticket) throw new UserInputError(`Ticket ${args.ticketId} was not found in Autotask.`, "ticketId");
-      return ticket.ticketNumber ? { ticketId: ticket.id, ticketNumber: ticket.ticketNumber } : { ticketId: ticket.id };
+  ): Promise<{ ticketID: number; ticketNumber?: string }> {
+    if (args.ticketID !== undefined) {
+      const ticket = await this.deps.api.getTicket(args.ticketID, options);
+      if (!ticket) throw new UserInputError(`Ticket ${args.ticketID} was not found in Autotask.`, "ticketID");
+      return ticket.ticketNumber ? { ticketID: ticket.id, ticketNumber: ticket.ticketNumber } : { ticketID: ticket.id };
     }
     const number = args.ticketNumber?.trim();
-    if (!number) throw new UserInputError("Give ticketId or ticketNumber.", "ticketId");
+    if (!number) throw new UserInputError("Give ticketID or ticketNumber.", "ticketID");
     for await (const page of this.deps.api.queryTickets(
       { filter: [eq("ticketNumber", number)], includeFields: ["id", "ticketNumber"], maxRecords: 1 },
       { signal: options.signal, maxTotal: 1 },
     )) {
       const ticket = page[0];
-      if (ticket) return { ticketId: ticket.id, ticketNumber: ticket.ticketNumber ?? number };
+      if (ticket) return { ticketID: ticket.id, ticketNumber: ticket.ticketNumber ?? number };
     }
     throw new UserInputError(`No ticket has the number ${number}.`, "ticketNumber");
   }
@@ -160,7 +160,7 @@ function normalizeName(input: string): string {
  * One word: first or last name contains it. Several words: first name begins with all but the last,
  * last name contains the last word ("Anna Maria Lopez").
  */
-function nameCondition(input: string): Condition {
+function nameCondition(input: string): Condition<ContactField> {
   const words = normalizeName(input).split(" ").filter(Boolean);
   if (words.length === 0) throw new UserInputError("name must not be empty.", "name");
   if (words.length === 1) {

@@ -15,7 +15,7 @@
  */
 import type { RequestOptions } from "../../autotask/api.js";
 import { AutotaskValidationError } from "../../autotask/errors.js";
-import type { Ticket, PicklistValue } from "../../autotask/schemas.js";
+import type { Ticket } from "../../autotask/schemas.js";
 import { checkEscalation, type EscalationLevel } from "../../domain/escalation.js";
 import type { SlaTicket } from "../../domain/sla.js";
 import type { TenantMapping } from "../../domain/states.js";
@@ -178,7 +178,7 @@ export class EscalationService {
    * @throws ServerConfigurationError when the tenant has no status mapped to ESCALATED.
    */
   async escalate(
-    args: { ticketIds: number[]; reason?: string } & EscalationThresholds,
+    args: { ticketIDs: number[]; reason?: string } & EscalationThresholds,
     options: ReportCallOptions,
   ): Promise<EscalationWrite[]> {
     const request: RequestOptions = { signal: options.signal };
@@ -190,7 +190,7 @@ export class EscalationService {
       );
     }
     const results: EscalationWrite[] = [];
-    const ids = [...new Set(args.ticketIds)];
+    const ids = [...new Set(args.ticketIDs)];
     for (const [index, id] of ids.entries()) {
       options.signal?.throwIfAborted();
       results.push(await this.#serialised(id, () => this.#escalateOne(id, escalatedId, mapping, args, options)));
@@ -238,12 +238,17 @@ export class EscalationService {
       if (newest?.title === ESCALATION_NOTE_TITLE) {
         noteId = newest.id; // written by an earlier call that did not reach the status change
       } else {
-        const [noteType, publish] = await Promise.all([this.#noteType(request), this.#internalPublish(request)]);
+        // The desk's one choice of internal publish value and default note type (NoteService).
+        const [noteType, publish] = await Promise.all([
+          this.deps.notes.resolveNoteType(undefined, request),
+          this.deps.notes.internalPublishValue(request),
+        ]);
         const level = candidate ? ` (level ${candidate.level})` : "";
         const actions = candidate?.actions.length ? `\nRecommended: ${candidate.actions.join("; ")}.` : "";
         noteId = await this.deps.api.createTicketNote(
           id,
           {
+            ticketID: id,
             title: ESCALATION_NOTE_TITLE,
             description: `Escalated${level} because:\n- ${reasons.join("\n- ")}${actions}`,
             noteType: noteType.value,
@@ -270,23 +275,6 @@ export class EscalationService {
     } finally {
       if (this.#locks.get(id) === run) this.#locks.delete(id);
     }
-  }
-
-  async #noteType(options: RequestOptions): Promise<PicklistValue> {
-    const noteTypes = await this.deps.tenant.picklist("TicketNotes", "noteType", options);
-    const active = noteTypes.active();
-    const chosen = noteTypes.defaultValue() ?? active.find((v) => /^task (notes|detail)$/i.test(v.label)) ?? active[0];
-    if (!chosen) throw new ServerConfigurationError("the tenant's TicketNotes noteType picklist has no active value.");
-    return chosen;
-  }
-
-  /** The internal publish value, found by label ("All Autotask Users" is client-visible). */
-  async #internalPublish(options: RequestOptions): Promise<PicklistValue> {
-    const publish = await this.deps.tenant.picklist("TicketNotes", "publish", options);
-    const internal = publish.active().filter((v) => !/^all\b/i.test(v.label) && /internal/i.test(v.label));
-    const chosen = internal.find((v) => !/co-?managed/i.test(v.label)) ?? internal[0];
-    if (!chosen) throw new ServerConfigurationError("the tenant's TicketNotes publish picklist has no internal value, so the escalation note cannot be kept private.");
-    return chosen;
   }
 }
 

@@ -22,7 +22,7 @@
 import type { RequestOptions } from "../../autotask/api.js";
 import { AutotaskNotFoundError } from "../../autotask/errors.js";
 import { type Condition, eq, exist, gte, inList, lt } from "../../autotask/query.js";
-import type { ServiceLevelAgreementResult, Ticket } from "../../autotask/schemas.js";
+import type { ServiceLevelAgreementResult, Ticket, TicketField } from "../../autotask/schemas.js";
 import { type BusinessCalendar, businessTimeBetween } from "../../domain/calendar.js";
 import { percentile } from "../../domain/metrics.js";
 import type { TenantMapping } from "../../domain/states.js";
@@ -343,12 +343,12 @@ export class MetricsService {
     return { report, pages: summary.pages };
   }
 
-  async #filter(args: MetricsFilters, options: RequestOptions): Promise<Condition[]> {
-    const filter: Condition[] = [];
+  async #filter(args: MetricsFilters, options: RequestOptions): Promise<Condition<TicketField>[]> {
+    const filter: Condition<TicketField>[] = [];
     if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
     if (args.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", args.assignedResourceID));
     if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, options)).value));
-    const range = (field: string, from: string | undefined, to: string | undefined, name: string) => {
+    const range = (field: TicketField, from: string | undefined, to: string | undefined, name: string) => {
       if (from !== undefined) filter.push(gte(field, instant(from, `${name}From`)));
       if (to !== undefined) filter.push(lt(field, instant(to, `${name}To`)));
     };

@@ -5,8 +5,9 @@
  */
 import type { AutotaskApi, RequestOptions } from "../../autotask/api.js";
 import { type Condition, eq, exist, inList, notInList } from "../../autotask/query.js";
+import type { TicketField } from "../../autotask/schemas.js";
 import type { TenantMapping } from "../../domain/states.js";
-import type { TenantService } from "../../tools/support/tenant.js";
+import type { TenantService } from "../tenant.js";
 
 /** Ticket fields the SLA clock, the escalation rules and the rendered rows need; nothing else is fetched. */
 export const SWEEP_FIELDS = [
@@ -44,8 +45,8 @@ export async function openTicketFilter(
   mapping: TenantMapping,
   filters: SweepFilters,
   options: RequestOptions,
-): Promise<Condition[]> {
-  const filter: Condition[] = [];
+): Promise<Condition<TicketField>[]> {
+  const filter: Condition<TicketField>[] = [];
   const complete = mapping.statusIdsFor("COMPLETE");
   filter.push(complete.length > 0 ? notInList("status", complete) : exist("id"));
   if (filters.companyID !== undefined) filter.push(eq("companyID", filters.companyID));

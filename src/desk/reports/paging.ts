@@ -8,7 +8,7 @@
  */
 import type { AutotaskApi } from "../../autotask/api.js";
 import type { QuerySpec } from "../../autotask/query.js";
-import type { Ticket } from "../../autotask/schemas.js";
+import type { Ticket, TicketField } from "../../autotask/schemas.js";
 import type { ReportCallOptions } from "./types.js";
 
 export interface PagingSummary {
@@ -26,7 +26,7 @@ export interface PagingSummary {
  */
 export async function streamTickets(
   api: AutotaskApi,
-  spec: QuerySpec,
+  spec: QuerySpec<TicketField>,
   options: ReportCallOptions & { label: string; maxTotal?: number },
   onPage: (tickets: Ticket[]) => void | Promise<void>,
 ): Promise<PagingSummary> {

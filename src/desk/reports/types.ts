@@ -1,18 +1,21 @@
 /**
  * What the desk's report services are built from, and what each call passes in.
  *
- * Services are built once per process from the Autotask client, the tenant's picklist service and the
- * server settings; `now`, cancellation and progress come with each call, so the services stay free of
+ * Services are built once per process from the Autotask client and the desk's tenant, notes and
+ * settings; `now`, cancellation and progress come with each call, so the services stay free of
  * clocks and MCP types.
  */
 import type { AutotaskApi } from "../../autotask/api.js";
-import type { ServerSettings } from "../../tools/support/settings.js";
-import type { TenantService } from "../../tools/support/tenant.js";
+import type { NoteService } from "../notes.js";
+import type { DeskSettings } from "../settings.js";
+import type { TenantService } from "../tenant.js";
 
+/** Built by `createDesk` from the desk's own services: the reports share its picklist cache and note rules. */
 export interface ReportDependencies {
   api: AutotaskApi;
   tenant: TenantService;
-  settings: ServerSettings;
+  settings: DeskSettings;
+  notes: NoteService;
 }
 
 /**
