@@ -59,7 +59,7 @@ const sandboxStaysExternal = {
  * against esbuild's input paths (relative to the package root).
  */
 const LAZY_ONLY = [
-  /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-lite|echarts|@resvg|quickchart-js|sharp)\//,
+  /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-[a-z-]+|echarts|@resvg|quickchart-js|sharp)\//,
   /node_modules\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/(streamableHttp|sse|express|webStandardStreamableHttp)\.js$/,
   // Own modules named for what they are (src/http/…, src/transports/…, src/redis.ts, src/charts/…); a module
   // with another name that imports such a package statically is caught by the package rules above.

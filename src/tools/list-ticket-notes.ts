@@ -27,7 +27,7 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const listing = await ctx.desk.reports.directory.listTicketNotes(args, { signal: ctx.signal });
+    const listing = await ctx.desk.reports.lookups.listTicketNotes(args, { signal: ctx.signal });
     const head = `Ticket ${listing.ticketNumber ?? listing.ticketID}: notes ${listing.total === 0 ? "none" : `${listing.offset + 1}-${listing.offset + listing.notes.length} of ${listing.total}, newest first`}.`;
     const lines = [head];
     for (const note of listing.notes) {

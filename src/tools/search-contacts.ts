@@ -27,7 +27,7 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const found = await ctx.desk.reports.directory.searchContacts(args, { signal: ctx.signal });
+    const found = await ctx.desk.reports.lookups.searchContacts(args, { signal: ctx.signal });
     const lines =
       found.contacts.length === 0
         ? ["No contact matches."]

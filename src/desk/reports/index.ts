@@ -1,10 +1,10 @@
 /**
  * The desk's reports: picklists, contacts and notes look-ups, the escalation sweep and write, the SLA
- * report and ticket metrics. `createDeskReports` is called once per process; the chart module is
- * loaded only when a chart is first asked for.
+ * report and ticket metrics. `createDeskReports` is called once per process, by `createDesk` (reached
+ * as `desk.reports`); the chart module is loaded only when a chart is first asked for.
  */
-import { Directory } from "./directory.js";
 import { EscalationService } from "./escalations.js";
+import { ContactAndNoteLookups } from "./lookups.js";
 import type { MetricsReport } from "./metrics.js";
 import { MetricsService } from "./metrics.js";
 import { PicklistReport } from "./picklists.js";
@@ -13,7 +13,8 @@ import type { ReportDependencies } from "./types.js";
 
 export interface DeskReports {
   picklists: PicklistReport;
-  directory: Directory;
+  /** Contacts search and a ticket's note listing (by id or number, paged); not the desk's `directory` of names. */
+  lookups: ContactAndNoteLookups;
   escalations: EscalationService;
   sla: SlaReportService;
   metrics: MetricsService;
@@ -24,7 +25,7 @@ export interface DeskReports {
 export function createDeskReports(deps: ReportDependencies): DeskReports {
   return {
     picklists: new PicklistReport(deps),
-    directory: new Directory(deps),
+    lookups: new ContactAndNoteLookups(deps),
     escalations: new EscalationService(deps),
     sla: new SlaReportService(deps),
     metrics: new MetricsService(deps),

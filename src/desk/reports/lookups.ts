@@ -52,7 +52,7 @@ export type NoteListing = {
 
 const CONTACT_FIELDS: ContactField[] = ["id", "companyID", "firstName", "lastName", "emailAddress", "phone", "mobilePhone", "title", "isActive"];
 
-export class Directory {
+export class ContactAndNoteLookups {
   constructor(private readonly deps: ReportDependencies) {}
 
   /**
