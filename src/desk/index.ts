@@ -66,7 +66,7 @@ export function createDesk(
   const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), settings.duplicateWindowMs);
   const notes = new NoteService(api, tenant, directory, ledger);
   const tickets = new TicketService(api, tenant, directory, notes, ledger, settings, clock);
-  const reports = createDeskReports({ api, tenant, settings, notes });
+  const reports = createDeskReports({ api, tenant, settings, notes, directory });
   return { tenant, directory, tickets, notes, ledger, reports, settings, logger, clock };
 }
 

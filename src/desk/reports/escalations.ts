@@ -113,7 +113,7 @@ export class EscalationService {
     const shown = found.slice(0, limit);
     const [queues, names] = await Promise.all([
       this.deps.tenant.ticketPicklist("queueID", request),
-      resourceNames(this.deps.api, shown.flatMap((f) => (typeof f.ticket.assignedResourceID === "number" ? [f.ticket.assignedResourceID] : [])), request),
+      resourceNames(this.deps.directory, shown.flatMap((f) => (typeof f.ticket.assignedResourceID === "number" ? [f.ticket.assignedResourceID] : [])), request),
     ]);
     const tickets = shown.map(({ ticket, candidate }) => {
       const row = { ...candidate };

@@ -335,7 +335,7 @@ export class MetricsService {
       const queues = await this.deps.tenant.ticketPicklist("queueID", request);
       labelOf = (id) => queues.labelOf(id);
     } else if (args.breakdown === "resource") {
-      const names = await resourceNames(this.deps.api, aggregator.groupIds(), request);
+      const names = await resourceNames(this.deps.directory, aggregator.groupIds(), request);
       labelOf = (id) => names.get(id);
     }
     const report = aggregator.result(labelOf);

@@ -3,10 +3,11 @@
  * company, queue, resource, priority plus "status is not a completed one"), the fields the SLA and
  * escalation rules read (`IncludeFields`), and resource names for the rows that are shown.
  */
-import type { AutotaskApi, RequestOptions } from "../../autotask/api.js";
+import type { RequestOptions } from "../../autotask/api.js";
 import { type Condition, eq, exist, inList, notInList } from "../../autotask/query.js";
 import type { TicketField } from "../../autotask/schemas.js";
 import type { TenantMapping } from "../../domain/states.js";
+import type { Directory } from "../directory.js";
 import type { TenantService } from "../tenant.js";
 
 /** Ticket fields the SLA clock, the escalation rules and the rendered rows need; nothing else is fetched. */
@@ -64,21 +65,17 @@ export async function openTicketFilter(
   return filter;
 }
 
-/** "First Last" per resource id, in one query per 500 ids; unknown ids are left out. */
-export async function resourceNames(api: AutotaskApi, ids: Iterable<number>, options: RequestOptions): Promise<Map<number, string>> {
+/**
+ * Display names of resources by id, through the desk's Directory (cached for the process, shared with
+ * the ticket tools). Ids Autotask does not know are left out of the map.
+ */
+export async function resourceNames(directory: Directory, ids: Iterable<number>, options: RequestOptions): Promise<Map<number, string>> {
   const unique = [...new Set(ids)];
+  const resolved = await directory.names({ resources: unique }, options);
   const names = new Map<number, string>();
-  for (let start = 0; start < unique.length; start += 500) {
-    const chunk = unique.slice(start, start + 500);
-    for await (const page of api.queryResources(
-      { filter: [inList("id", chunk)], includeFields: ["id", "firstName", "lastName"], maxRecords: 500 },
-      { signal: options.signal, maxTotal: chunk.length },
-    )) {
-      for (const resource of page) {
-        const name = [resource.firstName, resource.lastName].filter(Boolean).join(" ");
-        if (name) names.set(resource.id, name);
-      }
-    }
+  for (const id of unique) {
+    const name = resolved.resource(id);
+    if (name) names.set(id, name);
   }
   return names;
 }

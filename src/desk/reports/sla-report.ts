@@ -75,7 +75,7 @@ export class SlaReportService {
     rows.sort((a, b) => rank(b.row) - rank(a.row));
     const [queues, names] = await Promise.all([
       this.deps.tenant.ticketPicklist("queueID", request),
-      groupBy === "resource" ? resourceNames(this.deps.api, rows.flatMap((r) => (typeof r.resourceID === "number" ? [r.resourceID] : [])), request) : Promise.resolve(new Map<number, string>()),
+      groupBy === "resource" ? resourceNames(this.deps.directory, rows.flatMap((r) => (typeof r.resourceID === "number" ? [r.resourceID] : [])), request) : Promise.resolve(new Map<number, string>()),
     ]);
     const keyOf = (entry: (typeof rows)[number]): string => {
       if (groupBy === "priority") return entry.row.priority ?? "(no priority)";

@@ -6,6 +6,7 @@
  * clocks and MCP types.
  */
 import type { AutotaskApi } from "../../autotask/api.js";
+import type { Directory } from "../directory.js";
 import type { NoteService } from "../notes.js";
 import type { DeskSettings } from "../settings.js";
 import type { TenantService } from "../tenant.js";
@@ -16,6 +17,8 @@ export interface ReportDependencies {
   tenant: TenantService;
   settings: DeskSettings;
   notes: NoteService;
+  /** The desk's cached names (resources in reports). */
+  directory: Directory;
 }
 
 /**
