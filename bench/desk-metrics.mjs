@@ -24,6 +24,7 @@ const dist = new URL("../dist/", import.meta.url);
 const { startSandbox } = await import(new URL("sandbox/index.js", dist).href);
 const { AutotaskClient } = await import(new URL("autotask/client.js", dist).href);
 const { createServer } = await import(new URL("server.js", dist).href);
+const { createDesk } = await import(new URL("desk/index.js", dist).href);
 const { DEFAULT_CALENDAR } = await import(new URL("domain/calendar.js", dist).href);
 const { METRIC_FIELDS } = await import(new URL("desk/reports/metrics.js", dist).href);
 
@@ -70,7 +71,7 @@ async function setUp(tickets) {
   const generateMs = performance.now() - startedAt;
   const api = new AutotaskClient({ credentials: sandbox.credentials, apiUrl: sandbox.apiUrl });
   const settings = { readOnly: true, calendar: DEFAULT_CALENDAR, mappingOverrides: {}, defaultNotesInDetails: 5, duplicateWindowMs: 60_000 };
-  const server = createServer({ api, settings, logger: pino({ level: "silent" }) });
+  const server = createServer(createDesk(api, settings, undefined, { logger: pino({ level: "silent" }) }));
   const client = new Client({ name: "desk-bench", version: "1.0.0" });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await Promise.all([client.connect(a), server.connect(b)]);
