@@ -21,11 +21,13 @@ import {
   AutotaskConfigurationError,
   AutotaskError,
   AutotaskNetworkError,
+  AutotaskRateLimitError,
   AutotaskServerError,
   errorFromResponse,
   QueryValidationError,
 } from "./errors.js";
 import { EndpointLimiter, endpointKey } from "./limiter.js";
+import { currentCaller, type EndpointSlots, type RequestBudget } from "./shared-limits.js";
 import { MAX_RECORDS_LIMIT, type QueryBody, type QuerySpec, toCountBody, toQueryBody } from "./query.js";
 import {
   type AttemptOutcome,
@@ -105,6 +107,10 @@ export interface AutotaskClientOptions {
   random?: () => number;
   now?: () => number;
   onResponse?: (event: ResponseEvent) => void;
+  /** Where the per-endpoint slots come from (default: in this process). Redis shares them between processes. */
+  slots?: EndpointSlots;
+  /** Hourly request budget consulted before every attempt (default: none beyond threshold pacing). */
+  budget?: RequestBudget;
 }
 
 type HttpMethod = "GET" | "POST" | "PATCH";
@@ -148,7 +154,8 @@ const CONNECT_PHASE_CODES = new Set([
 export class AutotaskClient implements AutotaskApi {
   readonly #credentials: AutotaskCredentials;
   readonly #logger: Logger | undefined;
-  readonly #limiter: EndpointLimiter;
+  readonly #limiter: EndpointSlots;
+  readonly #budget: RequestBudget | undefined;
   readonly #retry: RetryOptions;
   readonly #attemptTimeoutMs: number;
   readonly #deadlineMs: number;
@@ -176,7 +183,8 @@ export class AutotaskClient implements AutotaskApi {
     }
     this.#credentials = { ...credentials };
     this.#logger = options.logger;
-    this.#limiter = new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
+    this.#limiter = options.slots ?? new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
+    this.#budget = options.budget;
     this.#retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -360,6 +368,7 @@ export class AutotaskClient implements AutotaskApi {
       signal: options?.signal,
     });
     this.#threshold = { info, at: this.#now() };
+    await this.#budget?.observe(info).catch((error: unknown) => this.#logger?.warn({ err: error }, "could not share ThresholdInformation"));
     return info;
   }
 
@@ -503,6 +512,7 @@ export class AutotaskClient implements AutotaskApi {
     const url = spec.absoluteUrl ?? `${await this.baseUrl(spec.signal)}${spec.path.slice(1)}`;
     for (let attempt = 1; ; attempt++) {
       await this.#paceForThreshold(spec);
+      await this.#takeBudget(spec);
       const release = await this.#limiter.acquire(spec.endpoint || endpointKey(spec.path), spec.signal);
       // Time spent queued for a slot counts against the deadline too.
       const remaining = this.#deadlineMs - (this.#now() - started);
@@ -527,6 +537,17 @@ export class AutotaskClient implements AutotaskApi {
       );
       await this.#sleep(delay, spec.signal);
     }
+  }
+
+  /** Refuses before sending when the shared hourly budget (or the caller's share of it) is used up. */
+  async #takeBudget(spec: RequestSpec<unknown>): Promise<void> {
+    if (!this.#budget) return;
+    const decision = await this.#budget.take(currentCaller());
+    if (decision.ok) return;
+    throw new AutotaskRateLimitError(
+      { method: spec.method, path: spec.path, retryAfterMs: decision.retryAfterMs, hint: "Wait for the hourly window to move on." },
+      `Not sent to Autotask: ${decision.reason}`,
+    );
   }
 
   async #paceForThreshold(spec: RequestSpec<unknown>): Promise<void> {
@@ -568,7 +589,7 @@ export class AutotaskClient implements AutotaskApi {
     };
 
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (authenticated) Object.assign(headers, this.#authHeaders());
+    if (authenticated) Object.assign(headers, this.#authHeaders(spec.isRead));
     const init: { method: string; headers: Record<string, string>; signal: AbortSignal; body?: string; dispatcher?: unknown } = {
       method: spec.method,
       headers,
@@ -637,15 +658,15 @@ export class AutotaskClient implements AutotaskApi {
     }
   }
 
-  #authHeaders(): Record<string, string> {
+  #authHeaders(isRead: boolean): Record<string, string> {
     const headers: Record<string, string> = {
       ApiIntegrationCode: this.#credentials.integrationCode,
       UserName: this.#credentials.username,
       Secret: this.#credentials.secret,
     };
-    if (this.#credentials.impersonationResourceId !== undefined) {
-      headers.ImpersonationResourceId = String(this.#credentials.impersonationResourceId);
-    }
+    // A technician's writes through the HTTP transport are attributed to them; reads keep the API user's view.
+    const impersonate = (isRead ? undefined : currentCaller()?.impersonationResourceId) ?? this.#credentials.impersonationResourceId;
+    if (impersonate !== undefined) headers.ImpersonationResourceId = String(impersonate);
     return headers;
   }
 
