@@ -29,6 +29,8 @@ export interface ServerDependencies {
   logger: Logger;
   picklistTtlMs?: number;
   now?: () => Date;
+  /** Write ledger shared beyond this server (HTTP: per token, in Redis or the process). Default: its own. */
+  dedupe?: Pick<WriteDeduplicator, "run">;
 }
 
 const INSTRUCTIONS = [
@@ -47,7 +49,7 @@ export function createServer(deps: ServerDependencies): McpServer {
     tenant: new TenantService(picklists, deps.settings.mappingOverrides),
     names: new NameResolver(deps.api),
     settings: deps.settings,
-    dedupe: new WriteDeduplicator(deps.settings.duplicateWindowMs),
+    dedupe: deps.dedupe ?? new WriteDeduplicator(deps.settings.duplicateWindowMs),
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
   };

@@ -26,7 +26,8 @@ export interface ToolContext {
   tenant: TenantService;
   names: NameResolver;
   settings: ServerSettings;
-  dedupe: WriteDeduplicator;
+  /** The write ledger: in-process by default, or shared (`state/ledger.ts`) on a team server. */
+  dedupe: Pick<WriteDeduplicator, "run">;
   logger: Logger;
   now(): Date;
   signal?: AbortSignal;

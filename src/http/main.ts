@@ -1,0 +1,76 @@
+/**
+ * `--http`: serves MCP over Streamable HTTP for a team. Loaded only with --http (dynamic import), so a
+ * stdio server never loads this code.
+ *
+ * Process-wide (built once): the Autotask client with its slots and budget, the shared metadata cache,
+ * one write ledger per token. Per request: an MCP server from the same `createServer` stdio uses, with
+ * the token's read-only flag and ledger. This function is the one adapter between the HTTP transport
+ * (which only wants `caller -> McpServer`) and the application's server factory.
+ *
+ * `createServer` and the write tools' names are passed in rather than imported: the entry already holds
+ * them, and the bundle keeps them (and src/version.ts) in the entry file instead of a shared chunk.
+ */
+import type { Logger } from "pino";
+import type { AutotaskApi } from "../autotask/api.js";
+import type { Config } from "../config.js";
+import type { TeamConfig } from "../config-team.js";
+import type { createServer } from "../server.js";
+import { SharedWriteLedger } from "../state/ledger.js";
+import { withSharedMetadata } from "../state/metadata-cache.js";
+import type { SharedState } from "../state/setup.js";
+import type { ServerSettings } from "../tools/support/settings.js";
+import { createAuditLog } from "./audit.js";
+import { type HttpServerHandle, startHttpServer } from "./server.js";
+import { type TokenCaller, TokenRegistry } from "./tokens.js";
+
+export interface ServeHttpOptions {
+  config: Config;
+  team: TeamConfig;
+  api: AutotaskApi;
+  settings: ServerSettings;
+  shared: SharedState;
+  logger: Logger;
+  host?: string;
+  port: number;
+  createServer: typeof createServer;
+  /** Names of the tools that write to Autotask (audited). */
+  writeTools: readonly string[];
+}
+
+export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
+  const { team, shared, logger, settings } = options;
+  const tokens = new TokenRegistry({ file: team.tokensFile, inline: team.tokensInline }, logger);
+  const api = withSharedMetadata(options.api, shared.store, options.config.picklistTtlMs);
+  const ledgers = new Map<string, SharedWriteLedger>();
+  const ledgerOf = (caller: TokenCaller) => {
+    let ledger = ledgers.get(caller.id);
+    if (!ledger) {
+      ledger = new SharedWriteLedger(shared.store, { windowMs: settings.duplicateWindowMs, scope: caller.id });
+      ledgers.set(caller.id, ledger);
+    }
+    return ledger;
+  };
+  const writeTools = new Set(options.writeTools);
+  const handle = await startHttpServer({
+    host: options.host,
+    port: options.port,
+    tokens,
+    logger,
+    audit: createAuditLog(logger, team.auditLogPath),
+    isWriteTool: (name) => writeTools.has(name),
+    ready: shared.ready,
+    maxBodyBytes: team.maxBodyBytes,
+    allowedHosts: team.allowedHosts,
+    allowedOrigins: team.allowedOrigins,
+    createMcpServer: (caller) =>
+      options.createServer({
+        api,
+        settings: caller.readOnly ? { ...settings, readOnly: true } : settings,
+        logger: logger.child({ technician: caller.technician }),
+        picklistTtlMs: options.config.picklistTtlMs,
+        dedupe: ledgerOf(caller),
+      }),
+  });
+  logger.info({ url: handle.url, tokens: tokens.size, state: shared.kind }, "MCP server ready on Streamable HTTP");
+  return handle;
+}
