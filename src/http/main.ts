@@ -10,6 +10,7 @@
  * `createServer` and the write tools' names are passed in rather than imported: the entry already holds
  * them, and the bundle keeps them (and src/version.ts) in the entry file instead of a shared chunk.
  */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "pino";
 import type { AutotaskApi } from "../autotask/api.js";
 import type { Config } from "../config.js";
@@ -18,6 +19,7 @@ import type { createServer } from "../server.js";
 import { SharedWriteLedger } from "../state/ledger.js";
 import { withSharedMetadata } from "../state/metadata-cache.js";
 import type { SharedState } from "../state/setup.js";
+import type { KeyValueStore } from "../state/store.js";
 import type { ServerSettings } from "../tools/support/settings.js";
 import { createAuditLog } from "./audit.js";
 import { type HttpServerHandle, startHttpServer } from "./server.js";
@@ -37,19 +39,43 @@ export interface ServeHttpOptions {
   writeTools: readonly string[];
 }
 
-export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
-  const { team, shared, logger, settings } = options;
-  const tokens = new TokenRegistry({ file: team.tokensFile, inline: team.tokensInline }, logger);
-  const api = withSharedMetadata(options.api, shared.store, options.config.picklistTtlMs);
+/**
+ * The adapter from today's `createServer(deps)` to the transport's `caller -> McpServer`: process-wide
+ * metadata cache and one write ledger per token on `store`; a read-only server for read-only tokens.
+ * (With `createDesk`, this becomes `caller => createServer(deskFor(caller))`.)
+ */
+export function teamServerFactory(options: {
+  api: AutotaskApi;
+  store: KeyValueStore;
+  settings: ServerSettings;
+  logger: Logger;
+  picklistTtlMs: number;
+  createServer: typeof createServer;
+}): (caller: TokenCaller) => McpServer {
+  const { store, settings, logger } = options;
+  const api = withSharedMetadata(options.api, store, options.picklistTtlMs);
   const ledgers = new Map<string, SharedWriteLedger>();
   const ledgerOf = (caller: TokenCaller) => {
     let ledger = ledgers.get(caller.id);
     if (!ledger) {
-      ledger = new SharedWriteLedger(shared.store, { windowMs: settings.duplicateWindowMs, scope: caller.id });
+      ledger = new SharedWriteLedger(store, { windowMs: settings.duplicateWindowMs, scope: caller.id });
       ledgers.set(caller.id, ledger);
     }
     return ledger;
   };
+  return (caller) =>
+    options.createServer({
+      api,
+      settings: caller.readOnly ? { ...settings, readOnly: true } : settings,
+      logger: logger.child({ technician: caller.technician }),
+      picklistTtlMs: options.picklistTtlMs,
+      dedupe: ledgerOf(caller),
+    });
+}
+
+export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
+  const { team, shared, logger, settings } = options;
+  const tokens = new TokenRegistry({ file: team.tokensFile, inline: team.tokensInline }, logger);
   const writeTools = new Set(options.writeTools);
   const handle = await startHttpServer({
     host: options.host,
@@ -62,14 +88,14 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     maxBodyBytes: team.maxBodyBytes,
     allowedHosts: team.allowedHosts,
     allowedOrigins: team.allowedOrigins,
-    createMcpServer: (caller) =>
-      options.createServer({
-        api,
-        settings: caller.readOnly ? { ...settings, readOnly: true } : settings,
-        logger: logger.child({ technician: caller.technician }),
-        picklistTtlMs: options.config.picklistTtlMs,
-        dedupe: ledgerOf(caller),
-      }),
+    createMcpServer: teamServerFactory({
+      api: options.api,
+      store: shared.store,
+      settings,
+      logger,
+      picklistTtlMs: options.config.picklistTtlMs,
+      createServer: options.createServer,
+    }),
   });
   logger.info({ url: handle.url, tokens: tokens.size, state: shared.kind }, "MCP server ready on Streamable HTTP");
   return handle;

@@ -21,7 +21,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { profile?: string; tickets?: number; settings?: Partial<ServerSettings>; now?: () => Date } = {},
+  options: {
+    profile?: string;
+    tickets?: number;
+    settings?: Partial<ServerSettings>;
+    now?: () => Date;
+    /** "http": the same server behind the Streamable HTTP transport, with a bearer token (see support/http.ts). */
+    transport?: "memory" | "http";
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0, profile: options.profile ?? "default", tickets: options.tickets ?? 300, seed: 7 });
   const api = new AutotaskClient({
@@ -37,10 +44,29 @@ export async function startHarness(
     duplicateWindowMs: 10 * 60_000,
     ...options.settings,
   };
-  const server = createServer({ api, settings, logger: pino({ level: "silent" }), now: options.now });
+  const logger = pino({ level: "silent" });
   const client = new Client({ name: "test-client", version: "1.0.0" });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([client.connect(clientTransport), server.connect(serverTransport)]);
+  let server: { close(): Promise<void> };
+  if (options.transport === "http") {
+    // Loaded only here: the in-memory runs never touch the HTTP code.
+    const { connectOverHttp } = await import("./http.js");
+    const { teamServerFactory } = await import("../../src/http/main.js");
+    const { MemoryStore } = await import("../../src/state/store.js");
+    const createMcpServer = teamServerFactory({
+      api,
+      store: new MemoryStore(),
+      settings,
+      logger,
+      picklistTtlMs: 15 * 60_000,
+      createServer: (deps) => createServer({ ...deps, now: options.now }),
+    });
+    server = await connectOverHttp(client, { api, logger, createMcpServer });
+  } else {
+    const mcp = createServer({ api, settings, logger, now: options.now });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await Promise.all([client.connect(clientTransport), mcp.connect(serverTransport)]);
+    server = mcp;
+  }
   // Listing first makes the SDK client validate every structuredContent against its outputSchema.
   await client.listTools();
   return {
