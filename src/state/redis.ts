@@ -135,6 +135,7 @@ export class RedisEndpointSlots implements EndpointSlots {
       retryInterval: pollMs,
       onLockLost: (error) => logger?.error({ endpoint, err: { message: error.message } }, "lost an Autotask endpoint slot lease"),
     });
+    guardRefresh(semaphore, endpoint, logger);
     try {
       await semaphore.acquire(signal);
     } catch (error) {
@@ -152,4 +153,19 @@ export class RedisEndpointSlots implements EndpointSlots {
       });
     };
   }
+}
+
+/**
+ * redis-semaphore refreshes a held lease from a timer; a Redis error there (a restart, a network blip)
+ * would be an unhandled rejection and end the process. A failed refresh is logged and counts as "still
+ * held": the next refresh tries again, and the lease itself is long enough to bridge a short outage.
+ */
+function guardRefresh(semaphore: Semaphore, endpoint: string, logger: Logger | undefined): void {
+  const lock = semaphore as unknown as { _refresh(): Promise<boolean> };
+  const refresh = lock._refresh.bind(lock);
+  lock._refresh = () =>
+    refresh().catch((error: unknown) => {
+      logger?.warn({ endpoint, err: { message: (error as Error).message } }, "could not refresh an Autotask endpoint slot lease");
+      return true;
+    });
 }
