@@ -1,0 +1,155 @@
+/**
+ * Two replicas of the BUILT server (--http), separate processes, sharing one real Redis, in front of one
+ * sandbox: Autotask's per-endpoint thread limit holds across both, a retried create is recognised on the
+ * other replica, and the slots of a replica killed mid-request come back within the lease.
+ * The sandbox is measured through a proxy that counts requests in flight per endpoint as the sandbox does.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
+import { connectClient, writeTokenFile } from "./support/http.js";
+import { type ProbeProxy, startProbeProxy } from "./support/probe-proxy.js";
+import { findTestRedis, reportSkipped, type TestRedis } from "./support/redis.js";
+import { type Replica, startReplica } from "./support/replicas.js";
+
+type Structured = Record<string, any>;
+
+const found = await findTestRedis();
+const redisAvailable = "url" in found;
+if (!redisAvailable) {
+  reportSkipped(
+    "test/redis.replicas.test.ts",
+    "two --http replicas sharing Redis: 600 concurrent calls within 3 per endpoint, create retried on the other replica, killed replica's slots freed",
+    found.missing,
+  );
+}
+
+const LEASE_MS = 3_000;
+const TOKEN = { token: "replica-test-token-0000000001", technician: "Ann Example" };
+
+describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox", () => {
+  const testRedis = found as TestRedis;
+  let sandbox: SandboxHandle;
+  let probe: ProbeProxy;
+  let replicas: Replica[] = [];
+  const clients: Client[] = [];
+  let companyId: number;
+
+  beforeAll(async () => {
+    if (!existsSync(fileURLToPath(new URL("../dist/index.js", import.meta.url)))) throw new Error("dist/index.js is missing: run `npm run build`.");
+    sandbox = await startSandbox({ port: 0, tickets: 200, seed: 23, faults: { latencyMs: 3 } });
+    probe = await startProbeProxy(sandbox.apiUrl);
+    const tokensFile = writeTokenFile([TOKEN]);
+    const env = {
+      AUTOTASK_API_URL: probe.apiUrl,
+      AUTOTASK_USERNAME: sandbox.credentials.username,
+      AUTOTASK_SECRET: sandbox.credentials.secret,
+      AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
+      AUTOTASK_REDIS_URL: testRedis.url,
+      AUTOTASK_REDIS_PREFIX: `replicas-${randomUUID()}:`,
+      AUTOTASK_SLOT_LEASE_MS: String(LEASE_MS),
+      AUTOTASK_HTTP_TOKENS_FILE: tokensFile,
+      LOG_LEVEL: "warn",
+    };
+    // LOG_LEVEL warn would hide the ready line; info for start-up is what the helper reads.
+    replicas = await Promise.all([startReplica({ ...env, LOG_LEVEL: "info" }), startReplica({ ...env, LOG_LEVEL: "info" })]);
+    companyId = sandbox.store.companies().find((c) => c.id !== 0)!.id as number;
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await Promise.all(replicas.map((r) => r.kill("SIGKILL")));
+    await probe?.close();
+    await sandbox?.close();
+    await testRedis.stop();
+  });
+
+  async function clientOf(replica: Replica): Promise<Client> {
+    const client = new Client({ name: "replica-test", version: "1.0.0" });
+    await connectClient(client, replica.url, TOKEN.token);
+    clients.push(client);
+    return client;
+  }
+
+  it("600 concurrent tool calls over both replicas never put more than 3 requests in flight per endpoint, and all succeed", async () => {
+    const perReplica = await Promise.all(replicas.map(async (r) => Promise.all([clientOf(r), clientOf(r), clientOf(r)])));
+    const all = perReplica.flat();
+    probe.reset();
+    // Search tools across three endpoints (Tickets, Companies, Resources).
+    const calls = Array.from({ length: 600 }, (_, i) => {
+      const client = all[i % all.length]!;
+      const kind = i % 3;
+      const request =
+        kind === 0
+          ? { name: "autotask_search_tickets", arguments: { status: "open", pageSize: 5 } }
+          : kind === 1
+            ? { name: "autotask_search_companies", arguments: { name: "a", limit: 5 } }
+            : { name: "autotask_search_resources", arguments: { name: "a", limit: 5 } };
+      return client.callTool(request, undefined, { timeout: 120_000 }) as Promise<CallToolResult>;
+    });
+    const results = await Promise.all(calls);
+    const failed = results.filter((r) => r.isError);
+    expect(failed.map((r) => JSON.stringify(r.content)).slice(0, 3)).toEqual([]);
+    expect(probe.threadRefusals).toBe(0);
+    for (const [endpoint, peak] of Object.entries(probe.peakInFlight)) {
+      if (endpoint !== "(unlimited)") expect(peak, endpoint).toBeLessThanOrEqual(3);
+    }
+    // The limit was actually reached, so the test could have seen a fourth.
+    expect(Math.max(...Object.values(probe.peakInFlight))).toBe(3);
+    expect(probe.requests).toBeGreaterThanOrEqual(600);
+  }, 180_000);
+
+  it("recognises a create retried against the other replica and does not make a second ticket", async () => {
+    const [a, b] = [await clientOf(replicas[0]!), await clientOf(replicas[1]!)];
+    const args = { companyID: companyId, title: `Replica retry ${randomUUID()}`, priority: "Medium" };
+    const first = (await a.callTool({ name: "autotask_create_ticket", arguments: args })) as CallToolResult;
+    expect(first.isError, JSON.stringify(first.content)).toBeFalsy();
+    const retried = (await b.callTool({ name: "autotask_create_ticket", arguments: args })) as CallToolResult;
+    const firstTicket = (first.structuredContent as Structured).ticket;
+    expect((retried.structuredContent as Structured).ticket.id).toBe(firstTicket.id);
+    expect((retried.structuredContent as Structured).alreadyExisted).toBe(true);
+    expect(sandbox.store.tickets().filter((t) => t.title === args.title)).toHaveLength(1);
+
+    // Both at once, one on each replica: still one ticket.
+    const both = { ...args, title: `Replica race ${randomUUID()}` };
+    const raced = (await Promise.all([
+      a.callTool({ name: "autotask_create_ticket", arguments: both }),
+      b.callTool({ name: "autotask_create_ticket", arguments: both }),
+    ])) as CallToolResult[];
+    const ids = raced.map((r) => (r.structuredContent as Structured).ticket.id);
+    expect(ids[0]).toBe(ids[1]);
+    expect(sandbox.store.tickets().filter((t) => t.title === both.title)).toHaveLength(1);
+  }, 60_000);
+
+  it("frees the slots of a replica killed mid-request within the lease", async () => {
+    const [victim, survivor] = replicas as [Replica, Replica];
+    const victimClient = await clientOf(victim);
+    const survivorClient = await clientOf(survivor);
+    // Warm the survivor's metadata so its later call needs only the query slot.
+    await survivorClient.callTool({ name: "autotask_search_companies", arguments: { name: "b", limit: 1 } });
+    probe.hold = (method, path) => method === "POST" && /\/Companies\/query$/i.test(path);
+    const hanging = [0, 1, 2].map((i) =>
+      victimClient.callTool({ name: "autotask_search_companies", arguments: { name: `c${i}`, limit: 1 } }).catch(() => undefined),
+    );
+    for (let i = 0; i < 100 && probe.held() < 3; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(probe.held()).toBe(3);
+
+    await victim.kill("SIGKILL");
+    probe.hold = undefined;
+    probe.releaseHeld();
+    const killedAt = Date.now();
+    const result = (await survivorClient.callTool({ name: "autotask_search_companies", arguments: { name: "d", limit: 1 } })) as CallToolResult;
+    const waited = Date.now() - killedAt;
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    // It had to wait for the dead replica's leases (so they were held), and got a slot once they ran out.
+    expect(waited).toBeGreaterThan(LEASE_MS / 3);
+    expect(waited).toBeLessThan(LEASE_MS + 2_500);
+    // The dead replica's calls never answer; closing their client ends them.
+    await victimClient.close();
+    await Promise.all(hanging);
+  }, 60_000);
+});
