@@ -101,7 +101,7 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
     // The limit was actually reached, so the test could have seen a fourth.
     expect(Math.max(...Object.values(probe.peakInFlight))).toBe(3);
     expect(probe.requests).toBeGreaterThanOrEqual(600);
-  }, 180_000);
+  }, 300_000);
 
   it("recognises a create retried against the other replica and does not make a second ticket", async () => {
     const [a, b] = [await clientOf(replicas[0]!), await clientOf(replicas[1]!)];

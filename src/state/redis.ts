@@ -146,11 +146,15 @@ export class RedisEndpointSlots implements EndpointSlots {
     return () => {
       if (released) return;
       released = true;
-      releaseLocal();
-      semaphore.release().catch((error: unknown) => {
-        // The lease expires on its own; until then the slot stays taken.
-        logger?.warn({ endpoint, err: { message: (error as Error).message } }, "could not release an Autotask endpoint slot");
-      });
+      // Redis first, then the local slot: the next local waiter then finds the Redis slot free at once
+      // instead of missing it and sleeping a poll interval.
+      semaphore
+        .release()
+        .catch((error: unknown) => {
+          // The lease expires on its own; until then the slot stays taken.
+          logger?.warn({ endpoint, err: { message: (error as Error).message } }, "could not release an Autotask endpoint slot");
+        })
+        .finally(releaseLocal);
     };
   }
 }

@@ -61,6 +61,8 @@ export async function startProbeProxy(sandboxApiUrl: string): Promise<ProbeProxy
       done = true;
       probe.inFlight[endpoint] = (probe.inFlight[endpoint] ?? 1) - 1;
     };
+    // Autotask's thread ends when it has written its answer ("finish"); "close" covers aborted requests.
+    res.once("finish", finish);
     res.once("close", finish);
 
     const forward = () => {
