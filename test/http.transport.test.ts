@@ -211,6 +211,29 @@ describe("technicians' tokens", () => {
     expect(ok.isError).toBeFalsy();
   });
 
+  it("cancels a running tool call: no further Autotask requests after notifications/cancelled", async () => {
+    const ann = await clientFor(ANN);
+    const args = { status: "open", pageSize: 5 };
+    await ann.callTool({ name: "autotask_search_tickets", arguments: args }); // warm caches
+    sandbox.setFaults({ latencyMs: 300 });
+    try {
+      sandbox.resetStats();
+      await ann.callTool({ name: "autotask_search_tickets", arguments: args });
+      const uncancelled = sandbox.stats().requests;
+      sandbox.resetStats();
+      const controller = new AbortController();
+      const call = ann.callTool({ name: "autotask_search_tickets", arguments: args }, undefined, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error("technician pressed stop")), 100);
+      await expect(call).rejects.toThrow();
+      // Long enough for every request the full call would have made.
+      await new Promise((resolve) => setTimeout(resolve, uncancelled * 300 + 300));
+      expect(uncancelled).toBeGreaterThan(1);
+      expect(sandbox.stats().requests).toBe(1);
+    } finally {
+      sandbox.setFaults({});
+    }
+  });
+
   it("picks up a rotated token file without a restart", async () => {
     const rotated: TokenSpec = { token: "ann-rotated-token-00000000009", technician: "Ann Example", resourceId: ANN.resourceId };
     writeTokenFile([rotated, BOB, VIEWER, FRUGAL], http.tokensFile);
