@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { HourlyBudget } from "./budget.js";
+import { SharedWriteLedger } from "./ledger.js";
+import { MemoryStore } from "./store.js";
+
+describe("MemoryStore", () => {
+  it("expires entries after their TTL and sets only when absent", async () => {
+    let now = 1_000;
+    const store = new MemoryStore(() => now);
+    expect(await store.setIfAbsent("k", "a", 100)).toBe(true);
+    expect(await store.setIfAbsent("k", "b", 100)).toBe(false);
+    now += 100;
+    expect(await store.get("k")).toBeUndefined();
+    expect(await store.setIfAbsent("k", "c", 100)).toBe(true);
+    expect(await store.increment("n", 50)).toBe(1);
+    expect(await store.increment("n", 50)).toBe(2);
+    now += 50;
+    expect(await store.increment("n", 50)).toBe(1);
+  });
+});
+
+describe("HourlyBudget", () => {
+  it("follows the tenant's threshold from ThresholdInformation and resets with the clock hour", async () => {
+    let now = Date.UTC(2026, 0, 5, 9, 59, 0);
+    const budget = new HourlyBudget(new MemoryStore(() => now), { serverShare: 0.5, now: () => now });
+    await budget.observe({ externalRequestThreshold: 4, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 1 });
+    // Half of 4 = 2 requests this hour.
+    expect((await budget.take(undefined)).ok).toBe(true);
+    expect((await budget.take(undefined)).ok).toBe(true);
+    const refused = await budget.take(undefined);
+    expect(refused).toMatchObject({ ok: false, retryAfterMs: 60_000 });
+    now += 60_000;
+    expect((await budget.take(undefined)).ok).toBe(true);
+  });
+});
+
+describe("SharedWriteLedger", () => {
+  it("frees the key when the create fails, so the retry runs", async () => {
+    const ledger = new SharedWriteLedger(new MemoryStore(), { windowMs: 60_000, scope: "ann" });
+    await expect(ledger.run("k", async () => Promise.reject(new Error("Autotask said no")))).rejects.toThrow("Autotask said no");
+    expect(await ledger.run("k", async () => 7)).toEqual({ id: 7, replayed: false });
+    expect(await ledger.run("k", async () => 8)).toEqual({ id: 7, replayed: true });
+  });
+});
