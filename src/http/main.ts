@@ -97,6 +97,6 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
       createServer: options.createServer,
     }),
   });
-  logger.info({ url: handle.url, tokens: tokens.size, state: shared.kind }, "MCP server ready on Streamable HTTP");
+  logger.info({ url: handle.url, technicians: tokens.size, state: shared.kind }, "MCP server ready on Streamable HTTP");
   return handle;
 }
