@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
@@ -29,6 +30,7 @@ if (!redisAvailable) {
 }
 
 const LEASE_MS = 3_000;
+const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const TOKEN = { token: "replica-test-token-0000000001", technician: "Ann Example" };
 
 describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox", () => {
@@ -38,13 +40,14 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
   let replicas: Replica[] = [];
   const clients: Client[] = [];
   let companyId: number;
+  let replicaEnv: Record<string, string>;
 
   beforeAll(async () => {
-    if (!existsSync(fileURLToPath(new URL("../dist/index.js", import.meta.url)))) throw new Error("dist/index.js is missing: run `npm run build`.");
+    if (!existsSync(ENTRY)) throw new Error("dist/index.js is missing: run `npm run build`.");
     sandbox = await startSandbox({ port: 0, tickets: 200, seed: 23, faults: { latencyMs: 3 } });
     probe = await startProbeProxy(sandbox.apiUrl);
     const tokensFile = writeTokenFile([TOKEN]);
-    const env = {
+    replicaEnv = {
       AUTOTASK_API_URL: probe.apiUrl,
       AUTOTASK_USERNAME: sandbox.credentials.username,
       AUTOTASK_SECRET: sandbox.credentials.secret,
@@ -55,8 +58,8 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
       AUTOTASK_HTTP_TOKENS_FILE: tokensFile,
       LOG_LEVEL: "warn",
     };
-    // LOG_LEVEL warn would hide the ready line; info for start-up is what the helper reads.
-    replicas = await Promise.all([startReplica({ ...env, LOG_LEVEL: "info" }), startReplica({ ...env, LOG_LEVEL: "info" })]);
+    // The helper reads the "ready" line, logged at info.
+    replicas = await Promise.all([startReplica({ ...replicaEnv, LOG_LEVEL: "info" }), startReplica({ ...replicaEnv, LOG_LEVEL: "info" })]);
     companyId = sandbox.store.companies().find((c) => c.id !== 0)!.id as number;
   }, 30_000);
 
@@ -123,6 +126,29 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
     const ids = raced.map((r) => (r.structuredContent as Structured).ticket.id);
     expect(ids[0]).toBe(ids[1]);
     expect(sandbox.store.tickets().filter((t) => t.title === both.title)).toHaveLength(1);
+  }, 60_000);
+
+  it("a stdio server with AUTOTASK_REDIS_URL shares the same slots", async () => {
+    const httpClient = await clientOf(replicas[0]!);
+    const stdio = new StdioClientTransport({ command: process.execPath, args: [ENTRY], env: { PATH: process.env.PATH ?? "", ...replicaEnv, LOG_LEVEL: "warn" }, stderr: "pipe" });
+    const stdioClient = new Client({ name: "stdio-with-redis", version: "1.0.0" });
+    await stdioClient.connect(stdio);
+    clients.push(stdioClient);
+    await stdioClient.callTool({ name: "autotask_search_companies", arguments: { name: "e", limit: 1 } }); // metadata warm
+    probe.hold = (method, path) => method === "POST" && /\/Companies\/query$/i.test(path);
+    const busy = [0, 1, 2].map((i) => httpClient.callTool({ name: "autotask_search_companies", arguments: { name: `f${i}`, limit: 1 } }));
+    for (let i = 0; i < 100 && probe.held() < 3; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(probe.held()).toBe(3);
+    const fromStdio = stdioClient.callTool({ name: "autotask_search_companies", arguments: { name: "g", limit: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The stdio server waits for a slot instead of sending a fourth request.
+    expect(probe.held()).toBe(3);
+    expect(probe.inFlight.Companies).toBe(3);
+    probe.hold = undefined;
+    probe.releaseHeld();
+    const results = (await Promise.all([...busy, fromStdio])) as CallToolResult[];
+    expect(results.filter((r) => r.isError)).toEqual([]);
+    expect(probe.threadRefusals).toBe(0);
   }, 60_000);
 
   it("frees the slots of a replica killed mid-request within the lease", async () => {
