@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
@@ -149,6 +150,34 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
     const results = (await Promise.all([...busy, fromStdio])) as CallToolResult[];
     expect(results.filter((r) => r.isError)).toEqual([]);
     expect(probe.threadRefusals).toBe(0);
+  }, 60_000);
+
+  it("a cancellation that reaches the other replica still stops the call", async () => {
+    const [runner, other] = replicas as [Replica, Replica];
+    // The load balancer sends the cancellation to the other replica.
+    const client = new Client({ name: "cancel-elsewhere", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(runner.url), {
+      requestInit: { headers: { Authorization: `Bearer ${TOKEN.token}` } },
+      fetch: (url, init) => fetch(String(init?.body ?? "").includes('"notifications/cancelled"') ? other.url : url, init),
+    });
+    await client.connect(transport);
+    clients.push(client);
+    await client.callTool({ name: "autotask_search_companies", arguments: { name: "h", limit: 1 } }); // metadata warm
+    probe.hold = (method, path) => method === "POST" && /\/Companies\/query$/i.test(path);
+    try {
+      const controller = new AbortController();
+      const call = client.callTool({ name: "autotask_search_companies", arguments: { name: "i", limit: 1 } }, undefined, { signal: controller.signal });
+      for (let i = 0; i < 100 && probe.held() < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(probe.held()).toBe(1);
+      controller.abort(new Error("stop"));
+      await expect(call).rejects.toThrow();
+      // The runner aborted its request to Autotask: the held request went away without being released.
+      for (let i = 0; i < 100 && probe.held() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(probe.held()).toBe(0);
+    } finally {
+      probe.hold = undefined;
+      probe.releaseHeld();
+    }
   }, 60_000);
 
   it("frees the slots of a replica killed mid-request within the lease", async () => {

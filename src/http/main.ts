@@ -88,6 +88,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     maxBodyBytes: team.maxBodyBytes,
     allowedHosts: team.allowedHosts,
     allowedOrigins: team.allowedOrigins,
+    ...(shared.cancellations ? { cancellations: shared.cancellations } : {}),
     createMcpServer: teamServerFactory({
       api: options.api,
       store: shared.store,

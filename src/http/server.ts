@@ -7,13 +7,16 @@
  * limiter, the metadata cache, the write ledger), so any replica can answer any request and replicas
  * need no sticky sessions. Responses stream as SSE, so progress notifications reach the client while a
  * tool runs. Cancellation: a client that drops the response stream aborts the tool call; a
- * `notifications/cancelled` (which arrives as its own POST) aborts the matching call of the same token
- * in this process.
+ * `notifications/cancelled` (which arrives as its own POST, possibly at another replica) aborts the
+ * matching call. To tell apart two clients of one token whose JSON-RPC ids coincide, the answer to
+ * `initialize` carries an `Mcp-Session-Id` that clients send back on every request. It is only a
+ * correlation id: no session state exists, and any replica serves any request.
  *
  * Order of checks per request, before any MCP message is read: Host and Origin (DNS-rebinding
  * protection) -> bearer token (401) -> method -> body size -> JSON. Nothing reaches a tool, or Autotask,
  * unless all of them pass.
  */
+import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -44,6 +47,14 @@ export interface HttpServerOptions {
   allowedHosts?: string[];
   /** Origins accepted from browsers; requests without Origin (non-browser clients) are accepted. */
   allowedOrigins?: string[];
+  /** Carries cancellations to the replica running the call (Redis pub/sub); default: this process only. */
+  cancellations?: CancellationBus;
+}
+
+/** Delivers a cancellation key to every replica. */
+export interface CancellationBus {
+  publish(key: string): Promise<void>;
+  subscribe(onCancel: (key: string) => void): Promise<void>;
 }
 
 export interface HttpServerHandle {
@@ -121,10 +132,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     const body = await readJsonBody(req, maxBodyBytes);
     const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
+    let session = headerOf(req, "mcp-session-id") ?? "";
+    if (!session && messages.some((m) => "method" in m && m.method === "initialize")) {
+      session = randomUUID();
+      res.setHeader("Mcp-Session-Id", session);
+    }
+    const keyOf = (requestId: unknown) => `${caller.id}\u0000${session}\u0000${String(requestId)}`;
     for (const message of messages) {
       if ("method" in message && message.method === "notifications/cancelled" && !("id" in message)) {
-        const requestId = (message.params as { requestId?: unknown } | undefined)?.requestId;
-        inFlight.get(`${caller.id}\u0000${String(requestId)}`)?.();
+        const key = keyOf((message.params as { requestId?: unknown } | undefined)?.requestId);
+        const cancel = inFlight.get(key);
+        if (cancel) cancel();
+        else await options.cancellations?.publish(key).catch((error: unknown) => options.logger.warn({ err: error }, "could not pass a cancellation on"));
       }
     }
 
@@ -137,7 +156,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       ...(options.allowedOrigins?.length ? { allowedOrigins: options.allowedOrigins } : {}),
     });
     auditWrites(transport, messages, caller, options);
-    const keys = messages.filter((m) => "id" in m && "method" in m).map((m) => `${caller.id}\u0000${String((m as { id: unknown }).id)}`);
+    const keys = messages.filter((m) => "id" in m && "method" in m).map((m) => keyOf((m as { id: unknown }).id));
     const closeAll = () => {
       for (const key of keys) inFlight.delete(key);
       // Closing the server aborts its running handlers' signals (the SDK's Protocol does that on close).
@@ -157,6 +176,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (origin !== undefined && !(options.allowedOrigins ?? []).includes(origin)) throw new HttpRefusal(403, "Origin not allowed.");
   }
 
+  await options.cancellations?.subscribe((key) => inFlight.get(key)?.());
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, host, () => {

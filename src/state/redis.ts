@@ -173,3 +173,26 @@ function guardRefresh(semaphore: Semaphore, endpoint: string, logger: Logger | u
       return true;
     });
 }
+
+/**
+ * Cancellations between replicas over Redis pub/sub: a `notifications/cancelled` that reaches a replica
+ * not running the call is published; the replica running it aborts it. Keys name a token, a client's
+ * correlation id and a JSON-RPC id, never a token itself.
+ */
+export function createCancellationBus(redis: Redis, channel: string, logger?: Logger) {
+  let subscriber: Redis | undefined;
+  return {
+    async publish(key: string): Promise<void> {
+      await redis.publish(channel, key);
+    },
+    async subscribe(onCancel: (key: string) => void): Promise<void> {
+      subscriber = redis.duplicate();
+      subscriber.on("error", (error: Error) => logger?.warn({ err: { message: error.message } }, "Redis subscriber problem"));
+      subscriber.on("message", (_channel: string, key: string) => onCancel(key));
+      await subscriber.subscribe(channel);
+    },
+    close(): void {
+      subscriber?.disconnect();
+    },
+  };
+}

@@ -14,6 +14,8 @@ export interface SharedState {
   budget: HourlyBudget;
   /** Undefined in memory mode: the client keeps its own in-process limiter. */
   slots?: EndpointSlots;
+  /** Cancellations between replicas (Redis pub/sub); undefined in memory mode. */
+  cancellations?: { publish(key: string): Promise<void>; subscribe(onCancel: (key: string) => void): Promise<void> };
   /** "memory" or "redis". */
   kind: "memory" | "redis";
   /** True when the store answers (always in memory). */
@@ -36,17 +38,20 @@ export async function createSharedState(team: TeamConfig, integrationCode: strin
       close: async () => undefined,
     };
   }
-  const { connectRedis, RedisEndpointSlots, RedisStore } = await import("./redis.js");
+  const { connectRedis, createCancellationBus, RedisEndpointSlots, RedisStore } = await import("./redis.js");
   const redis = await connectRedis({ url: team.redisUrl, logger });
   const store = new RedisStore(redis, team.redisPrefix);
   const integration = createHash("sha256").update(integrationCode).digest("hex").slice(0, 12);
+  const cancellations = createCancellationBus(redis, `${team.redisPrefix}cancel`, logger);
   return {
+    cancellations,
     store,
     budget: new HourlyBudget(store, { serverShare: team.hourlyBudgetShare }),
     slots: new RedisEndpointSlots(redis, { leaseMs: team.slotLeaseMs, prefix: `${team.redisPrefix}slots:${integration}:`, logger }),
     kind: "redis",
     ready: () => store.ping(),
     close: async () => {
+      cancellations.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
