@@ -11,7 +11,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { AutotaskApi } from "./autotask/api.js";
+import type { AutotaskApi, MetadataEntity } from "./autotask/api.js";
 import { PicklistCache } from "./autotask/picklists.js";
 import { callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
@@ -31,6 +31,8 @@ export interface ServerDependencies {
   now?: () => Date;
   /** Write ledger shared beyond this server (HTTP: per token, in Redis or the process). Default: its own. */
   dedupe?: Pick<WriteDeduplicator, "run">;
+  /** Called when the tenant's picklists turned out stale, so a shared metadata copy is dropped too. */
+  onPicklistsInvalidated?: (entity?: MetadataEntity) => void;
 }
 
 const INSTRUCTIONS = [
@@ -43,7 +45,7 @@ const INSTRUCTIONS = [
 export function createServer(deps: ServerDependencies): McpServer {
   const tools = TOOLS.filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
-  const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs });
+  const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs, onInvalidate: deps.onPicklistsInvalidated });
   const shared = {
     api: deps.api,
     tenant: new TenantService(picklists, deps.settings.mappingOverrides),

@@ -70,6 +70,9 @@ export function teamServerFactory(options: {
       logger: logger.child({ technician: caller.technician }),
       picklistTtlMs: options.picklistTtlMs,
       dedupe: ledgerOf(caller),
+      onPicklistsInvalidated: (entity) => {
+        api.forget(entity).catch((error: unknown) => logger.warn({ err: error }, "could not drop the shared picklist metadata"));
+      },
     });
 }
 
