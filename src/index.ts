@@ -50,6 +50,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       ? await (await import("./state/setup.js")).createSharedState(team, config.credentials?.integrationCode ?? "sandbox", logger)
       : undefined;
   const { client, closeSandbox } = await connectAutotask(config, logger, shared ? { slots: shared.slots, budget: shared.budget } : {});
+  shared?.budget.readThresholdWith(() => client.getThresholdInformation());
 
   if (args.http && shared) {
     const { serveHttp } = await import("./http/main.js");

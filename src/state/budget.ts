@@ -31,6 +31,10 @@ export class HourlyBudget implements RequestBudget {
   readonly #prefix: string;
   #threshold = DEFAULT_HOURLY_THRESHOLD;
   #thresholdReadAt = 0;
+  #reader: (() => Promise<unknown>) | undefined;
+  #readEveryMs = 5 * 60_000;
+  #readAttemptAt = Number.NEGATIVE_INFINITY;
+  #reading = false;
 
   constructor(store: SharedStore, options: BudgetOptions = {}) {
     this.#store = store;
@@ -46,7 +50,18 @@ export class HourlyBudget implements RequestBudget {
     return { server, caller: Math.max(1, Math.floor(server * caller.hourlyShare)) };
   }
 
+  /**
+   * Asks Autotask for its figures (GET /ThresholdInformation, through `read`) now and then: at most
+   * once per `everyMs` (wall-clock ms, default 5 minutes) across all replicas sharing the store. The
+   * answer reaches `observe` through the client.
+   */
+  readThresholdWith(read: () => Promise<unknown>, everyMs = 5 * 60_000): void {
+    this.#reader = read;
+    this.#readEveryMs = everyMs;
+  }
+
   async take(caller: Caller | undefined): Promise<BudgetDecision> {
+    this.#maybeReadThreshold();
     await this.#refreshThreshold();
     const now = this.#now();
     const window = Math.floor(now / HOUR_MS);
@@ -76,6 +91,22 @@ export class HourlyBudget implements RequestBudget {
     this.#thresholdReadAt = this.#now();
     // Other replicas pick the tenant's threshold up from the store.
     await this.#store.set(`${this.#prefix}:threshold`, String(threshold), 24 * HOUR_MS);
+  }
+
+  #maybeReadThreshold(): void {
+    const now = this.#now();
+    if (!this.#reader || this.#reading || now - this.#readAttemptAt < 10_000) return;
+    this.#readAttemptAt = now;
+    this.#reading = true;
+    const reader = this.#reader;
+    // Whichever replica claims the key reads; the others pick the threshold up from the store.
+    void this.#store
+      .setIfAbsent(`${this.#prefix}:threshold-read`, String(now), this.#readEveryMs)
+      .then((claimed) => (claimed ? reader() : undefined))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#reading = false;
+      });
   }
 
   async #refreshThreshold(): Promise<void> {

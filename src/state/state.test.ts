@@ -34,6 +34,36 @@ describe("HourlyBudget", () => {
   });
 });
 
+describe("HourlyBudget reading ThresholdInformation", () => {
+  it("asks Autotask once per interval across processes sharing the store", async () => {
+    let now = 0;
+    const store = new MemoryStore(() => now);
+    const one = new HourlyBudget(store, { now: () => now });
+    const two = new HourlyBudget(store, { now: () => now });
+    let reads = 0;
+    const read = async () => {
+      reads += 1;
+      await one.observe({ externalRequestThreshold: 20_000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 10 });
+    };
+    one.readThresholdWith(read, 300_000);
+    two.readThresholdWith(read, 300_000);
+    for (let i = 0; i < 5; i++) {
+      await one.take(undefined);
+      await two.take(undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(reads).toBe(1);
+    // The other process uses the tenant's threshold once it next looks at the store.
+    now += 61_000;
+    await two.take(undefined);
+    expect(two.limits(undefined).server).toBe(10_000);
+    now += 300_000;
+    await two.take(undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toBe(2);
+  });
+});
+
 describe("SharedWriteLedger", () => {
   it("frees the key when the create fails, so the retry runs", async () => {
     const ledger = new SharedWriteLedger(new MemoryStore(), { windowMs: 60_000, scope: "ann" });
