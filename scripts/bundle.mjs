@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bundle`: bundles src/index.ts and everything it imports (SDK, zod, pino, undici, date-fns)
+ * `npm run bundle`: bundles src/index.ts and everything it imports (SDK, zod, pino, date-fns)
  * into one ESM file, dist/autotask-tickets-mcp.js, so that start-up reads and compiles one file
  * instead of resolving a few hundred modules from node_modules. Claude Desktop spawns the server on
  * every launch, which makes start-up time the figure users feel (see bench/).
@@ -11,9 +11,14 @@
  * - The embedded sandbox (`--sandbox` only) is NOT bundled: its dynamic import is left external and
  *   points at tsc's dist/sandbox/index.js. A real deployment never loads it, and the sandbox keeps
  *   finding fixtures/profiles/ relative to its own file (src/sandbox/profile.ts).
- * - Code splitting: what the entry imports dynamically (undici, about 520 KiB, loaded by the client on
- *   its first request) goes to dist/bundle-chunks/ and is neither read nor compiled at start-up. A
- *   dynamically imported CommonJS package keeps its named exports (see namedExportsForLazyCommonJs).
+ * - Code splitting: what the entry imports dynamically (HTTP transports, Redis, charts: whatever must not
+ *   load on the stdio start path) goes to dist/bundle-chunks/ and is neither read nor compiled at
+ *   start-up; `assertStdioStartPathIsLean` fails the build otherwise. A dynamically imported CommonJS
+ *   package keeps its named exports (see namedExportsForLazyCommonJs in bundle-options.mjs). The HTTP
+ *   client uses the runtime's own undici; the npm package must not be bundled (one copy).
+ * - tools/list is precomputed here (see below) and injected with `define`, so the server does not
+ *   convert zod schemas to JSON Schema on its first request.
+ * - The esbuild options themselves live in bundle-options.mjs, shared with bench/run.mjs's floor.
  * - zod's 48 message locales (about 260 KiB) are reachable only through the `z.locales` namespace;
  *   English, the default, is imported by zod directly. The bundle keeps `en` alone, unless src/ uses
  *   `locales.` somewhere, in which case every locale is bundled as usual.
@@ -21,15 +26,14 @@
  *   has no `require`, so a banner defines one with `createRequire` in every output file.
  * - pino's transports (worker threads) are not used: the logger writes to fd 2 through sonic-boom.
  *
- * Measured by bench/run.mjs: splitting and the locale trim together take resident memory after
- * `tools/list` from about 1.18 x to about 1.02 x the bare-SDK reference server.
+ * Measured by bench/run.mjs against the bare SDK server bundled with the same options (bench/README.md).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { chmod, rm, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { sharedBuildOptions } from "./bundle-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "src", "index.ts");
@@ -49,45 +53,44 @@ const sandboxStaysExternal = {
 };
 
 /**
- * With code splitting, esbuild turns a dynamically imported CommonJS package into a chunk that has only
- * a default export, so `import("undici").then(({ Agent }) => ...)` would get `Agent` undefined. Such
- * imports are routed through a small ES module that re-exports the package's names one by one (taken
- * from the package's CommonJS exports at build time), which is what Node gives the unbundled code.
+ * Modules a stdio server must never load at start-up: HTTP transports, Redis and chart code (and their
+ * packages) are reachable only through `import()`, so they land in lazily loaded chunks. Matched
+ * against esbuild's input paths (relative to the package root).
  */
-const namedExportsForLazyCommonJs = {
-  name: "named-exports-for-lazy-commonjs",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.kind !== "dynamic-import" || args.namespace !== "file") return undefined;
-      let names;
-      try {
-        names = Object.keys(createRequire(join(args.resolveDir, "index.js"))(args.path));
-      } catch {
-        return undefined; // ESM-only packages keep their own named exports
-      }
-      return { path: args.path, namespace: "lazy-commonjs", pluginData: { names, resolveDir: args.resolveDir } };
-    });
-    pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-commonjs" }, (args) => {
-      const { names, resolveDir } = args.pluginData;
-      const identifiers = names.filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
-      const lines = [`import * as lazyModule from ${JSON.stringify(args.path)};`, "export default lazyModule.default;"];
-      for (const name of identifiers) lines.push(`export const ${name} = lazyModule.${name};`);
-      return { contents: lines.join("\n"), resolveDir, loader: "js" };
-    });
-  },
-};
+const LAZY_ONLY = [
+  /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-lite|echarts|@resvg|quickchart-js|sharp)\//,
+  /node_modules\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/(streamableHttp|sse|express|webStandardStreamableHttp)\.js$/,
+  // Own modules named for what they are (src/http/…, src/transports/…, src/redis.ts, src/charts/…); a module
+  // with another name that imports such a package statically is caught by the package rules above.
+  /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
+];
 
-/** Replaces zod's locale index (the `z.locales` namespace) with English only. */
-const zodEnglishOnly = {
-  name: "zod-english-only",
-  setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
-      contents: 'export { default as en } from "./en.js";',
-      resolveDir: dirname(args.path),
-      loader: "js",
-    }));
-  },
-};
+/**
+ * Fails the build when the entry, or a chunk it imports statically, contains a LAZY_ONLY module, or
+ * when the npm `undici` package is bundled at all (the client uses the runtime's own undici: one copy).
+ * Returns the inputs of the statically loaded outputs (test/bundle-startup.test.ts checks the same at
+ * run time).
+ */
+function assertStdioStartPathIsLean(metafile, entryPath) {
+  const staticOutputs = new Set();
+  const pending = [entryPath];
+  while (pending.length > 0) {
+    const path = pending.pop();
+    if (staticOutputs.has(path) || !metafile.outputs[path]) continue;
+    staticOutputs.add(path);
+    for (const imported of metafile.outputs[path].imports) {
+      if (!imported.external && imported.kind === "import-statement") pending.push(imported.path);
+    }
+  }
+  const eager = [...staticOutputs].flatMap((path) => Object.keys(metafile.outputs[path].inputs));
+  const offending = eager.filter((input) => LAZY_ONLY.some((pattern) => pattern.test(input)));
+  if (offending.length > 0) {
+    throw new Error(`the stdio start path loads modules that must stay in lazily imported chunks: ${offending.slice(0, 5).join(", ")}`);
+  }
+  const npmUndici = Object.keys(metafile.inputs).filter((input) => input.includes("node_modules/undici/"));
+  if (npmUndici.length > 0) throw new Error("the npm undici package is bundled; the client must use the runtime's built-in fetch and Agent");
+  return eager;
+}
 
 function sourceFiles(directory) {
   return readdirSync(directory, { withFileTypes: true }).flatMap((item) => {
@@ -99,27 +102,21 @@ function sourceFiles(directory) {
 
 const usesZodLocales = sourceFiles(join(root, "src")).some((file) => /\blocales\./.test(readFileSync(file, "utf8")));
 
+// tools/list is computed here, from tsc's output of the same sources, instead of converting zod schemas
+// to JSON Schema on the first request (src/precomputed.ts reads it). A stale dist/ would be a build error.
+const { TOOLS } = await import(pathToFileURL(join(outdir, "tools", "index.js")).href);
+const { toListedTool } = await import(pathToFileURL(join(outdir, "server.js")).href);
+const precomputedToolList = JSON.stringify(TOOLS.map(toListedTool));
+
 await rm(join(outdir, "bundle-chunks"), { recursive: true, force: true });
+const shared = sharedBuildOptions({ zodLocales: usesZodLocales });
 const result = await build({
+  ...shared,
   absWorkingDir: root,
   entryPoints: { [ENTRY_NAME]: entry },
   outdir,
-  splitting: true,
-  chunkNames: "bundle-chunks/[name]-[hash]",
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  minify: true,
-  sourcemap: "linked",
-  legalComments: "eof",
-  metafile: true,
-  logLevel: "warning",
-  plugins: [sandboxStaysExternal, namedExportsForLazyCommonJs, ...(usesZodLocales ? [] : [zodEnglishOnly])],
-  banner: {
-    // The entry's own `#!/usr/bin/env node` is kept by esbuild on the first line; this goes after it.
-    js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);',
-  },
+  define: { __PRECOMPUTED_TOOL_LIST__: precomputedToolList },
+  plugins: [sandboxStaysExternal, ...shared.plugins],
 });
 
 // version.ts finds package.json one level up from its own file: it must stay in the entry, not a chunk.
@@ -127,6 +124,7 @@ const entryOutput = result.metafile.outputs[relative(root, outfile).split("\\").
 if (!entryOutput || !Object.keys(entryOutput.inputs).some((input) => input.endsWith("src/version.ts"))) {
   throw new Error("src/version.ts is not in the bundled entry; its ../package.json would not resolve from a chunk");
 }
+assertStdioStartPathIsLean(result.metafile, relative(root, outfile).split("\\").join("/"));
 await chmod(outfile, 0o755);
 
 const { size } = await stat(outfile);

@@ -64,46 +64,46 @@ try {
   const ticketId = created.ticket.id;
 
   await call("Find it among the open tickets", "autotask_search_tickets", {
-    companyId: company.id,
+    companyID: company.id,
     status: "open",
     searchTerm: "printer",
   });
 
   const resources = await call("Pick a technician", "autotask_search_resources", { name: "a", limit: 3 });
-  const tech = resources.resources.find((r) => r.roleIds?.length);
+  const tech = resources.resources.find((r) => r.roleIDs?.length);
   if (!tech) throw new Error("the sandbox has no resource with a service-desk role");
 
   await call("Assign it and start work", "autotask_update_ticket", {
-    ticketId,
+    ticketID: ticketId,
     assignedResourceID: tech.id,
     status: "In Progress",
   });
 
   await call("Record findings in an internal note", "autotask_create_ticket_note", {
-    ticketId,
+    ticketID: ticketId,
     title: "Diagnosis",
     description: "Fuser unit reports error 50.4; replacement part needed from the vendor.",
   });
 
   await call("Escalate to the vendor-facing team, with a reason", "autotask_update_ticket", {
-    ticketId,
+    ticketID: ticketId,
     status: "escalated",
     escalationReason: "Hardware fault beyond first-line fix: fuser replacement under the vendor's warranty.",
   });
 
   await call("Tell the customer (client-visible note)", "autotask_create_ticket_note", {
-    ticketId,
+    ticketID: ticketId,
     description: "The fuser unit was replaced under warranty; printing works again.",
     publish: "all",
   });
 
   await call("Complete it with a resolution", "autotask_update_ticket", {
-    ticketId,
+    ticketID: ticketId,
     status: "Complete",
     resolution: "Replaced the fuser unit under warranty; test pages print correctly.",
   });
 
-  const details = await call("Check the final state", "autotask_get_ticket_details", { ticketId, notesCount: 3 });
+  const details = await call("Check the final state", "autotask_get_ticket_details", { ticketID: ticketId, notesCount: 3 });
   if (details.ticket.status?.label !== "Complete") throw new Error(`expected Complete, got ${details.ticket.status?.label}`);
   console.log("\nDemo finished: every step succeeded.");
   await client.close();

@@ -125,11 +125,38 @@ describe("parseWorkingDays", () => {
 describe(".env.example", () => {
   it("lists every variable with a comment above it", () => {
     const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
-    expect(ENV_VARIABLES.length).toBe(16);
+    expect(ENV_VARIABLES.length).toBe(17);
     for (const variable of ENV_VARIABLES) {
       const index = lines.findIndex((line) => line.startsWith(`${variable}=`));
       expect(index, variable).toBeGreaterThan(0);
       expect(lines[index - 1]!.startsWith("#"), variable).toBe(true);
     }
+  });
+});
+
+describe("credentials that are not valid HTTP header values (issue 10)", () => {
+  it.each([
+    ["AUTOTASK_SECRET", "Sup3r\nSecret", "line break"],
+    ["AUTOTASK_SECRET", "Sup3r\r\nX-Evil: 1", "line break"],
+    ["AUTOTASK_SECRET", "Sup3r\u0000Secret", "control character"],
+    ["AUTOTASK_SECRET", "Sup3r-Secret ", "space"],
+    ["AUTOTASK_SECRET", "Sup3r-Secret-\u20ac", "Latin-1"],
+    ["AUTOTASK_INTEGRATION_CODE", "QZX9\n123", "line break"],
+    ["AUTOTASK_INTEGRATION_CODE", "QZX9\u0007123", "control character"],
+    ["AUTOTASK_USERNAME", "api@example.com\nX: y", "line break"],
+  ])("%s %j is refused in one line naming the variable, never the value", (variable, value, problem) => {
+    const error = failure({ ...CREDENTIALS, [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).toContain(problem);
+    expect(error.message).not.toContain("\n");
+    expect(error.message).not.toContain(value.trim());
+    expect(error.message).not.toContain("Sup3r");
+    expect(error.message).not.toContain("QZX9");
+  });
+
+  it("accepts Latin-1 punctuation a generated secret may contain", () => {
+    const secret = 'a"b\\c$d#e*f~g!h\u00e9';
+    expect(parseEnv({ ...CREDENTIALS, AUTOTASK_SECRET: secret }).credentials?.secret).toBe(secret);
   });
 });

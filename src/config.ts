@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { isValidTimeZone } from "./domain/calendar.js";
+import { headerValueProblem } from "./autotask/headers.js";
 import { normalizeApiBaseUrl } from "./autotask/zone.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -44,6 +45,8 @@ interface ConfigCommon {
   picklistTtlMs: number;
   /** Tenant profile of the embedded sandbox: "default", "real-tenant" or a profile JSON file. */
   sandboxProfile: string;
+  /** JSON file where the embedded sandbox keeps its data across restarts; absent means in memory only. */
+  sandboxStatePath?: string;
 }
 
 /** In sandbox mode the embedded sandbox supplies credentials, so they are optional. */
@@ -163,11 +166,20 @@ const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
       }),
   );
 
+/** Marks issues whose message is ours and never contains the value, so a credential's issue can be shown. */
+const SAFE_MESSAGE = { safeMessage: true } as const;
+
+const headerValue = <T extends z.ZodType<string | undefined>>(schema: T) =>
+  schema.superRefine((text, ctx) => {
+    const problem = text === undefined ? undefined : headerValueProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, params: SAFE_MESSAGE });
+  });
+
 const EnvSchema = z.object({
-  AUTOTASK_USERNAME: optionalText,
+  AUTOTASK_USERNAME: headerValue(optionalText),
   // Never echoed: no transform or message below mentions its value.
-  AUTOTASK_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
-  AUTOTASK_INTEGRATION_CODE: optionalText,
+  AUTOTASK_SECRET: z.preprocess(emptyToUndefined, headerValue(z.string().optional())),
+  AUTOTASK_INTEGRATION_CODE: headerValue(optionalText),
   AUTOTASK_API_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -203,6 +215,7 @@ const EnvSchema = z.object({
       })
       .default("default"),
   ),
+  AUTOTASK_SANDBOX_STATE: optionalText,
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" ? emptyToUndefined(value.trim().toLowerCase()) : value),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -291,8 +304,10 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");
-    // Type errors from zod could describe the input; the secret gets a fixed message.
-    throw variableError(variable, variable === "AUTOTASK_SECRET" ? "must be a non-empty string" : issue.message);
+    // Type errors from zod could describe the input; credentials get a fixed message unless the issue is one of ours.
+    const isCredential = variable === "AUTOTASK_SECRET" || variable === "AUTOTASK_INTEGRATION_CODE";
+    const safe = issue.code === "custom" && (issue.params as { safeMessage?: boolean } | undefined)?.safeMessage === true;
+    throw variableError(variable, isCredential && !safe ? "must be a non-empty string" : issue.message);
   }
   const values = result.data;
 
@@ -310,6 +325,7 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
     sandboxProfile: values.AUTOTASK_SANDBOX_PROFILE,
   };
   if (values.AUTOTASK_API_URL !== undefined) common.apiUrl = values.AUTOTASK_API_URL;
+  if (values.AUTOTASK_SANDBOX_STATE !== undefined) common.sandboxStatePath = values.AUTOTASK_SANDBOX_STATE;
   if (values.AUTOTASK_STATUS_MAP) common.mappingOverrides.status = values.AUTOTASK_STATUS_MAP;
   if (values.AUTOTASK_PRIORITY_MAP) common.mappingOverrides.priority = values.AUTOTASK_PRIORITY_MAP;
 

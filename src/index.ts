@@ -1,62 +1,90 @@
 #!/usr/bin/env node
 /**
- * Entry point: `autotask-tickets-mcp [--sandbox] [--help] [--version]`.
+ * Entry point: `autotask-tickets-mcp [--sandbox] [--sandbox-state FILE] [--dotenv FILE] [--check]
+ * [--http [--port N] [--host ADDRESS]] [--help] [--version]` (arguments in cli.ts, the tenant check in
+ * check.ts, the team server in http/main.ts, shared state in state/setup.ts).
  *
  * Parses the configuration once (failing fast with one readable line on stderr), then serves MCP
  * over stdio. stdout carries JSON-RPC only; everything else goes to stderr. With `--sandbox` (or
  * AUTOTASK_SANDBOX=1) it first starts the embedded Autotask sandbox on a free loopback port and
  * points the client at it, so the server can be tried without an Autotask account.
  */
-import { parseArgs } from "node:util";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { config as zodConfig } from "zod";
 import { AutotaskClient, type AutotaskClientOptions } from "./autotask/client.js";
+import { environmentFor, parseCommandLine, USAGE } from "./cli.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
-import { createLogger } from "./logger.js";
 import { parseTeamEnv } from "./config-team.js";
+import { createDesk, settingsFromConfig } from "./desk/index.js";
+import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
+import { serveStdio } from "./stdio.js";
 import { isWriteTool } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
-import { settingsFromConfig } from "./tools/support/settings.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 
-const USAGE = `Usage: ${SERVER_NAME} [--sandbox] [--http [--port 8787] [--host 127.0.0.1]] [--help] [--version]
-
-An MCP server (stdio, or Streamable HTTP with --http) for Autotask PSA tickets.
-  --sandbox   run against the embedded Autotask sandbox (no Autotask account needed)
-  --http      serve MCP over HTTP at /mcp for a team (bearer tokens from AUTOTASK_HTTP_TOKENS_FILE)
-  --port N    HTTP port (default 8787); --host ADDRESS  bind address (default 127.0.0.1)
-Configuration comes from environment variables; see .env.example and the README.`;
+// zod 4 compiles a fast path for each object schema with `new Function` on its first parse. A stdio
+// server parses each schema a few times per call, so that compilation costs more than it saves on the
+// first answer (bench/README.md, "zod 4 mini or precompiled validators?"); results and errors are the same.
+zodConfig({ jitless: true });
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stderr.write(`${USAGE}\n`);
+  const command = parseCommandLine(argv);
+  if (command.kind === "help" || command.kind === "version") {
+    process.stdout.write(`${command.kind === "help" ? USAGE : SERVER_VERSION}\n`);
     return;
   }
-  if (argv.includes("--version")) {
-    process.stderr.write(`${SERVER_VERSION}\n`);
-    return;
+  if (command.kind === "usage-error") {
+    process.stderr.write(`${SERVER_NAME}: ${command.message}\n\n${USAGE}\n`);
+    process.exit(2);
   }
-  const args = parseCommandLine(argv);
 
-  const config = parseEnv(argv.includes("--sandbox") ? { ...env, AUTOTASK_SANDBOX: "true" } : env);
+  let config: Config;
+  let environment: Record<string, string | undefined>;
+  try {
+    environment = environmentFor(command, env);
+    config = parseEnv(environment);
+  } catch (error) {
+    throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
+  }
   const logger = createLogger({
-    level: config.logLevel,
+    // The check's report is the output; its logs stay quiet unless LOG_LEVEL asks for them.
+    level: command.kind === "check" && !env.LOG_LEVEL ? "warn" : config.logLevel,
     secrets: config.credentials ? [config.credentials.secret, config.credentials.integrationCode] : [],
   });
-  const team = parseTeamEnv(env);
+  const team = parseTeamEnv(environment);
   // Shared state (Redis) and the HTTP transport are loaded only when asked for.
   const shared =
-    args.http || team.redisUrl
+    command.kind === "run" && (command.http || team.redisUrl)
       ? await (await import("./state/setup.js")).createSharedState(team, config.credentials?.integrationCode ?? "sandbox", logger)
       : undefined;
-  const { client, closeSandbox } = await connectAutotask(config, logger, shared ? { slots: shared.slots, budget: shared.budget } : {});
+  const { client, closeSandbox, username } = await connectAutotask(config, logger, shared ? { slots: shared.slots, budget: shared.budget } : {});
   shared?.budget.readThresholdWith(() => client.getThresholdInformation());
+  if (command.kind === "check") {
+    const { runCheck } = await import("./check.js");
+    const report = await runCheck({ client, config, username, ...(config.sandbox ? { zoneSource: "embedded sandbox" } : {}) });
+    process.stdout.write(`${report.lines.join("\n")}\n`);
+    await client.close().catch(() => undefined);
+    await closeSandbox?.().catch(() => undefined);
+    process.exit(report.ok ? 0 : 1);
+  }
 
-  if (args.http && shared) {
+  if (command.http && shared) {
     const { serveHttp } = await import("./http/main.js");
-    const writeTools = TOOLS.filter(isWriteTool).map((tool) => tool.name);
-    const settings = settingsFromConfig(config);
-    const http = await serveHttp({ config, team, api: client, settings, shared, logger, host: args.host, port: args.port, createServer, writeTools });
+    const http = await serveHttp({
+      config,
+      team,
+      api: client,
+      settings: settingsFromConfig(config),
+      shared,
+      logger,
+      host: command.http.host,
+      port: command.http.port,
+      createServer,
+      createDesk,
+      writeTools: TOOLS.filter(isWriteTool).map((tool) => tool.name),
+    });
     const stop = async (reason: string) => {
       logger.info({ reason }, "shutting down");
       await http.close().catch(() => undefined);
@@ -70,59 +98,37 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
 
-  const server = createServer({ api: client, settings: settingsFromConfig(config), logger, picklistTtlMs: config.picklistTtlMs });
-  const transport = new StdioServerTransport();
-
-  let closing = false;
-  const shutdown = async (reason: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ reason }, "shutting down");
-    await server.close().catch(() => undefined);
-    await client.close().catch(() => undefined);
-    await shared?.close().catch(() => undefined);
-    await closeSandbox?.().catch(() => undefined);
-    process.exit(0);
-  };
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-
-  await server.connect(transport);
+  // The one desk of this process: every MCP session shares its caches and write ledger.
+  const desk = createDesk(client, settingsFromConfig(config), () => new Date(), { logger });
+  const server = createServer(desk, { warmUp: true });
+  // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
+  await serveStdio(server, {
+    logger,
+    cleanup: async () => {
+      await client.close().catch(() => undefined);
+      await shared?.close().catch(() => undefined);
+      await closeSandbox?.().catch(() => undefined);
+    },
+  });
   logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
 }
 
-/** `--http`, `--port`, `--host`, `--sandbox` (node's own parser; unknown flags fail with one line). */
-function parseCommandLine(argv: string[]): { http: boolean; port: number; host: string } {
-  let values: { http?: boolean; port?: string; host?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { sandbox: { type: "boolean" }, http: { type: "boolean" }, port: { type: "string" }, host: { type: "string" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split("\n")[0]} Run with --help for usage.`);
-  }
-  const port = Number(values.port ?? "8787");
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port must be a port number 0-65535, got "${values.port}".`);
-  if (!values.http && (values.port !== undefined || values.host !== undefined)) throw new ConfigError("--port and --host need --http.");
-  return { http: values.http ?? false, port, host: values.host ?? "127.0.0.1" };
-}
-
+/** Slots and budget shared with other processes (state/setup.ts); empty = the client's own. */
 type SharedLimits = Pick<AutotaskClientOptions, "slots" | "budget">;
 
 async function connectAutotask(config: Config, logger: ReturnType<typeof createLogger>, limits: SharedLimits) {
   if (!config.sandbox) {
-    return { client: new AutotaskClient({ credentials: config.credentials, apiUrl: config.apiUrl, logger, ...limits }), closeSandbox: undefined };
+    const client = new AutotaskClient({ credentials: config.credentials, apiUrl: config.apiUrl, logger, ...limits });
+    return { client, closeSandbox: undefined, username: config.credentials.username };
   }
   // Loaded only in sandbox mode: a real deployment never pays for the sandbox's code or data.
   const { startSandbox } = await import("./sandbox/index.js");
-  const sandbox = await startSandbox({ port: 0, profile: config.sandboxProfile });
-  logger.info({ url: sandbox.apiUrl, profile: config.sandboxProfile }, "embedded Autotask sandbox started");
+  const statePath = config.sandboxStatePath === undefined ? undefined : resolve(config.sandboxStatePath);
+  if (statePath !== undefined) mkdirSync(dirname(statePath), { recursive: true });
+  const sandbox = await startSandbox({ port: 0, profile: config.sandboxProfile, ...(statePath === undefined ? {} : { statePath }) });
+  logger.info({ url: sandbox.apiUrl, profile: config.sandboxProfile, statePath }, "embedded Autotask sandbox started");
   const client = new AutotaskClient({ credentials: sandbox.credentials, apiUrl: sandbox.apiUrl, logger, ...limits });
-  return { client, closeSandbox: () => sandbox.close() };
+  return { client, closeSandbox: () => sandbox.close(), username: sandbox.credentials.username };
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

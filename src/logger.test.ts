@@ -67,4 +67,42 @@ describe("createLogger", () => {
     createLogger({ level: "silent", destination: stream }).error("nothing");
     expect(lines).toHaveLength(0);
   });
+
+  it("redacts credentials inside fetch Headers", () => {
+    const { lines, stream } = capture();
+    const headers = new Headers({ Secret: "hush-hush-value", Accept: "application/json" });
+    createLogger({ level: "info", destination: stream }).info({ headers }, "request");
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ headers: { secret: REDACTED, accept: "application/json" } });
+    expect(JSON.stringify(lines)).not.toContain("hush-hush-value");
+  });
+});
+
+describe("createLogger redacts encoded forms of the secrets (issue 10)", () => {
+  // Characters that JSON, URLs and ASCII-only serialisers all encode differently.
+  const TRICKY_SECRET = 'Qv7"pa\\ss/wörd 9+&=';
+  const TRICKY_CODE = 'IC"ZZ\\41 é';
+  const forms = (value: string) => [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    JSON.stringify(JSON.stringify(value)).slice(1, -1),
+    encodeURIComponent(value),
+    Buffer.from(value).toString("base64"),
+  ];
+
+  it("blanks the verbatim, JSON-escaped, doubly escaped, URL-encoded and base64 forms", () => {
+    const { lines, stream } = capture();
+    const logger = createLogger({ level: "trace", destination: stream, secrets: [TRICKY_SECRET, TRICKY_CODE] });
+    logger.info(`message with ${TRICKY_SECRET} and ${TRICKY_CODE}`);
+    logger.error({ err: new Error(`Autotask said ${JSON.stringify({ sent: TRICKY_SECRET, code: TRICKY_CODE })}`) }, "failed");
+    logger.debug({ url: `https://example.test/?s=${encodeURIComponent(TRICKY_SECRET)}` }, "url");
+    logger.debug({ blob: Buffer.from(TRICKY_SECRET).toString("base64"), ascii: JSON.stringify(TRICKY_SECRET).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) }, "encoded");
+    const output = lines.join("");
+    expect(lines).toHaveLength(4);
+    for (const value of [TRICKY_SECRET, TRICKY_CODE]) {
+      for (const form of forms(value)) expect(output, `form ${form}`).not.toContain(form);
+    }
+    expect(output).not.toContain("Qv7");
+    expect(output).not.toContain("IC\\\"ZZ");
+    expect(output).toContain(REDACTED);
+  });
 });

@@ -3,36 +3,37 @@
  *
  * Tools are served through the SDK's `McpServer` with our own `tools/list` and `tools/call`
  * handlers, so that argument validation, alias spellings and error formatting happen in exactly
- * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. Building the server does
- * no network I/O: the first tool call discovers the zone and loads the tenant's metadata.
+ * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. The server constructs
+ * no service: it is handed the process's desk (`createDesk`, once per process), which any number
+ * of servers (MCP sessions) share. Building it does no network I/O; with `warmUp`, the zone and the
+ * tenant's metadata are loaded in the background once the handshake is done (src/warm-up.ts),
+ * otherwise by the first tool call.
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { AutotaskApi, MetadataEntity } from "./autotask/api.js";
-import { PicklistCache } from "./autotask/picklists.js";
-import { callTool } from "./tools/boundary.js";
+import type { Desk } from "./desk/index.js";
+import { addBusinessTime } from "./domain/calendar.js";
+import { precomputedListedTool } from "./precomputed.js";
+import { CallToolRequestKeepingArguments, callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
+import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/index.js";
 import { TOOLS } from "./tools/index.js";
-import { WriteDeduplicator } from "./tools/support/dedupe.js";
-import { NameResolver } from "./tools/support/names.js";
-import { UNTRUSTED_TEXT_NOTICE } from "./tools/support/render.js";
-import type { ServerSettings } from "./tools/support/settings.js";
-import { TenantService } from "./tools/support/tenant.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
+import { warmUpAfterHandshake } from "./warm-up.js";
 
-export interface ServerDependencies {
-  api: AutotaskApi;
-  settings: ServerSettings;
-  logger: Logger;
-  picklistTtlMs?: number;
-  now?: () => Date;
-  /** Write ledger shared beyond this server (HTTP: per token, in Redis or the process). Default: its own. */
-  dedupe?: Pick<WriteDeduplicator, "run">;
-  /** Called when the tenant's picklists turned out stale, so a shared metadata copy is dropped too. */
-  onPicklistsInvalidated?: (entity?: MetadataEntity) => void;
+export interface ServerOptions {
+  /** Load the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
+  warmUp?: boolean;
+  /**
+   * Serve this session read-only even when the desk may write (a read-only token of the team server):
+   * write tools are neither listed nor callable. The desk's own `settings.readOnly` always applies.
+   */
+  readOnly?: boolean;
+  /** The session's logger (the team server's carries the technician); default the desk's. */
+  logger?: Logger;
 }
 
 const INSTRUCTIONS = [
@@ -42,46 +43,40 @@ const INSTRUCTIONS = [
   UNTRUSTED_TEXT_NOTICE,
 ].join(" ");
 
-export function createServer(deps: ServerDependencies): McpServer {
-  const tools = TOOLS.filter((tool) => !(deps.settings.readOnly && isWriteTool(tool)));
+/** One MCP server (one session's worth of protocol state) over the process's shared desk. */
+export function createServer(desk: Desk, options: ServerOptions = {}): McpServer {
+  const readOnly = desk.settings.readOnly || options.readOnly === true;
+  const logger = options.logger ?? desk.logger;
+  const tools = TOOLS.filter((tool) => !(readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
-  const picklists = new PicklistCache(deps.api, { ttlMs: deps.picklistTtlMs, onInvalidate: deps.onPicklistsInvalidated });
-  const shared = {
-    api: deps.api,
-    tenant: new TenantService(picklists, deps.settings.mappingOverrides),
-    names: new NameResolver(deps.api),
-    settings: deps.settings,
-    dedupe: deps.dedupe ?? new WriteDeduplicator(deps.settings.duplicateWindowMs),
-    logger: deps.logger,
-    now: deps.now ?? (() => new Date()),
-  };
+  const available = tools.map((tool) => tool.name);
 
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
 
+  const warmUp = options.warmUp
+    ? warmUpAfterHandshake(
+        [() => desk.tenant.mapping(), () => addBusinessTime(desk.clock(), 3_600_000, desk.settings.calendar)],
+        logger,
+      )
+    : undefined;
+  if (warmUp) server.server.oninitialized = () => warmUp.initialized();
+
   let listed: Tool[] | undefined;
   server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    listed ??= tools.map(toListedTool);
+    listed ??= tools.map((tool) => precomputedListedTool(tool.name) ?? toListedTool(tool));
+    warmUp?.listed();
     return { tools: listed };
   });
 
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = byName.get(request.params.name);
-    if (!tool) {
-      return {
-        isError: true,
-        content: [
-          { type: "text", text: `Unknown tool "${request.params.name}". Available: ${tools.map((t) => t.name).join(", ")}.` },
-        ],
-      };
-    }
+  server.server.setRequestHandler(CallToolRequestKeepingArguments, async (request, extra) => {
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);
-    const ctx: ToolContext = { ...shared, signal: extra.signal };
-    return callTool(tool, request.params.arguments, ctx, { readOnly: deps.settings.readOnly });
+    const ctx: ToolContext = { desk, logger, signal: extra.signal };
+    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, available });
   });
 
   return server;
@@ -107,9 +102,9 @@ function jsonSchemaOf(shape: z.ZodRawShape, io: "input" | "output"): Record<stri
 }
 
 /**
- * Output schemas name the result's top-level fields and the fields of list rows; objects below
- * that are listed as plain objects (the text content describes them). Results are still validated
- * against this schema, only less deeply.
+ * Output schemas name the result's top-level fields; objects below that (a ticket, list rows) are
+ * listed as plain objects, described by the tool description and CONTRIBUTING.md's response
+ * contract. Results are still validated against the full zod schema at the boundary.
  */
 function summarizeNested(node: Record<string, unknown>, depth: number): Record<string, unknown> {
   if (node.type === "object" && depth >= 1) return node.description ? { type: "object", description: node.description } : { type: "object" };
@@ -120,25 +115,28 @@ function summarizeNested(node: Record<string, unknown>, depth: number): Record<s
     );
   }
   if (node.items && typeof node.items === "object" && !Array.isArray(node.items)) {
-    out.items = summarizeNested(node.items as Record<string, unknown>, depth - 1);
+    out.items = summarizeNested(node.items as Record<string, unknown>, depth);
   }
   return out;
 }
 
 /**
- * Shrinks what zod emits without changing what it accepts: drops safe-integer bounds and
+ * Shrinks what zod emits without changing what the server accepts: drops bounds (lengths, ranges,
+ * item counts; the server still enforces them and says which one failed) and
  * `additionalProperties: false` on nested outputs, and writes `anyOf` of bare primitive types as a
- * type list. The whole tool list has a size budget because every client puts it in the model's context.
+ * type list. Each tool has a size budget because every client puts the list in the model's context.
  */
+const LISTING_OMITS = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "propertyNames"]);
+
 function compactSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compactSchema);
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if ((key === "maximum" && value === Number.MAX_SAFE_INTEGER) || (key === "minimum" && value === Number.MIN_SAFE_INTEGER)) continue;
     if (key === "additionalProperties" && value === false) continue;
-    // The server validates every argument itself; "non-empty" adds bytes, not guidance.
-    if (key === "minLength" && value === 1) continue;
+    // The server validates every argument itself and names the rule in its refusal; bounds add bytes
+    // to every client's context, not guidance (the few that matter are in the descriptions).
+    if (LISTING_OMITS.has(key)) continue;
     out[key] = compactSchema(value);
   }
   const anyOf = out.anyOf;
@@ -146,6 +144,13 @@ function compactSchema(node: unknown): unknown {
     delete out.anyOf;
     out.type = anyOf.map((branch) => (branch as { type: string }).type);
   }
+  // A picklist argument (the tenant's id or its label) is the only integer-or-string argument; its
+  // description says so (see PICKLIST_NOTE), which costs fewer bytes than a type list on each one.
+  if (Array.isArray(out.type) && out.type.length === 2 && out.type.includes("integer") && out.type.includes("string") && out.description) {
+    delete out.type;
+  }
+  // Values of a user-defined-field map: any JSON scalar; the server checks them against the tenant's definitions.
+  if (out.type === "object" && out.additionalProperties && typeof out.additionalProperties === "object") delete out.additionalProperties;
   return out;
 }
 

@@ -66,7 +66,7 @@ describe.each(["default", "real-tenant"])("built server over stdio, %s profile",
     const companies = await call("autotask_search_companies", { name: "e", limit: 3 });
     const companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
     const resources = await call("autotask_search_resources", { name: "a" });
-    const tech = resources.resources.find((r: Structured) => r.defaultRoleId);
+    const tech = resources.resources.find((r: Structured) => r.defaultRoleID);
 
     const created = await call("autotask_create_ticket", {
       companyID: companyId,

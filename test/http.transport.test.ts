@@ -10,12 +10,12 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AutotaskClient } from "../src/autotask/client.js";
 import { DEFAULT_CALENDAR } from "../src/domain/calendar.js";
-import { teamServerFactory } from "../src/http/main.js";
+import { teamDesk, teamServerFactory } from "../src/http/main.js";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
 import { createServer } from "../src/server.js";
 import { HourlyBudget } from "../src/state/budget.js";
 import { MemoryStore } from "../src/state/store.js";
-import type { ServerSettings } from "../src/tools/support/settings.js";
+import { createDesk, type DeskSettings } from "../src/desk/index.js";
 import { connectClient, type HttpTestServer, startTestHttpServer, type TokenSpec, writeTokenFile } from "./support/http.js";
 
 type Structured = Record<string, any>;
@@ -25,7 +25,7 @@ const BOB: TokenSpec = { token: "bob-secret-token-000000000002", technician: "Bo
 const VIEWER: TokenSpec = { token: "viewer-token-0000000000000003", technician: "Read Only", readOnly: true };
 const FRUGAL: TokenSpec = { token: "frugal-token-0000000000000004", technician: "Frugal", hourlyShare: 0.0005 };
 
-const settings: ServerSettings = {
+const settings: DeskSettings = {
   readOnly: false,
   calendar: DEFAULT_CALENDAR,
   mappingOverrides: {},
@@ -59,7 +59,10 @@ beforeAll(async () => {
     tokens: [ANN, BOB, VIEWER, FRUGAL],
     ready: async () => ready,
     maxBodyBytes: 64 * 1024,
-    createMcpServer: teamServerFactory({ api, store, settings, logger, picklistTtlMs: 15 * 60_000, createServer }),
+    createMcpServer: teamServerFactory({
+      desk: teamDesk({ api, store, settings, logger, picklistTtlMs: 15 * 60_000, createDesk }),
+      createServer,
+    }),
   });
   companyId = sandbox.store.companies().find((c) => c.id !== 0)!.id as number;
 });

@@ -6,13 +6,14 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HourlyBudget } from "../src/state/budget.js";
-import { SharedWriteLedger } from "../src/state/ledger.js";
+import { WriteLedger } from "../src/desk/index.js";
+import { KeyValueLedgerStore } from "../src/state/ledger.js";
 import { connectRedis, RedisEndpointSlots, RedisStore } from "../src/state/redis.js";
 import { findTestRedis, reportSkipped, type TestRedis } from "./support/redis.js";
 
 const found = await findTestRedis();
 const redisAvailable = "url" in found;
-if (!redisAvailable) reportSkipped("test/redis.state.test.ts", "RedisStore, RedisEndpointSlots (distributed semaphore), HourlyBudget and SharedWriteLedger on Redis", found.missing);
+if (!redisAvailable) reportSkipped("test/redis.state.test.ts", "RedisStore, RedisEndpointSlots (distributed semaphore), HourlyBudget and the desk ledger on Redis", found.missing);
 
 describe.skipIf(!redisAvailable)("shared state on a real Redis", () => {
   const testRedis = found as TestRedis;
@@ -92,8 +93,8 @@ describe.skipIf(!redisAvailable)("shared state on a real Redis", () => {
   });
 
   it("recognises a retried create on another process and waits for one still running", async () => {
-    const one = new SharedWriteLedger(new RedisStore(await connect(), prefix), { windowMs: 60_000, scope: "ann", pollMs: 10 });
-    const two = new SharedWriteLedger(new RedisStore(await connect(), prefix), { windowMs: 60_000, scope: "ann", pollMs: 10 });
+    const one = new WriteLedger(new KeyValueLedgerStore(new RedisStore(await connect(), prefix)), 60_000, { scope: () => "ann", pollMs: 10 });
+    const two = new WriteLedger(new KeyValueLedgerStore(new RedisStore(await connect(), prefix)), 60_000, { scope: () => "ann", pollMs: 10 });
     let creates = 0;
     const slowCreate = async () => {
       creates += 1;
@@ -104,7 +105,7 @@ describe.skipIf(!redisAvailable)("shared state on a real Redis", () => {
     expect(creates).toBe(1);
     expect([first.replayed, second.replayed].sort()).toEqual([false, true]);
     expect(second.id).toBe(4711);
-    const other = new SharedWriteLedger(new RedisStore(await connect(), prefix), { windowMs: 60_000, scope: "bob" });
+    const other = new WriteLedger(new KeyValueLedgerStore(new RedisStore(await connect(), prefix)), 60_000, { scope: () => "bob" });
     expect((await other.run("key-1", async () => 4712)).id).toBe(4712);
   });
 });

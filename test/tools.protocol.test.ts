@@ -2,7 +2,10 @@
  * Protocol tests: the real MCP server driven by the SDK `Client`, over the real Autotask client, against
  * the sandbox on loopback. What the sandbox holds after each call is checked directly.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "../src/server.js";
 import { emptyPaths, type Harness, startHarness, textOf } from "./support/harness.js";
 
 type Structured = Record<string, any>;
@@ -21,7 +24,7 @@ describe.each([
     const companies = (await h.call("autotask_search_companies", { name: "a", limit: 5 })).structuredContent as Structured;
     companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
     const resources = (await h.call("autotask_search_resources", { name: "a", limit: 10 })).structuredContent as Structured;
-    resourceId = resources.resources.find((r: Structured) => r.defaultRoleId).id;
+    resourceId = resources.resources.find((r: Structured) => r.defaultRoleID).id;
   });
   afterAll(async () => h?.close());
 
@@ -81,13 +84,21 @@ describe.each([
     expect(textOf(result)).toMatch(/Medium/);
   });
 
-  it("names the field and the rule for invalid input, and accepts ticketID for ticketId", async () => {
+  it("names the field and the rule for invalid input, and accepts ticketId and ticket_id for ticketID", async () => {
     const bad = await h.call("autotask_get_ticket_details", { ticketId: "abc" });
     expect(bad.isError).toBe(true);
-    expect(textOf(bad)).toMatch(/ticketId/);
+    expect(textOf(bad)).toMatch(/ticketID/);
     const ticket = await createTicket();
     const good = await h.call("autotask_get_ticket_details", { ticketID: ticket.id });
     expect(good.isError, textOf(good)).toBeFalsy();
+    const snake = await h.call("autotask_get_ticket_details", { ticket_id: ticket.id });
+    expect(snake.isError, textOf(snake)).toBeFalsy();
+    // The same argument under two spellings is refused whichever comes first.
+    for (const args of [{ ticketID: ticket.id, ticketId: ticket.id }, { ticketId: ticket.id, ticketID: ticket.id }]) {
+      const twice = await h.call("autotask_get_ticket_details", args);
+      expect(twice.isError).toBe(true);
+      expect(textOf(twice)).toMatch(/given twice/);
+    }
     const unknown = await h.call("autotask_get_ticket_details", { ticketId: ticket.id, colour: "red" });
     expect(unknown.isError).toBe(true);
     expect(textOf(unknown)).toMatch(/Unknown argument "colour"/);
@@ -111,7 +122,7 @@ describe.each([
       escalationReason: "Needs a network engineer on site.",
     });
     expect(escalated.isError, textOf(escalated)).toBeFalsy();
-    const noteId = (escalated.structuredContent as Structured).escalationNoteId;
+    const noteId = (escalated.structuredContent as Structured).escalationNoteID;
     const note = h.sandbox.store.notesFor(ticket.id).find((n: Structured) => n.id === noteId);
     expect(note?.description).toBe("Needs a network engineer on site.");
     expect(note?.publish).not.toBe(1);
@@ -164,7 +175,7 @@ describe.each([
     expect(page1.tickets).toHaveLength(10);
     expect(page1.hasMore).toBe(true);
     for (const row of page1.tickets) {
-      expect(row.status).not.toBe("Complete");
+      expect(row.status.label).not.toBe("Complete");
       expect(row.company).toBeTruthy();
       expect(emptyPaths(row)).toEqual([]);
     }
@@ -245,6 +256,29 @@ describe("tenant-specific status names from AUTOTASK_STATUS_MAP", () => {
       expect(waiting.isError, textOf(waiting)).toBeFalsy();
       expect(h.sandbox.store.getTicket(created.ticket.id)?.status).toBe(12);
     } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("one desk shared by several MCP sessions", () => {
+  it("catches a create retried through another session", async () => {
+    const h = await startHarness();
+    const second = new Client({ name: "second-session", version: "1.0.0" });
+    const server = createServer(h.desk);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([second.connect(a), server.connect(b)]);
+    try {
+      const company = h.sandbox.store.companies().find((c: Structured) => c.id !== 0) as Structured;
+      const args = { companyID: company.id, title: "Shared ledger check", priority: "Low" };
+      const first = (await h.call("autotask_create_ticket", args)).structuredContent as Structured;
+      const again = (await second.callTool({ name: "autotask_create_ticket", arguments: args })).structuredContent as Structured;
+      expect(again.ticket.id).toBe(first.ticket.id);
+      expect(again.alreadyExisted).toBe(true);
+      expect(h.sandbox.store.tickets().filter((t: Structured) => t.title === "Shared ledger check")).toHaveLength(1);
+    } finally {
+      await second.close();
+      await server.close();
       await h.close();
     }
   });

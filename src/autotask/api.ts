@@ -9,14 +9,23 @@
 import type { QuerySpec } from "./query.js";
 import type {
   Company,
+  CompanyField,
   Contact,
+  ContactField,
   FieldInfo,
   PageDetails,
   Resource,
+  ResourceField,
   ResourceServiceDeskRole,
+  ResourceServiceDeskRoleField,
   ThresholdInformation,
   Ticket,
+  TicketCreate,
+  TicketField,
   TicketNote,
+  TicketNoteCreate,
+  TicketNoteField,
+  TicketPatch,
 } from "./schemas.js";
 
 /** Entities the server queries. Names are Autotask's URL segments. */
@@ -45,27 +54,27 @@ export interface RequestOptions {
 export interface AutotaskApi {
   getTicket(id: number, options?: RequestOptions): Promise<Ticket | null>;
   /** One page. Pass `nextPageUrl` from a previous page to continue the same query (same spec!). */
-  queryTicketsPage(spec: QuerySpec, nextPageUrl?: string, options?: RequestOptions): Promise<QueryPage<Ticket>>;
+  queryTicketsPage(spec: QuerySpec<TicketField>, nextPageUrl?: string, options?: RequestOptions): Promise<QueryPage<Ticket>>;
   /** Every page, following `nextPageUrl`, stopping after `maxTotal` records (default 10,000). */
-  queryTickets(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Ticket[]>;
-  countTickets(spec: Pick<QuerySpec, "filter">, options?: RequestOptions): Promise<number>;
+  queryTickets(spec: QuerySpec<TicketField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Ticket[]>;
+  countTickets(spec: Pick<QuerySpec<TicketField>, "filter">, options?: RequestOptions): Promise<number>;
   /** POST /Tickets; resolves to the new ticket's id. */
-  createTicket(fields: Record<string, unknown>, options?: RequestOptions): Promise<number>;
+  createTicket(fields: TicketCreate, options?: RequestOptions): Promise<number>;
   /** PATCH /Tickets with `id` in the body; only the given fields change. */
-  updateTicket(fields: { id: number } & Record<string, unknown>, options?: RequestOptions): Promise<number>;
+  updateTicket(fields: TicketPatch, options?: RequestOptions): Promise<number>;
 
   /** GET /Tickets/{id}/Notes (all pages). */
   listTicketNotes(ticketId: number, options?: RequestOptions): Promise<TicketNote[]>;
   /** POST /TicketNotes/query, every page. */
-  queryTicketNotes(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<TicketNote[]>;
+  queryTicketNotes(spec: QuerySpec<TicketNoteField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<TicketNote[]>;
   /** POST /Tickets/{ticketId}/Notes; resolves to the new note's id. */
-  createTicketNote(ticketId: number, fields: Record<string, unknown>, options?: RequestOptions): Promise<number>;
+  createTicketNote(ticketId: number, fields: TicketNoteCreate, options?: RequestOptions): Promise<number>;
 
-  queryCompanies(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Company[]>;
-  queryContacts(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Contact[]>;
-  queryResources(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Resource[]>;
+  queryCompanies(spec: QuerySpec<CompanyField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Company[]>;
+  queryContacts(spec: QuerySpec<ContactField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Contact[]>;
+  queryResources(spec: QuerySpec<ResourceField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Resource[]>;
   queryResourceServiceDeskRoles(
-    spec: QuerySpec,
+    spec: QuerySpec<ResourceServiceDeskRoleField>,
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]>;
 

@@ -1,5 +1,5 @@
 /**
- * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive undici Agent
+ * AutotaskClient over real HTTP on 127.0.0.1 (no msw in this file): proves the keep-alive Agent (Node's built-in undici)
  * works with the runtime's fetch, and that network failures are classified by what may have reached
  * the server (refused connection vs. dropped after sending vs. no answer in time).
  */
@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AutotaskClient } from "./client.js";
-import { AutotaskNetworkError } from "./errors.js";
+import { AutotaskConfigurationError, AutotaskNetworkError } from "./errors.js";
+import type { TicketCreate } from "./schemas.js";
 
 const CREDENTIALS = { username: "api@example.com", secret: "loopback-secret", integrationCode: "LOOP" };
 let server: Server | undefined;
@@ -59,7 +60,7 @@ describe("AutotaskClient over loopback HTTP", () => {
     await new Promise((resolve) => server!.close(resolve));
     server = undefined;
     const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep, retry: { maxAttempts: 3 } });
-    const error = await client.createTicket({ title: "x" }).catch((e: unknown) => e);
+    const error = await client.createTicket({ title: "x" } as TicketCreate).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutotaskNetworkError);
     expect((error as AutotaskNetworkError).maybeCommitted).toBe(false);
     expect(client.requestCount).toBe(3);
@@ -72,7 +73,7 @@ describe("AutotaskClient over loopback HTTP", () => {
       req.socket.destroy();
     });
     const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep });
-    const error = await client.createTicket({ title: "x" }).catch((e: unknown) => e);
+    const error = await client.createTicket({ title: "x" } as TicketCreate).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutotaskNetworkError);
     expect((error as AutotaskNetworkError).maybeCommitted).toBe(true);
     expect(received).toBe(1);
@@ -90,5 +91,97 @@ describe("AutotaskClient over loopback HTTP", () => {
     expect((error as Error).message).toMatch(/no complete answer within 100 ms/);
     expect(received).toBe(2);
     await client.close();
+  });
+
+  it("leaves a dispatcher installed on purpose (a proxy agent) in charge of every request", async () => {
+    const apiUrl = await serve((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ item: { id: 8, title: "Scanner" } }));
+    });
+    const key = Symbol.for("undici.globalDispatcher.1");
+    void globalThis.Headers; // makes Node install its own global dispatcher first
+    const globals = globalThis as unknown as Record<symbol, { dispatch(options: { path: string }, handler: unknown): boolean }>;
+    const runtimeAgent = globals[key];
+    if (!runtimeAgent) throw new Error("the runtime installed no global dispatcher");
+    const routed: string[] = [];
+    // Stands in for a ProxyAgent: not a plain Agent, so the client must not replace it with its own.
+    // Like ProxyAgent, its constructor takes where to route, not Agent options.
+    class RoutingDispatcher {
+      constructor(private readonly via: unknown) {}
+      dispatch(options: { path: string }, handler: unknown) {
+        routed.push(`${String(this.via)} ${options.path}`);
+        return runtimeAgent!.dispatch(options, handler);
+      }
+    }
+    globals[key] = new RoutingDispatcher("proxy") as never;
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl });
+    try {
+      await expect(client.getTicket(8)).resolves.toEqual({ id: 8, title: "Scanner" });
+    } finally {
+      globals[key] = runtimeAgent;
+      await client.close();
+    }
+    expect(routed).toEqual(["proxy /ATServicesRest/V1.0/Tickets/8"]);
+  });
+});
+
+describe("AutotaskClient thread limit over loopback HTTP", () => {
+  it("keeps at most 3 requests in flight per endpoint, counting POST /Tickets/{id}/Notes against Tickets too", async () => {
+    let ticketsInFlight = 0;
+    let notesInFlight = 0;
+    let maxTickets = 0;
+    let maxNotes = 0;
+    const apiUrl = await serve((req, res, body) => {
+      const isNote = /\/Tickets\/\d+\/Notes/.test(req.url ?? "");
+      ticketsInFlight += 1;
+      if (isNote) notesInFlight += 1;
+      maxTickets = Math.max(maxTickets, ticketsInFlight);
+      maxNotes = Math.max(maxNotes, notesInFlight);
+      setTimeout(() => {
+        ticketsInFlight -= 1;
+        if (isNote) notesInFlight -= 1;
+        res.setHeader("content-type", "application/json");
+        res.end(isNote ? JSON.stringify({ itemId: JSON.parse(body).ticketID }) : JSON.stringify({ item: { id: 7, title: "Printer" } }));
+      }, 15);
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl });
+    try {
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => client.createTicketNote(i + 1, { ticketID: i + 1, title: "n", description: "d", noteType: 1, publish: 2 })),
+        ...Array.from({ length: 12 }, () => client.getTicket(7)),
+      ]);
+    } finally {
+      await client.close();
+    }
+    expect(maxNotes).toBeLessThanOrEqual(3);
+    // Autotask counts threads per object endpoint (autotask-api.md §7); a child route is counted against its parent too.
+    expect(maxTickets).toBeLessThanOrEqual(3);
+    expect(maxTickets).toBe(3);
+  });
+});
+
+describe("AutotaskClient credentials that HTTP cannot carry", () => {
+  it.each([
+    ["a secret", { ...CREDENTIALS, secret: "Jx5-first\nX-Injected: 1" }, "Secret"],
+    ["an integration code", { ...CREDENTIALS, integrationCode: "Jx5\r\nCODE" }, "ApiIntegrationCode"],
+    ["a username", { ...CREDENTIALS, username: "Jx5@example.com\u0000" }, "UserName"],
+  ])("%s with a control character is refused at construction, naming the header, never the value", async (_label, credentials, header) => {
+    let requests = 0;
+    const apiUrl = await serve((_req, res) => {
+      requests += 1;
+      res.end("{}");
+    });
+    let thrown: unknown;
+    try {
+      const client = new AutotaskClient({ credentials, apiUrl });
+      // Today's behaviour without the check: undici refuses the header and quotes the value in its message.
+      await client.getTicket(1).finally(() => client.close());
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AutotaskConfigurationError);
+    expect((thrown as Error).message).toContain(header);
+    expect((thrown as Error).message).not.toContain("Jx5");
+    expect(requests).toBe(0);
   });
 });

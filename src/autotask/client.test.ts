@@ -16,6 +16,7 @@ import {
   QueryValidationError,
 } from "./errors.js";
 import { eq, exist, inList, or, type QuerySpec } from "./query.js";
+import type { TicketCreate, TicketNoteCreate } from "./schemas.js";
 
 const BASE = "https://webservices5.autotask.net/ATServicesRest/V1.0/";
 const ZONE_LOOKUP = "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation";
@@ -64,6 +65,8 @@ function makeClient(options: Partial<AutotaskClientOptions> = {}): AutotaskClien
       sleeps.push(ms);
     },
     random: () => 0.5,
+    // The background usage refresh has its own test; elsewhere it would add requests to the recordings.
+    thresholdRefreshEveryRequests: false,
     ...options,
   });
 }
@@ -166,7 +169,7 @@ describe("requests sent for each operation", () => {
       method: "POST",
       path: "Tickets/900/Notes",
       reply: { itemId: 31 },
-      call: (c) => c.createTicketNote(900, { title: "Called", description: "Left a message", noteType: 1, publish: 2 }),
+      call: (c) => c.createTicketNote(900, { title: "Called", description: "Left a message", noteType: 1, publish: 2 } as TicketNoteCreate),
       body: { title: "Called", description: "Left a message", noteType: 1, publish: 2, ticketID: 900 },
       result: 31,
     },
@@ -395,7 +398,7 @@ describe("retries and errors", () => {
       }),
     );
     const client = makeClient();
-    await expect(client.createTicket({ title: "x" })).resolves.toBe(77);
+    await expect(client.createTicket({ title: "x" } as TicketCreate)).resolves.toBe(77);
     expect(recorded).toHaveLength(2);
     expect(recorded[1]!.body).toEqual({ title: "x" });
     expect(sleeps).toEqual([250]); // full jitter: 0.5 * 500 ms
@@ -406,7 +409,7 @@ describe("retries and errors", () => {
       http.post(`${BASE}Tickets`, () => HttpResponse.json({ errors: ["Picklist value [3] does not exist for priority"] }, { status: 500 })),
     );
     const error = await makeClient()
-      .createTicket({ title: "x", priority: 3 })
+      .createTicket({ title: "x", priority: 3 } as TicketCreate)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutotaskValidationError);
     const validation = error as AutotaskValidationError;
@@ -421,7 +424,7 @@ describe("retries and errors", () => {
 
   it("does not retry a create that gets a 503", async () => {
     server.use(http.post(`${BASE}Tickets`, () => new HttpResponse("Service Unavailable", { status: 503 })));
-    await expect(makeClient().createTicket({ title: "x" })).rejects.toBeInstanceOf(AutotaskServerError);
+    await expect(makeClient().createTicket({ title: "x" } as TicketCreate)).rejects.toBeInstanceOf(AutotaskServerError);
     expect(recorded).toHaveLength(1);
   });
 
@@ -450,7 +453,7 @@ describe("retries and errors", () => {
   it("marks a write whose connection dropped as maybe committed, and does not retry it", async () => {
     server.use(http.post(`${BASE}Tickets/900/Notes`, () => HttpResponse.error()));
     const error = await makeClient()
-      .createTicketNote(900, { description: "x" })
+      .createTicketNote(900, { description: "x" } as TicketNoteCreate)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutotaskNetworkError);
     expect((error as AutotaskNetworkError).maybeCommitted).toBe(true);
@@ -532,6 +535,31 @@ describe("limits", () => {
     await client.getThresholdInformation();
     await client.getTicket(1);
     expect(sleeps).toEqual([500]);
+  });
+
+  it("feeds the pacing: refreshes ThresholdInformation after a 429 and every N requests while busy", async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}ThresholdInformation`, () =>
+        HttpResponse.json({ externalRequestThreshold: 10000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 9500 }),
+      ),
+      http.get(`${BASE}Tickets/:id`, ({ params }) => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.json({ errors: ["Rate limited"] }, { status: 429, headers: { "Retry-After": "1" } })
+          : HttpResponse.json({ item: ticket(Number(params.id)) });
+      }),
+    );
+    const client = makeClient({ thresholdRefreshEveryRequests: 3 });
+    await client.getTicket(1);
+    await vi.waitFor(() => expect(recorded.filter((r) => r.url.endsWith("/ThresholdInformation"))).toHaveLength(1));
+    // 95% of the hourly threshold: every later request waits 2 s first (thresholdPacingDelay).
+    sleeps.length = 0;
+    await client.getTicket(2);
+    expect(sleeps).toContain(2_000);
+    await client.getTicket(3);
+    await client.getTicket(4);
+    await vi.waitFor(() => expect(recorded.filter((r) => r.url.endsWith("/ThresholdInformation"))).toHaveLength(2));
   });
 
   it("reports every attempt to onResponse without credentials", async () => {

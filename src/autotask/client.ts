@@ -2,8 +2,9 @@
  * `AutotaskClient`: the one real implementation of `AutotaskApi`, and the only code that talks HTTP to
  * Autotask.
  *
- * Each request: resolve the zone base URL (once, lazily), wait for a slot on the endpoint (3 in flight per
- * endpoint), send with the auth headers over one keep-alive undici Agent, classify the answer, and retry
+ * Each request: resolve the zone base URL (once, lazily), wait for a slot on each endpoint it counts
+ * against (3 in flight per endpoint; `/Tickets/{id}/Notes` counts against Tickets and TicketNotes), send
+ * with the auth headers over one keep-alive Agent of the runtime's own fetch, classify the answer, and retry
  * by the pure rules in `retry.ts` within a per-attempt timeout and an overall deadline. Answers are
  * validated with the zod schemas in `schemas.ts`. Failures become the error classes in `errors.ts`.
  *
@@ -26,8 +27,9 @@ import {
   errorFromResponse,
   QueryValidationError,
 } from "./errors.js";
-import { EndpointLimiter, endpointKey } from "./limiter.js";
-import { currentCaller, type EndpointSlots, type RequestBudget } from "./shared-limits.js";
+import { headerValueProblem } from "./headers.js";
+import { EndpointLimiter, endpointKeys } from "./limiter.js";
+import { acquireEach, currentCaller, type EndpointSlots, type RequestBudget } from "./shared-limits.js";
 import { MAX_RECORDS_LIMIT, type QueryBody, type QuerySpec, toCountBody, toQueryBody } from "./query.js";
 import {
   type AttemptOutcome,
@@ -35,6 +37,7 @@ import {
   parseRetryAfter,
   type RetryOptions,
   retryDelay,
+  isRateLimited,
   shouldRetry,
   thresholdPacingDelay,
 } from "./retry.js";
@@ -55,6 +58,9 @@ import {
   type ResourceServiceDeskRole,
   ResourceServiceDeskRoleSchema,
   type ThresholdInformation,
+  type TicketCreate,
+  type TicketNoteCreate,
+  type TicketPatch,
   ThresholdInformationSchema,
   type Ticket,
   type TicketNote,
@@ -101,6 +107,12 @@ export interface AutotaskClientOptions {
   deadlineMs?: number;
   /** Slow down when the last known hourly usage is high (see `thresholdPacingDelay`). Default true. */
   thresholdPacing?: boolean;
+  /**
+   * Keeps the pacing fed: after this many requests (default 100) and after any 429 or thread-threshold
+   * refusal, `GET /ThresholdInformation` is refreshed in the background. `false` turns it off.
+   * Only active when `thresholdPacing` is on.
+   */
+  thresholdRefreshEveryRequests?: number | false;
   /** Page cap for the async iterators when the caller gives no `maxTotal`. Default 10,000 records. */
   defaultMaxTotal?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -132,6 +144,8 @@ interface RequestSpec<T> {
 
 type AttemptResult<T> = { ok: true; value: T } | { ok: false; outcome: AttemptOutcome; error: AutotaskError };
 
+/** Where Node's built-in undici keeps its global dispatcher (undici's own, stable key). */
+const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
 const THRESHOLD_INFO_MAX_AGE_MS = 5 * 60_000;
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 const DEFAULT_DEADLINE_MS = 120_000;
@@ -168,10 +182,12 @@ export class AutotaskClient implements AutotaskApi {
   readonly #fixedBaseUrl: string | undefined;
   readonly #zone: ZoneResolver;
   readonly #zoneLookupUrl: string;
-  #dispatcher: Promise<unknown> | undefined;
   #agent: { close(): Promise<void> } | undefined;
   #threshold: { info: ThresholdInformation; at: number } | undefined;
   #requestCount = 0;
+  readonly #thresholdRefreshEvery: number | false;
+  #requestsSinceThresholdRefresh = 0;
+  #thresholdRefresh: Promise<unknown> | undefined;
 
   constructor(options: AutotaskClientOptions) {
     const { credentials } = options;
@@ -181,6 +197,15 @@ export class AutotaskClient implements AutotaskApi {
         { method: "-", path: "-", hint: "Set the three variables, or run with --sandbox." },
       );
     }
+    // Never sent if HTTP cannot carry it: undici's refusal would quote the value in an error text.
+    for (const [header, value] of [
+      ["UserName", credentials.username],
+      ["Secret", credentials.secret],
+      ["ApiIntegrationCode", credentials.integrationCode],
+    ] as const) {
+      const problem = headerValueProblem(value);
+      if (problem) throw new AutotaskConfigurationError(`The Autotask ${header} credential ${problem}.`, { method: "-", path: "-" });
+    }
     this.#credentials = { ...credentials };
     this.#logger = options.logger;
     this.#limiter = options.slots ?? new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
@@ -189,6 +214,7 @@ export class AutotaskClient implements AutotaskApi {
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.#thresholdPacing = options.thresholdPacing ?? true;
+    this.#thresholdRefreshEvery = options.thresholdRefreshEveryRequests ?? 100;
     this.#defaultMaxTotal = options.defaultMaxTotal ?? DEFAULT_MAX_TOTAL;
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;
@@ -223,7 +249,6 @@ export class AutotaskClient implements AutotaskApi {
   async close(): Promise<void> {
     const agent = this.#agent;
     this.#agent = undefined;
-    this.#dispatcher = undefined;
     await agent?.close();
   }
 
@@ -264,7 +289,7 @@ export class AutotaskClient implements AutotaskApi {
     return result.queryCount;
   }
 
-  async createTicket(fields: Record<string, unknown>, options?: RequestOptions): Promise<number> {
+  async createTicket(fields: TicketCreate, options?: RequestOptions): Promise<number> {
     const result = await this.#request({
       method: "POST",
       path: "/Tickets",
@@ -277,7 +302,7 @@ export class AutotaskClient implements AutotaskApi {
     return result.itemId;
   }
 
-  async updateTicket(fields: { id: number } & Record<string, unknown>, options?: RequestOptions): Promise<number> {
+  async updateTicket(fields: TicketPatch, options?: RequestOptions): Promise<number> {
     assertId(fields.id, "ticket id");
     const result = await this.#request({
       method: "PATCH",
@@ -312,7 +337,7 @@ export class AutotaskClient implements AutotaskApi {
     return this.#queryAll("TicketNotes", TicketNoteSchema, spec, options);
   }
 
-  async createTicketNote(ticketId: number, fields: Record<string, unknown>, options?: RequestOptions): Promise<number> {
+  async createTicketNote(ticketId: number, fields: TicketNoteCreate, options?: RequestOptions): Promise<number> {
     assertId(ticketId, "ticket id");
     const result = await this.#request({
       method: "POST",
@@ -511,9 +536,12 @@ export class AutotaskClient implements AutotaskApi {
     const started = this.#now();
     const url = spec.absoluteUrl ?? `${await this.baseUrl(spec.signal)}${spec.path.slice(1)}`;
     for (let attempt = 1; ; attempt++) {
+      this.#noteRequestForThreshold(spec, false);
       await this.#paceForThreshold(spec);
       await this.#takeBudget(spec);
-      const release = await this.#limiter.acquire(spec.endpoint || endpointKey(spec.path), spec.signal);
+      // A child route takes a slot of its parent entity too (see `endpointKeys`), each by name in one
+      // fixed order, whether the slots live in this process or in Redis.
+      const release = await acquireEach(this.#limiter, endpointKeys(spec.path), spec.signal);
       // Time spent queued for a slot counts against the deadline too.
       const remaining = this.#deadlineMs - (this.#now() - started);
       let result: AttemptResult<T | null>;
@@ -525,6 +553,7 @@ export class AutotaskClient implements AutotaskApi {
       if (result.ok) return result.value;
 
       const decision = { outcome: result.outcome, isRead: spec.isRead, attempt };
+      if (isRateLimited(result.outcome)) this.#noteRequestForThreshold(spec, true);
       if (!shouldRetry(decision, this.#retry)) throw result.error;
       const delay = retryDelay(decision, this.#retry, this.#random);
       if (this.#now() - started + delay > this.#deadlineMs) {
@@ -548,6 +577,27 @@ export class AutotaskClient implements AutotaskApi {
       { method: spec.method, path: spec.path, retryAfterMs: decision.retryAfterMs, hint: "Wait for the hourly window to move on." },
       `Not sent to Autotask: ${decision.reason}`,
     );
+  }
+
+  /**
+   * Counts a request towards the next usage refresh and starts one in the background when due (every
+   * N requests while busy, or at once after a rate-limit refusal). One refresh at a time; its failure
+   * only leaves the last known usage in place.
+   */
+  #noteRequestForThreshold(spec: RequestSpec<unknown>, rateLimited: boolean): void {
+    if (!this.#thresholdPacing || this.#thresholdRefreshEvery === false || spec.endpoint === "ThresholdInformation") return;
+    if (spec.endpoint === "zoneInformation") return;
+    this.#requestsSinceThresholdRefresh += 1;
+    const due = rateLimited || this.#requestsSinceThresholdRefresh >= this.#thresholdRefreshEvery;
+    if (!due || this.#thresholdRefresh) return;
+    this.#requestsSinceThresholdRefresh = 0;
+    this.#thresholdRefresh = this.getThresholdInformation()
+      .catch((error: unknown) => {
+        this.#logger?.debug({ err: { message: (error as Error).message } }, "ThresholdInformation refresh failed");
+      })
+      .finally(() => {
+        this.#thresholdRefresh = undefined;
+      });
   }
 
   async #paceForThreshold(spec: RequestSpec<unknown>): Promise<void> {
@@ -602,7 +652,8 @@ export class AutotaskClient implements AutotaskApi {
 
     let status: number | undefined;
     try {
-      init.dispatcher = await this.#getDispatcher();
+      const dispatcher = this.#getDispatcher();
+      if (dispatcher !== undefined) init.dispatcher = dispatcher;
       this.#requestCount += 1;
       const response = await globalThis.fetch(url, init as unknown as RequestInit);
       status = response.status;
@@ -670,16 +721,33 @@ export class AutotaskClient implements AutotaskApi {
     return headers;
   }
 
-  /** One keep-alive Agent per client, created on first use (undici loads only when needed). */
-  #getDispatcher(): Promise<unknown> {
-    if (!this.#dispatcher) {
-      this.#dispatcher = import("undici").then(({ Agent }) => {
-        const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
-        this.#agent = agent;
-        return agent;
-      });
+  /**
+   * One keep-alive Agent per client (30 s idle, instead of the runtime's default 4 s, so that a user's
+   * pause between tool calls does not cost a new TLS handshake), created on first use.
+   *
+   * The Agent comes from the undici copy built into Node, the one behind `globalThis.fetch`: its class is
+   * that of the global dispatcher the runtime installs under `Symbol.for("undici.globalDispatcher.1")`.
+   * Importing the npm `undici` package instead would load and compile a second copy of undici (about
+   * 520 KiB, 130 ms on the first request; see bench/README.md). Without that global (another runtime), or
+   * when it is not a plain Agent, requests use the runtime's global dispatcher as it is.
+   */
+  #getDispatcher(): unknown {
+    if (this.#agent === undefined) {
+      // Reading Headers makes Node load its fetch implementation, which installs the global dispatcher.
+      void globalThis.Headers;
+      const globalDispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as
+        | { constructor: new (options: object) => { close(): Promise<void> } }
+        | undefined;
+      // Only the runtime's plain Agent is copied: a dispatcher someone installed on purpose (a proxy agent,
+      // Node's env-proxy agent) is used as it is, so proxies keep applying.
+      if (typeof globalDispatcher?.constructor !== "function" || globalDispatcher.constructor.name !== "Agent") return undefined;
+      try {
+        this.#agent = new globalDispatcher.constructor({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+      } catch {
+        return undefined;
+      }
     }
-    return this.#dispatcher;
+    return this.#agent;
   }
 }
 

@@ -5,7 +5,7 @@
 export type { AutotaskApi, MetadataEntity, QueryableEntity, QueryPage, RequestOptions } from "./api.js";
 export { type AutotaskClientOptions, type AutotaskCredentials, AutotaskClient, type ResponseEvent } from "./client.js";
 export * from "./errors.js";
-export { EndpointLimiter, endpointKey, Semaphore } from "./limiter.js";
+export { EndpointLimiter, endpointKey, endpointKeys, Semaphore } from "./limiter.js";
 export { Picklist, PicklistCache, type PicklistCacheOptions, PicklistError } from "./picklists.js";
 export * from "./query.js";
 export * from "./retry.js";

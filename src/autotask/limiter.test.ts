@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EndpointLimiter, endpointKey, Semaphore } from "./limiter.js";
+import { EndpointLimiter, endpointKey, endpointKeys, Semaphore } from "./limiter.js";
 
 function deferred() {
   let resolve!: () => void;
@@ -83,5 +83,65 @@ describe("endpointKey", () => {
     ["/Companies/query?x=1", "Companies"],
   ])("%s → %s", (path, key) => {
     expect(endpointKey(path)).toBe(key);
+  });
+});
+
+describe("endpointKeys (thread-limit rule: a child route counts against its parent and itself)", () => {
+  it.each([
+    ["/Tickets/query", ["Tickets"]],
+    ["/Tickets/query/next", ["Tickets"]],
+    ["/Tickets/42", ["Tickets"]],
+    ["/Tickets/entityInformation/fields", ["Tickets"]],
+    ["/Tickets/42/Notes", ["TicketNotes", "Tickets"]],
+    ["/Tickets/42/Notes/next", ["TicketNotes", "Tickets"]],
+    ["/Companies/7/Notes", ["Companies", "CompanyNotes"]],
+    ["/TicketNotes/query", ["TicketNotes"]],
+  ])("%s → %j", (path, keys) => {
+    expect(endpointKeys(path)).toEqual(keys);
+  });
+});
+
+describe("EndpointLimiter.acquireAll", () => {
+  it("holds a slot of every key until released", async () => {
+    const limiter = new EndpointLimiter(3);
+    const release = await limiter.acquireAll(["Tickets", "TicketNotes"]);
+    expect(limiter.inFlight("Tickets")).toBe(1);
+    expect(limiter.inFlight("TicketNotes")).toBe(1);
+    release();
+    release();
+    expect(limiter.inFlight("Tickets")).toBe(0);
+    expect(limiter.inFlight("TicketNotes")).toBe(0);
+  });
+
+  it("never deadlocks when requests need overlapping keys in any order, and never exceeds the limit", async () => {
+    const limiter = new EndpointLimiter(1);
+    let maxTickets = 0;
+    const work = async (keys: string[]) => {
+      const release = await limiter.acquireAll(keys);
+      maxTickets = Math.max(maxTickets, limiter.inFlight("Tickets"));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      release();
+    };
+    // Opposite orders would deadlock with naive sequential acquisition (A holds X waits Y, B holds Y waits X).
+    const jobs = Array.from({ length: 40 }, (_, i) => work(i % 2 === 0 ? ["Tickets", "TicketNotes"] : ["TicketNotes", "Tickets"]));
+    await Promise.race([
+      Promise.all(jobs),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("deadlock: jobs did not finish in 5 s")), 5000)),
+    ]);
+    expect(maxTickets).toBe(1);
+  });
+
+  it("gives back the slots it took when the caller aborts while waiting", async () => {
+    const limiter = new EndpointLimiter(1);
+    // Keys are taken in sorted order: TicketNotes is granted, then the request waits for Tickets.
+    const holdTickets = await limiter.acquire("Tickets");
+    const controller = new AbortController();
+    const waiting = limiter.acquireAll(["Tickets", "TicketNotes"], controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(limiter.inFlight("TicketNotes")).toBe(1);
+    controller.abort(new Error("cancelled"));
+    await expect(waiting).rejects.toThrow("cancelled");
+    expect(limiter.inFlight("TicketNotes")).toBe(0);
+    holdTickets();
   });
 });

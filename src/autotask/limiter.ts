@@ -82,6 +82,29 @@ export class EndpointLimiter {
     return this.#semaphore(endpoint).acquire(signal);
   }
 
+  /**
+   * Takes one slot of every endpoint in `endpoints` and resolves with one release function for all of
+   * them. Slots are taken one after another in sorted key order, the same order for every caller, so two
+   * requests that need overlapping endpoints can never each hold a slot the other waits for (no
+   * deadlock). If `signal` aborts while waiting, the slots already taken are given back.
+   */
+  async acquireAll(endpoints: readonly string[], signal?: AbortSignal): Promise<() => void> {
+    const keys = [...new Set(endpoints)].sort();
+    const releases: Array<() => void> = [];
+    try {
+      for (const key of keys) releases.push(await this.#semaphore(key).acquire(signal));
+    } catch (error) {
+      for (const release of releases.reverse()) release();
+      throw error;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const release of releases.reverse()) release();
+    };
+  }
+
   /** Requests currently running against `endpoint`. */
   inFlight(endpoint: string): number {
     return this.#semaphores.get(endpoint)?.active ?? 0;
@@ -98,12 +121,34 @@ export class EndpointLimiter {
 }
 
 /**
- * The thread-limit key for a path relative to the API base: the object endpoint. Child collections
- * count as their own entity (`Tickets/{id}/Notes` is the TicketNotes endpoint).
+ * The thread-limit keys a request to `path` (relative to the API base) counts against. Autotask limits
+ * threads per integration code and "object endpoint" (autotask-api.md §7) without saying how a child
+ * route is counted, so both are assumed: `/Tickets/{id}/Notes` takes a slot of `Tickets` (the entity in
+ * the path) and of `TicketNotes` (the child entity it reads or writes). The child's name is the parent
+ * in singular plus the child segment, as Autotask names them (TicketNotes, CompanyNotes,
+ * ContractServices). Anything else (`/Tickets/query`, `/Tickets/42`, `/Tickets/entityInformation/fields`,
+ * a `/next` page) counts against the first segment only.
+ *
+ * @example endpointKeys("/Tickets/42/Notes") // ["TicketNotes", "Tickets"]
  */
-export function endpointKey(path: string): string {
+export function endpointKeys(path: string): string[] {
   const segments = path.split("?")[0]!.split("/").filter(Boolean);
-  const first = segments[0] ?? "";
-  if (first.toLowerCase() === "tickets" && segments[2]?.toLowerCase() === "notes") return "TicketNotes";
-  return first;
+  const parent = segments[0] ?? "";
+  const child = segments[2];
+  if (child === undefined || !/^\d+$/.test(segments[1] ?? "")) return [parent];
+  return [`${singular(parent)}${child}`, parent].sort();
+}
+
+/** "Tickets" -> "Ticket", "Companies" -> "Company" (Autotask's entity names are regular plurals). */
+function singular(entity: string): string {
+  if (/ies$/i.test(entity)) return `${entity.slice(0, -3)}y`;
+  if (/s$/i.test(entity)) return entity.slice(0, -1);
+  return entity;
+}
+
+/** The child entity a path addresses, or its only entity (kept for callers that name one key). */
+export function endpointKey(path: string): string {
+  const keys = endpointKeys(path);
+  const parent = path.split("?")[0]!.split("/").filter(Boolean)[0] ?? "";
+  return keys.find((key) => key !== parent) ?? parent;
 }

@@ -29,17 +29,22 @@ export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 /** Dates go as ISO 8601 strings in UTC. */
 export type FilterValue = string | number | boolean;
 
-export type Condition =
-  | { op: ValueOperator; field: string; value: FilterValue; udf?: boolean }
-  | { op: PresenceOperator; field: string; udf?: boolean }
-  | { op: ListOperator; field: string; value: readonly FilterValue[]; udf?: boolean }
-  | { op: GroupOperator; items: readonly Condition[] };
+/**
+ * One filter condition. `F` is the entity's field names (`TicketField`, `CompanyField`…): the API
+ * methods take `QuerySpec<TicketField>` and so on, so a misspelled field is a type error, not a
+ * request that Autotask answers wrongly. Untyped callers use the default `string`.
+ */
+export type Condition<F extends string = string> =
+  | { op: ValueOperator; field: F; value: FilterValue; udf?: boolean }
+  | { op: PresenceOperator; field: F; udf?: boolean }
+  | { op: ListOperator; field: F; value: readonly FilterValue[]; udf?: boolean }
+  | { op: GroupOperator; items: readonly Condition<F>[] };
 
-export interface QuerySpec {
+export interface QuerySpec<F extends string = string> {
   /** Top-level conditions are ANDed. At least one is required (use `exist("id")` for "everything"). */
-  filter: readonly Condition[];
+  filter: readonly Condition<F>[];
   /** Only these fields come back. `id` is added when missing (paging and look-ups need it). */
-  includeFields?: readonly string[];
+  includeFields?: readonly F[];
   /** Page size, 1..500 (Autotask's default and maximum is 500). */
   maxRecords?: number;
 }
@@ -61,21 +66,21 @@ export interface QueryBody {
 
 export const MAX_RECORDS_LIMIT = 500;
 
-export const eq = (field: string, value: FilterValue): Condition => ({ op: "eq", field, value });
-export const noteq = (field: string, value: FilterValue): Condition => ({ op: "noteq", field, value });
-export const gt = (field: string, value: FilterValue): Condition => ({ op: "gt", field, value });
-export const gte = (field: string, value: FilterValue): Condition => ({ op: "gte", field, value });
-export const lt = (field: string, value: FilterValue): Condition => ({ op: "lt", field, value });
-export const lte = (field: string, value: FilterValue): Condition => ({ op: "lte", field, value });
-export const beginsWith = (field: string, value: string): Condition => ({ op: "beginsWith", field, value });
-export const endsWith = (field: string, value: string): Condition => ({ op: "endsWith", field, value });
-export const contains = (field: string, value: string): Condition => ({ op: "contains", field, value });
-export const exist = (field: string): Condition => ({ op: "exist", field });
-export const notExist = (field: string): Condition => ({ op: "notExist", field });
-export const inList = (field: string, values: readonly FilterValue[]): Condition => ({ op: "in", field, value: values });
-export const notInList = (field: string, values: readonly FilterValue[]): Condition => ({ op: "notIn", field, value: values });
-export const and = (...items: Condition[]): Condition => ({ op: "and", items });
-export const or = (...items: Condition[]): Condition => ({ op: "or", items });
+export const eq = <F extends string>(field: F, value: FilterValue): Condition<F> => ({ op: "eq", field, value });
+export const noteq = <F extends string>(field: F, value: FilterValue): Condition<F> => ({ op: "noteq", field, value });
+export const gt = <F extends string>(field: F, value: FilterValue): Condition<F> => ({ op: "gt", field, value });
+export const gte = <F extends string>(field: F, value: FilterValue): Condition<F> => ({ op: "gte", field, value });
+export const lt = <F extends string>(field: F, value: FilterValue): Condition<F> => ({ op: "lt", field, value });
+export const lte = <F extends string>(field: F, value: FilterValue): Condition<F> => ({ op: "lte", field, value });
+export const beginsWith = <F extends string>(field: F, value: string): Condition<F> => ({ op: "beginsWith", field, value });
+export const endsWith = <F extends string>(field: F, value: string): Condition<F> => ({ op: "endsWith", field, value });
+export const contains = <F extends string>(field: F, value: string): Condition<F> => ({ op: "contains", field, value });
+export const exist = <F extends string>(field: F): Condition<F> => ({ op: "exist", field });
+export const notExist = <F extends string>(field: F): Condition<F> => ({ op: "notExist", field });
+export const inList = <F extends string>(field: F, values: readonly FilterValue[]): Condition<F> => ({ op: "in", field, value: values });
+export const notInList = <F extends string>(field: F, values: readonly FilterValue[]): Condition<F> => ({ op: "notIn", field, value: values });
+export const and = <F extends string>(...items: Condition<F>[]): Condition<F> => ({ op: "and", items });
+export const or = <F extends string>(...items: Condition<F>[]): Condition<F> => ({ op: "or", items });
 /** Marks a condition as targeting a user-defined field (its `field` is the UDF's name). */
 export const udf = (condition: Condition): Condition => {
   if ("items" in condition) throw new QueryValidationError("udf() applies to a single condition, not a group.");

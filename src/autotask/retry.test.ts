@@ -50,7 +50,10 @@ describe("retryDelay", () => {
     expect(at(2, 0.999)).toBe(999);
     expect(at(3, 0.5)).toBe(1_000);
     expect(at(10, 0.999)).toBe(7_992); // capped at maxDelayMs
-    expect(at(3, 0)).toBe(0);
+    // Never 0 ms: the jitter is floored at a tenth of the ceiling (2,000 ms on the 3rd attempt).
+    expect(at(3, 0)).toBe(200);
+    expect(retryDelay({ outcome: response(503), isRead: true, attempt: 1 }, { ...options, baseDelayMs: 1 }, () => 0)).toBe(1);
+    expect(retryDelay({ outcome: response(429, [], 0), isRead: true, attempt: 1 }, options)).toBe(1);
   });
 });
 

@@ -67,7 +67,9 @@ export function shouldRetry(input: RetryDecisionInput, options: RetryOptions = D
 }
 
 /**
- * Milliseconds to wait before the next attempt.
+ * Milliseconds to wait before the next attempt: Retry-After when given (clamped), otherwise capped
+ * exponential backoff with jitter floored at a tenth of the ceiling (at least 1 ms), so that a
+ * retry never goes out at once and several clients never retry in lockstep.
  * @param random returns [0, 1); injectable so tests are deterministic.
  */
 export function retryDelay(
@@ -77,11 +79,12 @@ export function retryDelay(
 ): number {
   const { outcome } = input;
   if (outcome.kind === "response" && outcome.retryAfterMs !== undefined) {
-    return Math.min(Math.max(0, outcome.retryAfterMs), options.maxRetryAfterMs);
+    return Math.min(Math.max(1, outcome.retryAfterMs), options.maxRetryAfterMs);
   }
   const exponent = Math.max(0, input.attempt - 1);
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
-  return Math.floor(random() * ceiling);
+  const floor = Math.max(1, Math.floor(ceiling / 10));
+  return Math.max(floor, Math.floor(random() * ceiling));
 }
 
 /**

@@ -218,3 +218,54 @@ export const queryEnvelope = <T extends z.ZodType>(item: T) =>
 export const ItemIdSchema = z.looseObject({ itemId: z.number() });
 export const QueryCountSchema = z.looseObject({ queryCount: z.number() });
 export const FieldsEnvelopeSchema = z.looseObject({ fields: z.array(FieldInfoSchema) });
+
+// ---- Field names and write bodies ---------------------------------------------------------------
+// Typed from the schemas above so that query conditions and write bodies name real fields.
+
+export type TicketField = Extract<keyof typeof TicketSchema.shape, string>;
+export type TicketNoteField = Extract<keyof typeof TicketNoteSchema.shape, string>;
+export type CompanyField = Extract<keyof typeof CompanySchema.shape, string>;
+export type ContactField = Extract<keyof typeof ContactSchema.shape, string>;
+export type ResourceField = Extract<keyof typeof ResourceSchema.shape, string>;
+export type ResourceServiceDeskRoleField = Extract<keyof typeof ResourceServiceDeskRoleSchema.shape, string>;
+
+/** A user-defined field as a write body carries it: the field's exact name and its value (picklist UDFs: the value id as a string). */
+export interface UserDefinedFieldWrite {
+  name: string;
+  value: string | number | boolean | null;
+}
+
+/** `POST /Tickets`. Picklist fields are the tenant's ids; dates ISO 8601 UTC. */
+export interface TicketCreate {
+  companyID: number;
+  title: string;
+  status: number;
+  priority: number;
+  description?: string;
+  queueID?: number;
+  issueType?: number;
+  subIssueType?: number;
+  ticketType?: number;
+  ticketCategory?: number;
+  source?: number;
+  contactID?: number;
+  contractID?: number;
+  estimatedHours?: number;
+  /** Autotask requires the role whenever the resource is set. */
+  assignedResourceID?: number;
+  assignedResourceRoleID?: number;
+  dueDateTime?: string;
+  userDefinedFields?: UserDefinedFieldWrite[];
+}
+
+/** `PATCH /Tickets`: the id and only the fields that change. */
+export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "companyID">> & { resolution?: string };
+
+/** `POST /Tickets/{id}/Notes`. `publish` decides who can read it (1 "All Autotask Users" is client-visible). */
+export interface TicketNoteCreate {
+  ticketID: number;
+  title: string;
+  description: string;
+  noteType: number;
+  publish: number;
+}

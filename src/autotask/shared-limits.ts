@@ -24,6 +24,30 @@ export interface EndpointSlots {
   acquire(endpoint: string, signal?: AbortSignal): Promise<() => void>;
 }
 
+/**
+ * Takes one slot of every endpoint in `endpoints` from `slots`, one after another by name in sorted
+ * order (the same order for every caller and every process, so two requests needing overlapping
+ * endpoints never each hold a slot the other waits for), and resolves with one release for all of
+ * them. A child route (`/Tickets/{id}/Notes`) needs `TicketNotes` and `Tickets` (`endpointKeys`).
+ * If `signal` aborts while waiting, the slots already taken are given back and the abort reason is thrown.
+ */
+export async function acquireEach(slots: EndpointSlots, endpoints: readonly string[], signal?: AbortSignal): Promise<() => void> {
+  const keys = [...new Set(endpoints)].sort();
+  const releases: Array<() => void> = [];
+  try {
+    for (const key of keys) releases.push(await slots.acquire(key, signal));
+  } catch (error) {
+    for (const release of releases.reverse()) release();
+    throw error;
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const release of [...releases].reverse()) release();
+  };
+}
+
 /** The caller a request is made for (set by the HTTP transport per authenticated request). */
 export interface Caller {
   /** Stable, non-secret id of the caller's token (used for budget shares and write scoping). */

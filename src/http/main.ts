@@ -2,25 +2,26 @@
  * `--http`: serves MCP over Streamable HTTP for a team. Loaded only with --http (dynamic import), so a
  * stdio server never loads this code.
  *
- * Process-wide (built once): the Autotask client with its slots and budget, the shared metadata cache,
- * one write ledger per token. Per request: an MCP server from the same `createServer` stdio uses, with
- * the token's read-only flag and ledger. This function is the one adapter between the HTTP transport
- * (which only wants `caller -> McpServer`) and the application's server factory.
+ * Process-wide (built once): the Autotask client with its slots and budget, and one desk over the
+ * shared metadata cache and the shared write ledger (keys scoped per token). Per request: an MCP server
+ * from the same `createServer` stdio uses, over that desk, with the token's read-only flag. This is the
+ * one adapter between the HTTP transport (which only wants `caller -> McpServer`) and the application.
  *
- * `createServer` and the write tools' names are passed in rather than imported: the entry already holds
- * them, and the bundle keeps them (and src/version.ts) in the entry file instead of a shared chunk.
+ * `createServer`, `createDesk` and the write tools' names are passed in rather than imported: the entry
+ * already holds them, and the bundle keeps them (and src/version.ts) in the entry file instead of a shared chunk.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "pino";
 import type { AutotaskApi } from "../autotask/api.js";
+import { currentCaller } from "../autotask/shared-limits.js";
 import type { Config } from "../config.js";
 import type { TeamConfig } from "../config-team.js";
+import type { createDesk, Desk, DeskSettings } from "../desk/index.js";
 import type { createServer } from "../server.js";
-import { SharedWriteLedger } from "../state/ledger.js";
+import { KeyValueLedgerStore } from "../state/ledger.js";
 import { withSharedMetadata } from "../state/metadata-cache.js";
 import type { SharedState } from "../state/setup.js";
 import type { KeyValueStore } from "../state/store.js";
-import type { ServerSettings } from "../tools/support/settings.js";
 import { createAuditLog } from "./audit.js";
 import { type HttpServerHandle, startHttpServer } from "./server.js";
 import { type TokenCaller, TokenRegistry } from "./tokens.js";
@@ -29,51 +30,53 @@ export interface ServeHttpOptions {
   config: Config;
   team: TeamConfig;
   api: AutotaskApi;
-  settings: ServerSettings;
+  settings: DeskSettings;
   shared: SharedState;
   logger: Logger;
   host?: string;
   port: number;
   createServer: typeof createServer;
+  createDesk: typeof createDesk;
   /** Names of the tools that write to Autotask (audited). */
   writeTools: readonly string[];
+  /** The desk's clock; default wall-clock. */
+  clock?: () => Date;
 }
 
 /**
- * The adapter from today's `createServer(deps)` to the transport's `caller -> McpServer`: process-wide
- * metadata cache and one write ledger per token on `store`; a read-only server for read-only tokens.
- * (With `createDesk`, this becomes `caller => createServer(deskFor(caller))`.)
+ * The team server's one desk: the tenant's metadata shared through `store` (and dropped there when a
+ * picklist turns out stale), the write ledger on `store` with "pending" marks across replicas, its keys
+ * scoped per caller (`currentCaller()?.id`, the token id, set by the transport for each request).
  */
-export function teamServerFactory(options: {
+export function teamDesk(options: {
   api: AutotaskApi;
   store: KeyValueStore;
-  settings: ServerSettings;
+  settings: DeskSettings;
   logger: Logger;
   picklistTtlMs: number;
-  createServer: typeof createServer;
-}): (caller: TokenCaller) => McpServer {
-  const { store, settings, logger } = options;
+  createDesk: typeof createDesk;
+  clock?: () => Date;
+}): Desk {
+  const { store, logger } = options;
   const api = withSharedMetadata(options.api, store, options.picklistTtlMs);
-  const ledgers = new Map<string, SharedWriteLedger>();
-  const ledgerOf = (caller: TokenCaller) => {
-    let ledger = ledgers.get(caller.id);
-    if (!ledger) {
-      ledger = new SharedWriteLedger(store, { windowMs: settings.duplicateWindowMs, scope: caller.id });
-      ledgers.set(caller.id, ledger);
-    }
-    return ledger;
-  };
-  return (caller) =>
-    options.createServer({
-      api,
-      settings: caller.readOnly ? { ...settings, readOnly: true } : settings,
-      logger: logger.child({ technician: caller.technician }),
-      picklistTtlMs: options.picklistTtlMs,
-      dedupe: ledgerOf(caller),
-      onPicklistsInvalidated: (entity) => {
-        api.forget(entity).catch((error: unknown) => logger.warn({ err: error }, "could not drop the shared picklist metadata"));
-      },
-    });
+  return options.createDesk(api, options.settings, options.clock ?? (() => new Date()), {
+    logger,
+    ledgerStore: new KeyValueLedgerStore(store),
+    ledgerScope: () => currentCaller()?.id,
+    onPicklistsInvalidated: (entity) => {
+      api.forget(entity).catch((error: unknown) => logger.warn({ err: error }, "could not drop the shared picklist metadata"));
+    },
+  });
+}
+
+/**
+ * The transport's `caller -> McpServer` over the process's one desk: per caller only the read-only flag
+ * (a read-only token gets a server without write tools) and the logger (carries the technician) change;
+ * the ledger's scope follows the caller through `currentCaller()`.
+ */
+export function teamServerFactory(options: { desk: Desk; createServer: typeof createServer }): (caller: TokenCaller) => McpServer {
+  const { desk } = options;
+  return (caller) => options.createServer(desk, { readOnly: caller.readOnly, logger: desk.logger.child({ technician: caller.technician }) });
 }
 
 export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
@@ -93,11 +96,15 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     allowedOrigins: team.allowedOrigins,
     ...(shared.cancellations ? { cancellations: shared.cancellations } : {}),
     createMcpServer: teamServerFactory({
-      api: options.api,
-      store: shared.store,
-      settings,
-      logger,
-      picklistTtlMs: options.config.picklistTtlMs,
+      desk: teamDesk({
+        api: options.api,
+        store: shared.store,
+        settings,
+        logger,
+        picklistTtlMs: settings.picklistTtlMs ?? options.config.picklistTtlMs,
+        createDesk: options.createDesk,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
       createServer: options.createServer,
     }),
   });

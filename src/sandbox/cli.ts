@@ -1,13 +1,39 @@
 /**
- * `npm run sandbox -- --port 4700 [--profile NAME] [--tickets N] [--seed N] [--latency MS] [--state FILE]`:
+ * `npm run sandbox -- --port 4700 [--profile NAME] [--tickets N] [--seed N] [--latency MS] [--faults JSON] [--state FILE]`:
  * runs the Autotask sandbox standalone on 127.0.0.1 and prints where it listens and which credentials it
  * accepts (this file alone may print to stdout: it is not the MCP server). Stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { startSandbox } from "./index.js";
 
-const USAGE =
-  "Usage: npm run sandbox -- [--port 4700] [--profile default|real-tenant|PATH] [--tickets 2000] [--seed N] [--latency MS] [--state FILE]";
+const USAGE = `Usage: npm run sandbox -- [--port 4700] [--profile default|real-tenant|PATH] [--tickets 2000] [--seed N] [--latency MS] [--faults '{"rate429":0.1,"resetBeforeProcessingRate":0.05}'] [--state FILE]`;
+
+const FAULT_NAMES = new Set([
+  "latencyMs",
+  "rate429",
+  "rateThreadThreshold",
+  "rate503",
+  "resetBeforeProcessingRate",
+  "commitThenDropRate",
+  "retryAfterSeconds",
+]);
+
+/** `--faults` as a JSON object of SandboxFaults (numbers only; unknown names refused). */
+function faults(value: string | undefined): Record<string, number> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error("--faults must be a JSON object, e.g. '{\"rate429\":0.1}'");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("--faults must be a JSON object");
+  for (const [name, rate] of Object.entries(parsed)) {
+    if (!FAULT_NAMES.has(name)) throw new Error(`--faults: unknown fault "${name}" (known: ${[...FAULT_NAMES].join(", ")})`);
+    if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0) throw new Error(`--faults: ${name} must be a non-negative number`);
+  }
+  return parsed as Record<string, number>;
+}
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -24,6 +50,7 @@ async function main(): Promise<void> {
       tickets: { type: "string" },
       seed: { type: "string" },
       latency: { type: "string" },
+      faults: { type: "string" },
       state: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -39,7 +66,7 @@ async function main(): Promise<void> {
     tickets: integer("tickets", values.tickets),
     seed: integer("seed", values.seed),
     statePath: values.state,
-    faults: latencyMs === undefined ? {} : { latencyMs },
+    faults: { ...faults(values.faults), ...(latencyMs === undefined ? {} : { latencyMs }) },
   });
   const { credentials } = sandbox;
   console.log(`Autotask sandbox (profile ${sandbox.store.profile.name}, ${sandbox.store.tables.Tickets.size} tickets)`);

@@ -49,6 +49,11 @@ export interface SandboxHandle {
   credentials: Credentials;
   /** Every HTTP request received, in total and by route ("POST /Tickets/query"). */
   stats(): { requests: number; byRoute: Record<string, number> };
+  /**
+   * Highest number of requests the sandbox ran at once per thread-limit endpoint ("Tickets",
+   * "TicketNotes"…) since start or the last `resetStats()`; never above THREAD_LIMIT.
+   */
+  peakInFlight(): Record<string, number>;
   resetStats(): void;
   /** Replaces the fault settings (the seeded fault sequence continues). */
   setFaults(faults: SandboxFaults): void;
@@ -125,6 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiUrl: server.apiUrl,
     credentials,
     stats: () => server.getStats(),
+    peakInFlight: () => server.getPeakInFlight(),
     resetStats: () => server.resetStats(),
     setFaults: (faults) => server.setFaults(faults),
     store: liveStore,

@@ -34,16 +34,29 @@ const udfSchema = z
   })
   .passthrough();
 
+/**
+ * Tenant behaviours that no metadata call reveals (see the sandbox section of the README for sources).
+ * `dueDateTimeRequiredOnCreate`: the tenant refuses a ticket create without `dueDateTime` ("dueDateTime is
+ * required.", field report WYRE-AI/autotask-mcp#288) unless the ticket's category supplies a due date;
+ * `categoryDueDateHours` names those categories (picklist value) and the hours after creation they set.
+ */
+const featuresSchema = z.object({
+  dueDateTimeRequiredOnCreate: z.boolean().default(false),
+  categoryDueDateHours: z.record(z.string(), z.number().positive()).default({}),
+});
+
 const profileSchema = z.object({
   name: z.string(),
   description: z.string().default(""),
   zone: z.object({ zoneName: z.string(), ci: z.number() }).default({ zoneName: "Sandbox", ci: 0 }),
   picklists: z.record(z.string(), z.record(z.string(), z.array(picklistValueSchema))),
   userDefinedFields: z.record(z.string(), z.array(udfSchema)).default({}),
+  features: featuresSchema.default({ dueDateTimeRequiredOnCreate: false, categoryDueDateHours: {} }),
 });
 
 export type PicklistValue = z.infer<typeof picklistValueSchema>;
 export type UdfDef = z.infer<typeof udfSchema>;
+export type TenantFeatures = z.infer<typeof featuresSchema>;
 export type TenantProfileData = z.infer<typeof profileSchema>;
 
 /** Folder holding the shipped profiles; the same relative path works from `src/` and from `dist/`. */
@@ -54,11 +67,35 @@ export function resolveProfilePath(nameOrPath: string): string {
   return nameOrPath;
 }
 
+/**
+ * Reads and validates a profile. Every failure is ONE line naming the path and the problem, and never
+ * quotes the file: a wrong path can point at anything (an env file with credentials), and JSON.parse's
+ * own message quotes the text around the error.
+ * @throws Error "Sandbox profile <path> ..." when the file is missing, unreadable, not JSON or not a profile.
+ */
 export function loadProfile(nameOrPath = "default"): TenantProfile {
   const path = resolveProfilePath(nameOrPath);
   if (!existsSync(path)) throw new Error(`Sandbox profile not found: ${nameOrPath} (looked for ${path})`);
-  const parsed = profileSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-  if (!parsed.success) throw new Error(`Sandbox profile ${path} is malformed: ${parsed.error.message}`);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`Sandbox profile ${path} cannot be read${typeof code === "string" ? ` (${code})` : ""}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`Sandbox profile ${path} is not a valid profile: the file is not JSON.`);
+  }
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) {
+    // Names only the profile's own top-level field: deeper keys (picklist and field names) are file content.
+    const field = parsed.error.issues[0]?.path[0];
+    const where = typeof field === "string" && field in profileSchema.shape ? `"${field}" is missing or malformed` : "the top level is not a profile object";
+    throw new Error(`Sandbox profile ${path} is not a valid profile: ${where}.`);
+  }
   return new TenantProfile(parsed.data);
 }
 
@@ -95,6 +132,10 @@ export class TenantProfile {
     const wanted = label.toLowerCase();
     const found = this.values(entity, field).find((value) => value.label.toLowerCase() === wanted);
     return found === undefined ? undefined : Number(found.value);
+  }
+
+  get features(): TenantFeatures {
+    return this.data.features;
   }
 
   userDefinedFields(entity: EntityName): UdfDef[] {

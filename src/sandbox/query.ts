@@ -21,6 +21,10 @@ export class AutotaskError extends Error {
 
 export const MAX_RECORDS_LIMIT = 500;
 
+/** The sandbox's refusal of a null comparison value (see buildComparison). */
+export const NULL_VALUE = (fieldName: string) =>
+  `Invalid value [null] for field ${fieldName}. Use the exist or notExist operator to test for a missing value.`;
+
 export const OPERATORS = [
   "eq",
   "noteq",
@@ -206,6 +210,12 @@ function buildComparison(
   const storedValue = (row: Row) => comparable.normalize(read(row));
   if (op === "exist") return (row) => storedValue(row) !== null;
   if (op === "notexist") return (row) => storedValue(row) === null;
+  // No source says what `eq`/`noteq`/`gt`… do with a null value; Autotask refuses null for booleans
+  // ("Any other values, including those which are null, will return an error message", S5). The sandbox
+  // refuses null for every comparison, so a client tested here relies only on the documented exist/notExist.
+  if (rawValue === null || rawValue === undefined || (Array.isArray(rawValue) && rawValue.some((item) => item === null))) {
+    throw new AutotaskError([NULL_VALUE(fieldName)]);
+  }
   if (op === "in" || op === "notin") {
     if (!Array.isArray(rawValue)) {
       throw new AutotaskError([`The ${op === "in" ? "in" : "notIn"} operator requires an array value for field ${fieldName}.`]);

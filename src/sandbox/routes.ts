@@ -2,14 +2,22 @@
  * Maps a request (method + path) to what the sandbox does with it, the way Autotask routes: everything
  * under `/ATServicesRest/V1.0/`, path case-insensitive, writes on the collection URL with the id in the
  * body, no DELETE anywhere (405), and `POST /TicketNotes` unknown (404) because notes are created
- * through their parent ticket. Also names the route for request statistics and error messages.
+ * through their parent ticket. An Autotask entity the sandbox does not simulate gets its own route
+ * (`notSimulated`), so that a client is not told the endpoint does not exist. Also names the route for
+ * request statistics and the thread-limit endpoints it takes.
  */
+import { AUTOTASK_ENTITY_BY_SEGMENT } from "./autotask-entities.js";
 import { ENTITY_BY_SEGMENT, type EntityName } from "./schema.js";
 
 export type Route =
   | { kind: "version" }
   | { kind: "zone" }
   | { kind: "threshold" }
+  | { kind: "modules" }
+  | { kind: "authenticate" }
+  | { kind: "allEntityInformation" }
+  | { kind: "notSimulated"; entity: string }
+  | { kind: "slaResultsOfAgreement"; agreementId: number }
   | { kind: "entityInformation"; entity: EntityName; part: "info" | "fields" | "userDefinedFields" }
   | { kind: "get"; entity: EntityName; id: number }
   | { kind: "query"; entity: EntityName; form: "get" | "post" }
@@ -26,8 +34,14 @@ export interface MatchedRoute {
   route: Route;
   /** e.g. "POST /Tickets/query": the key of `stats().byRoute`. */
   key: string;
-  /** The object endpoint thread limits count against (undefined: not limited). */
-  threadEndpoint: string | undefined;
+  /**
+   * The object endpoints whose thread budget the request takes a slot of (empty: not limited). The
+   * top-level entity of the path, and for a child route `/Parent/{id}/Child` the child's entity too
+   * (`POST /Tickets/{id}/Notes` counts against Tickets and TicketNotes). Autotask documents the limit as
+   * "per object endpoint and tracking identifier" without saying what a child route counts as; this
+   * conservative reading is the one the client uses as well (README, sandbox section).
+   */
+  threadEndpoints: readonly string[];
 }
 
 const ID = /^-?\d+$/;
@@ -38,10 +52,10 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
     .filter((segment) => segment !== "")
     .map((segment) => decodeURIComponent(segment).toLowerCase());
   const verb = method.toUpperCase();
-  const done = (route: Route, pattern: string, threadEndpoint?: string): MatchedRoute => ({
+  const done = (route: Route, pattern: string, ...threadEndpoints: string[]): MatchedRoute => ({
     route,
     key: `${verb} ${pattern}`,
-    threadEndpoint,
+    threadEndpoints,
   });
   const notFound = () => done({ kind: "notFound" }, "(unknown)");
   const notAllowed = (pattern: string) => done({ kind: "methodNotAllowed" }, pattern);
@@ -55,6 +69,36 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   const [first, second, third, fourth] = rest;
   if (first === undefined) return notFound();
 
+  // Informational endpoints (autotask-api.md §1). Version is answered like VersionInformation, unlimited.
+  if (rest.length === 1 && first === "version") {
+    return verb === "GET" ? done({ kind: "version" }, "/Version") : notAllowed("/Version");
+  }
+  if (rest.length === 1 && first === "modules") {
+    return verb === "GET" ? done({ kind: "modules" }, "/Modules", "Modules") : notAllowed("/Modules");
+  }
+  if (rest.length === 1 && first === "authenticate") {
+    return verb === "GET" ? done({ kind: "authenticate" }, "/Authenticate", "Authenticate") : notAllowed("/Authenticate");
+  }
+  if (rest.length === 1 && first === "entityinformation") {
+    return verb === "GET"
+      ? done({ kind: "allEntityInformation" }, "/EntityInformation", "EntityInformation")
+      : notAllowed("/EntityInformation");
+  }
+  // SLA definitions have no REST root (a 404 live, autotask-api.md §9), only the Results child.
+  if (first === "servicelevelagreements") {
+    if (rest.length === 3 && second !== undefined && ID.test(second) && third === "results") {
+      return verb === "GET"
+        ? done(
+            { kind: "slaResultsOfAgreement", agreementId: Number(second) },
+            "/ServiceLevelAgreements/{id}/Results",
+            "ServiceLevelAgreements",
+            "ServiceLevelAgreementResults",
+          )
+        : notAllowed("/ServiceLevelAgreements/{id}/Results");
+    }
+    return notFound();
+  }
+
   if (rest.length === 1 && first === "zoneinformation") {
     return verb === "GET" ? done({ kind: "zone" }, "/zoneInformation") : notAllowed("/zoneInformation");
   }
@@ -65,9 +109,14 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   }
 
   const entity = ENTITY_BY_SEGMENT.get(first);
-  if (entity === undefined) return notFound();
+  if (entity === undefined) {
+    const known = AUTOTASK_ENTITY_BY_SEGMENT.get(first);
+    if (known === undefined) return notFound();
+    return done({ kind: "notSimulated", entity: known }, `/${known}${rest.length > 1 ? "/..." : ""}`, known);
+  }
   const at = (suffix: string) => `/${entity}${suffix}`;
   const routed = (route: Route, suffix: string) => done(route, at(suffix), entity);
+  const routedChild = (route: Route, suffix: string, child: string) => done(route, at(suffix), entity, child);
   if (verb === "DELETE") return notAllowed(at(rest.length > 1 ? "/{id}" : ""));
 
   if (rest.length === 1) {
@@ -111,18 +160,31 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   if (rest.length === 2) return verb === "GET" ? routed({ kind: "get", entity, id }, "/{id}") : notAllowed(at("/{id}"));
 
   if (entity === "Tickets" && third === "notes") {
+    const note = (route: Route, suffix: string) => routedChild(route, suffix, "TicketNotes");
     if (rest.length === 3) {
-      if (verb === "GET") return routed({ kind: "noteList", ticketId: id }, "/{id}/Notes");
-      if (verb === "POST") return routed({ kind: "noteWrite", ticketId: id, mode: "create" }, "/{id}/Notes");
-      if (verb === "PATCH") return routed({ kind: "noteWrite", ticketId: id, mode: "patch" }, "/{id}/Notes");
-      if (verb === "PUT") return routed({ kind: "noteWrite", ticketId: id, mode: "put" }, "/{id}/Notes");
+      if (verb === "GET") return note({ kind: "noteList", ticketId: id }, "/{id}/Notes");
+      if (verb === "POST") return note({ kind: "noteWrite", ticketId: id, mode: "create" }, "/{id}/Notes");
+      if (verb === "PATCH") return note({ kind: "noteWrite", ticketId: id, mode: "patch" }, "/{id}/Notes");
+      if (verb === "PUT") return note({ kind: "noteWrite", ticketId: id, mode: "put" }, "/{id}/Notes");
       return notAllowed(at("/{id}/Notes"));
     }
     if (rest.length === 4 && fourth !== undefined && ID.test(fourth)) {
       return verb === "GET"
-        ? routed({ kind: "noteGet", ticketId: id, noteId: Number(fourth) }, "/{id}/Notes/{noteId}")
+        ? note({ kind: "noteGet", ticketId: id, noteId: Number(fourth) }, "/{id}/Notes/{noteId}")
         : notAllowed(at("/{id}/Notes/{noteId}"));
     }
   }
+  // Another child collection Autotask has (TicketChecklistItems, CompanyLocations…): not simulated.
+  if (third !== undefined) {
+    const child = AUTOTASK_ENTITY_BY_SEGMENT.get(`${singular(entity)}${third}`) ?? AUTOTASK_ENTITY_BY_SEGMENT.get(`${entity.toLowerCase()}${third}`);
+    if (child !== undefined) return done({ kind: "notSimulated", entity: child }, `/${entity}/{id}/${child}`, entity, child);
+  }
   return notFound();
+}
+
+/** "Tickets" → "ticket": child entities are named after the singular parent (TicketChecklistItems). */
+function singular(entity: string): string {
+  const lower = entity.toLowerCase();
+  if (lower.endsWith("ies")) return `${lower.slice(0, -3)}y`;
+  return lower.endsWith("s") ? lower.slice(0, -1) : lower;
 }

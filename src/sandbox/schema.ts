@@ -28,7 +28,8 @@ export type EntityName =
   | "Contacts"
   | "Resources"
   | "ResourceServiceDeskRoles"
-  | "Roles";
+  | "Roles"
+  | "ServiceLevelAgreementResults";
 
 export const ENTITY_NAMES: readonly EntityName[] = [
   "Tickets",
@@ -38,6 +39,7 @@ export const ENTITY_NAMES: readonly EntityName[] = [
   "Resources",
   "ResourceServiceDeskRoles",
   "Roles",
+  "ServiceLevelAgreementResults",
 ];
 
 export interface EntityDef {
@@ -241,6 +243,27 @@ const ROLE_FIELDS: readonly FieldDef[] = [
   field("roleType", "integer"),
 ];
 
+/**
+ * One row per ticket under an SLA, as Autotask serves `ServiceLevelAgreementResults` (read-only; field names
+ * from the Swagger ServiceLevelAgreementResultsModel). Elapsed hours are decimals; a null means the event
+ * has not happened yet.
+ */
+const SLA_RESULT_FIELDS: readonly FieldDef[] = [
+  field("firstResponseElapsedHours", "decimal", { readOnly: true }),
+  field("firstResponseInitiatingResourceID", "integer", { readOnly: true, ref: "Resource" }),
+  field("firstResponseResourceID", "integer", { readOnly: true, ref: "Resource" }),
+  field("id", "long", { required: true, readOnly: true }),
+  field("isFirstResponseMet", "boolean", { readOnly: true }),
+  field("isResolutionMet", "boolean", { readOnly: true }),
+  field("isResolutionPlanMet", "boolean", { readOnly: true }),
+  field("resolutionElapsedHours", "decimal", { readOnly: true }),
+  field("resolutionPlanElapsedHours", "decimal", { readOnly: true }),
+  field("resolutionPlanResourceID", "integer", { readOnly: true, ref: "Resource" }),
+  field("resolutionResourceID", "integer", { readOnly: true, ref: "Resource" }),
+  field("serviceLevelAgreementName", "string", { length: 100, readOnly: true }),
+  field("ticketID", "integer", { readOnly: true, ref: "Ticket" }),
+];
+
 function entity(
   name: EntityName,
   fields: readonly FieldDef[],
@@ -273,6 +296,7 @@ export const ENTITIES: Readonly<Record<EntityName, EntityDef>> = {
   Resources: entity("Resources", RESOURCE_FIELDS),
   ResourceServiceDeskRoles: entity("ResourceServiceDeskRoles", RESOURCE_SERVICE_DESK_ROLE_FIELDS),
   Roles: entity("Roles", ROLE_FIELDS),
+  ServiceLevelAgreementResults: entity("ServiceLevelAgreementResults", SLA_RESULT_FIELDS),
 };
 
 /** URL segment (lower-cased) → entity. `ResourceRoles` is answered from the service-desk role table. */

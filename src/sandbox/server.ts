@@ -1,15 +1,16 @@
 /**
  * The sandbox's HTTP side (plain `node:http`): authentication with Autotask's three headers and its
  * odd error statuses, the rolling hourly request threshold (429 + Retry-After), the per-endpoint thread
- * limit (3 concurrent requests per integration code and entity), seeded fault injection, and the
- * dispatch of each route to the query engine, the writers and the metadata.
+ * limit (3 concurrent requests per integration code and endpoint; a child route takes a slot of its
+ * parent and child entity, see routes.ts), seeded fault injection, and the dispatch of each route to the
+ * query engine, the writers and the metadata. Behaviours and their sources: src/sandbox/README.md.
  */
 import { type IncomingMessage, type ServerResponse, createServer, type Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRandom, type Random } from "./prng.js";
 import { AutotaskError, parseQuery, type ParsedQuery, lowerKeys } from "./query.js";
 import { type MatchedRoute, matchRoute, type Route } from "./routes.js";
-import { ENTITIES, type EntityName } from "./schema.js";
+import { ENTITIES, ENTITY_NAMES, type EntityName } from "./schema.js";
 import type { Row, SandboxStore } from "./store.js";
 import { type Actor, createTicket, createTicketNote, updateTicket, updateTicketNote, type WriteContext } from "./writes.js";
 
@@ -22,7 +23,12 @@ export interface SandboxFaults {
   rateThreadThreshold?: number;
   /** Share of requests answered 503 (an IIS-style HTML page, as a gateway would send). */
   rate503?: number;
-  /** Share of successful writes that are saved and then have their connection destroyed unanswered. */
+  /**
+   * Share of requests whose connection is reset before the sandbox processes them: the socket is
+   * destroyed unanswered and nothing is committed (drawn in the same band as 429/thread/503).
+   */
+  resetBeforeProcessingRate?: number;
+  /** Share of successful writes (tickets and notes) that are saved and then have their connection destroyed unanswered. */
   commitThenDropRate?: number;
   /** Retry-After of injected 429s, in seconds (default 1). */
   retryAfterSeconds?: number;
@@ -62,6 +68,8 @@ export const MESSAGES = {
   injected429: "Rate limit exceeded. Retry after the period given in the Retry-After header.",
   invalidJson: "The request body is not valid JSON.",
   invalidPaging: "The paging parameter is missing or invalid.",
+  notSimulated: (entity: string) =>
+    `The Autotask sandbox does not simulate the ${entity} entity: the endpoint exists in Autotask, but this local sandbox serves only Tickets, TicketNotes, Companies, Contacts, Resources, ResourceRoles, ResourceServiceDeskRoles, Roles and ServiceLevelAgreementResults.`,
 } as const;
 
 /** Rolling 60-minute window of request instants (the tenant-wide counter behind ThresholdInformation). */
@@ -101,6 +109,8 @@ export class SandboxServer {
   rootUrl = "";
   private readonly stats = { requests: 0, byRoute: {} as Record<string, number> };
   private readonly inFlight = new Map<string, number>();
+  /** Highest number of concurrent requests seen per thread endpoint (any integration code), until reset. */
+  private readonly peakInFlight = new Map<string, number>();
   private readonly hourly = new RollingHourCounter();
   private readonly faultRandom: Random;
 
@@ -123,9 +133,15 @@ export class SandboxServer {
     return { requests: this.stats.requests, byRoute: { ...this.stats.byRoute } };
   }
 
+  /** Peak concurrent requests per thread endpoint since the last reset (what the thread limit judged). */
+  getPeakInFlight(): Record<string, number> {
+    return Object.fromEntries(this.peakInFlight);
+  }
+
   resetStats(): void {
     this.stats.requests = 0;
     this.stats.byRoute = {};
+    this.peakInFlight.clear();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -137,6 +153,7 @@ export class SandboxServer {
     const rawBody = await readBody(request);
     const { route } = matched;
 
+    // VersionInformation (Swagger ApiVersionResultModel); /V1.0/Version is answered the same way (assumed).
     if (route.kind === "version") return sendJson(response, 200, { apiVersions: ["1.0"] });
     if (route.kind === "zone") return this.zoneInformation(url, response);
     if (route.kind === "notFound") return sendJson(response, 404, { errors: [MESSAGES.notFound(url.pathname)] });
@@ -148,6 +165,8 @@ export class SandboxServer {
     if (route.kind === "methodNotAllowed") {
       return sendJson(response, 405, { errors: [MESSAGES.methodNotAllowed(method)] });
     }
+    // Not Autotask's 404 ("No HTTP resource was found"), which would tell a client the endpoint does not exist.
+    if (route.kind === "notSimulated") return sendJson(response, 501, { errors: [MESSAGES.notSimulated(route.entity)] });
 
     const nowMs = this.config.now().getTime();
     if (this.hourly.count(nowMs) >= this.config.hourlyThreshold) {
@@ -156,26 +175,49 @@ export class SandboxServer {
     }
     this.hourly.add(nowMs);
 
-    const operation = `${matched.threadEndpoint ?? "Api"}_${route.kind}`;
-    const slot = this.acquireThreadSlot(request, matched);
+    const operation = `${matched.threadEndpoints[0] ?? "Api"}_${route.kind}`;
+    const slot = this.acquireThreadSlots(request, matched);
     if (slot === undefined) return sendJson(response, 500, { errors: [MESSAGES.threadThreshold(operation)] });
-    response.once("close", slot);
+    // The slot is held until the sandbox has finished the request, even when the client gave up earlier:
+    // Autotask's thread keeps running after a client-side timeout (conservative; see the README).
+    try {
+      await this.process(request, response, route, url, method, rawBody, actorOrError, operation);
+    } finally {
+      slot();
+    }
+  }
 
+  private async process(
+    request: IncomingMessage,
+    response: ServerResponse,
+    route: Route,
+    url: URL,
+    method: string,
+    rawBody: string,
+    actor: Actor,
+    operation: string,
+  ): Promise<void> {
     const { faults } = this.config;
     if ((faults.latencyMs ?? 0) > 0) await sleep(faults.latencyMs);
+    // One draw per request decides the request-level faults, in fixed bands, so a seed replays exactly.
     const draw = this.faultRandom.next();
     const rate429 = faults.rate429 ?? 0;
     const rateThread = faults.rateThreadThreshold ?? 0;
     const rate503 = faults.rate503 ?? 0;
+    const rateReset = faults.resetBeforeProcessingRate ?? 0;
     if (draw < rate429) {
       response.setHeader("Retry-After", String(faults.retryAfterSeconds ?? 1));
       return sendJson(response, 429, { errors: [MESSAGES.injected429] });
     }
     if (draw < rate429 + rateThread) return sendJson(response, 500, { errors: [MESSAGES.threadThreshold(operation)] });
     if (draw < rate429 + rateThread + rate503) return sendServiceUnavailable(response);
-
+    if (draw < rate429 + rateThread + rate503 + rateReset) {
+      // Connection reset before processing: nothing is committed, the client sees its socket die.
+      request.socket.destroy();
+      return;
+    }
     try {
-      const result = this.dispatch(route, url, method, rawBody, actorOrError);
+      const result = this.dispatch(route, url, method, rawBody, actor);
       if (result.wrote) {
         this.config.onWrite();
         // Commit-then-drop: the change is saved, but the client only sees its connection die.
@@ -223,21 +265,28 @@ export class SandboxServer {
     return { resourceId: resource.id, impersonatorResourceId: store.apiUserResourceId };
   }
 
-  /** Returns the release function, or undefined when the endpoint already has THREAD_LIMIT requests running. */
-  private acquireThreadSlot(request: IncomingMessage, matched: MatchedRoute): (() => void) | undefined {
-    if (matched.threadEndpoint === undefined) return () => {};
+  /**
+   * Takes one slot of every endpoint the route counts against, all or none. Returns the release function,
+   * or undefined when any of them already has THREAD_LIMIT requests running.
+   */
+  private acquireThreadSlots(request: IncomingMessage, matched: MatchedRoute): (() => void) | undefined {
     const code = String(request.headers.apiintegrationcode ?? "");
-    const key = `${code}\u0000${matched.threadEndpoint}`;
-    const running = this.inFlight.get(key) ?? 0;
-    if (running >= THREAD_LIMIT) return undefined;
-    this.inFlight.set(key, running + 1);
+    const keys = matched.threadEndpoints.map((endpoint) => `${code}\u0000${endpoint}`);
+    if (keys.some((key) => (this.inFlight.get(key) ?? 0) >= THREAD_LIMIT)) return undefined;
+    for (const key of keys) {
+      const running = (this.inFlight.get(key) ?? 0) + 1;
+      this.inFlight.set(key, running);
+      this.peakInFlight.set(key.slice(code.length + 1), Math.max(this.peakInFlight.get(key.slice(code.length + 1)) ?? 0, running));
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const now = (this.inFlight.get(key) ?? 1) - 1;
-      if (now <= 0) this.inFlight.delete(key);
-      else this.inFlight.set(key, now);
+      for (const key of keys) {
+        const now = (this.inFlight.get(key) ?? 1) - 1;
+        if (now <= 0) this.inFlight.delete(key);
+        else this.inFlight.set(key, now);
+      }
     };
   }
 
@@ -262,6 +311,21 @@ export class SandboxServer {
         };
       case "entityInformation":
         return { status: 200, body: this.entityInformation(route.entity, route.part) };
+      case "allEntityInformation":
+        // GlobalEntityInformationResultModel: the simulated entities, each as its entityInformation answer.
+        return {
+          status: 200,
+          body: { entityDescriptions: ENTITY_NAMES.map((name) => this.entityInformation(name, "info")) },
+        };
+      case "modules":
+        // Shape from autotask-api.md §1 ({"modules":[{key,value}]}); which key is which module is not
+        // documented anywhere we could read, so the sandbox claims none.
+        return { status: 200, body: { modules: [] } };
+      case "authenticate":
+        // Reached only with valid credentials; the real body is undocumented (assumed empty object).
+        return { status: 200, body: {} };
+      case "slaResultsOfAgreement":
+        return { status: 200, body: this.slaResultsOfAgreement(route.agreementId, url) };
       case "get": {
         const item = store.presentById(route.entity, route.id);
         return { status: item === undefined ? 404 : 200, body: { item: item ?? null } };
@@ -401,6 +465,19 @@ export class SandboxServer {
         nextPageUrl: next === undefined ? null : urlFor(next),
       },
     };
+  }
+
+  private slaResultsOfAgreement(agreementId: number, url: URL): unknown {
+    const { store } = this.config;
+    const token = url.searchParams.has("paging") ? parsePaging(url) : { pageSize: 500, previousIds: [], nextIds: [] };
+    const base = `${this.apiUrl}ServiceLevelAgreements/${agreementId}/Results`;
+    return this.page(
+      "ServiceLevelAgreementResults",
+      { predicate: null, includeFields: undefined },
+      token,
+      (next) => `${base}?paging=${encodeURIComponent(JSON.stringify(next))}`,
+      (row) => store.tables.Tickets.get(row.ticketID as number)?.serviceLevelAgreementID === agreementId,
+    );
   }
 
   private noteList(ticketId: number, url: URL): unknown {

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { TenantProfile } from "./profile.js";
 import { ENTITIES, ENTITY_NAMES, type EntityName } from "./schema.js";
+import { refreshSlaResult } from "./sla.js";
 
 /** A stored record: canonical field names; UDF values (by UDF name) under `userDefinedFields`. */
 export interface Row {
@@ -36,6 +37,12 @@ export class Table {
       else this.ids.splice(this.indexAfter(row.id), 0, row.id);
     }
     this.byId.set(row.id, row);
+  }
+
+  delete(id: number): void {
+    if (!this.byId.delete(id)) return;
+    const index = this.indexAfter(id) - 1;
+    if (this.ids[index] === id) this.ids.splice(index, 1);
   }
 
   nextId(firstId: number): number {
@@ -72,6 +79,8 @@ export class SandboxStore {
   readonly tables: Record<EntityName, Table>;
   readonly notesByTicket = new Map<number, number[]>();
   readonly ticketSequenceByDay = new Map<string, number>();
+  /** Ticket id → id of its ServiceLevelAgreementResults row. */
+  readonly slaResultByTicket = new Map<number, number>();
 
   constructor(
     readonly profile: TenantProfile,
@@ -89,6 +98,14 @@ export class SandboxStore {
       if (noteIds === undefined) this.notesByTicket.set(ticketId, [row.id]);
       else if (!noteIds.includes(row.id)) noteIds.push(row.id);
     }
+    if (entity === "ServiceLevelAgreementResults") this.slaResultByTicket.set(row.ticketID as number, row.id);
+  }
+
+  removeSlaResult(ticketId: number): void {
+    const resultId = this.slaResultByTicket.get(ticketId);
+    if (resultId === undefined) return;
+    this.tables.ServiceLevelAgreementResults.delete(resultId);
+    this.slaResultByTicket.delete(ticketId);
   }
 
   /** Next ticket number for a creation instant: `T<yyyymmdd>.<4-digit sequence of that UTC day>`. */
@@ -191,6 +208,10 @@ export class SandboxStore {
     const store = new SandboxStore(profile, state.apiUserResourceId);
     for (const [day, sequence] of Object.entries(state.ticketSequenceByDay)) store.ticketSequenceByDay.set(day, sequence);
     for (const name of ENTITY_NAMES) for (const row of state.tables[name] ?? []) store.insert(name, row);
+    // A state file written before ServiceLevelAgreementResults existed: derive the rows from the tickets.
+    if (state.tables.ServiceLevelAgreementResults === undefined) {
+      for (const ticket of store.tables.Tickets.rows()) refreshSlaResult(store, ticket);
+    }
     return store;
   }
 }

@@ -18,6 +18,8 @@ export interface RawRequestOptions {
   headers?: Record<string, string>;
   /** Send without the three auth headers. */
   anonymous?: boolean;
+  /** Aborts the request (a client-side timeout); the sandbox may still process it. */
+  signal?: AbortSignal;
 }
 
 export function sandboxClient(sandbox: Pick<SandboxHandle, "apiUrl" | "credentials">) {
@@ -34,7 +36,7 @@ export function sandboxClient(sandbox: Pick<SandboxHandle, "apiUrl" | "credentia
       body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
       headers["Content-Type"] = "application/json";
     }
-    const response = await fetch(url, { method, headers, body });
+    const response = await fetch(url, { method, headers, body, signal: options.signal });
     const text = await response.text();
     let json: unknown;
     try {

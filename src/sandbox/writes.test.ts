@@ -22,6 +22,12 @@ function setup(profile: string) {
   return context;
 }
 
+/**
+ * `status` and `priority` are isRequired in the live metadata (autotask-api.md §6) and every documented
+ * successful create sends both (official Postman sample; S32 #31), so tests send them.
+ */
+const REQUIRED = { status: 1, priority: 2 } as const;
+
 describe("ticket writes (default profile)", () => {
   const t = setup("default");
   const pair = () => t.sandbox.store.resourceServiceDeskRoles().find((p) => p.isActive === true) as Record<string, number>;
@@ -30,6 +36,8 @@ describe("ticket writes (default profile)", () => {
     const created = await t.api.post("Tickets", {
       companyID: t.companyId,
       contactID: t.contactId,
+      Status: 1,
+      priority: 2,
       Title: "Printer jammed",
       QueueID: 29682833,
       createDate: "2001-01-01T00:00:00Z",
@@ -54,7 +62,7 @@ describe("ticket writes (default profile)", () => {
     expect(ticket).not.toHaveProperty("favouriteColour");
     expect(created.json.itemId).toBeGreaterThan(100000);
 
-    const second = await t.api.post("Tickets", { companyID: t.companyId, title: "Second" });
+    const second = await t.api.post("Tickets", { companyID: t.companyId, title: "Second", ...REQUIRED });
     const number = (id: number) => Number(String(t.sandbox.store.getTicket(id)?.ticketNumber).split(".")[1]);
     expect(number(second.json.itemId)).toBe(number(created.json.itemId) + 1);
   });
@@ -64,12 +72,15 @@ describe("ticket writes (default profile)", () => {
     expect(empty.status).toBe(500);
     expect(empty.json.errors).toEqual([
       "Value does not exist for the required field companyID",
+      "Value does not exist for the required field priority",
+      "Value does not exist for the required field status",
       "Value does not exist for the required field title",
     ]);
     const bad = await t.api.post("Tickets", {
       companyID: 42,
       title: "x".repeat(256),
       priority: 5,
+      status: 1,
       queueID: 29683484,
       description: "d".repeat(8001),
     });
@@ -80,19 +91,19 @@ describe("ticket writes (default profile)", () => {
       "Picklist value [29683484] does not exist for queueID",
       "Value does not reference an existing entity for companyID.",
     ]);
-    const wrongContact = await t.api.post("Tickets", { companyID: t.companyId, contactID: t.otherContactId, title: "x" });
+    const wrongContact = await t.api.post("Tickets", { companyID: t.companyId, contactID: t.otherContactId, title: "x", ...REQUIRED });
     expect(wrongContact.json.errors).toEqual([
       `The contactID [${t.otherContactId}] does not belong to the companyID [${t.companyId}].`,
     ]);
-    const wrongSubIssue = await t.api.post("Tickets", { companyID: t.companyId, title: "x", issueType: 1, subIssueType: 111 });
-    expect(wrongSubIssue.json.errors).toEqual(["Picklist value [111] does not exist for subIssueType"]);
-    const rightSubIssue = await t.api.post("Tickets", { companyID: t.companyId, title: "x", issueType: 1, subIssueType: 101 });
+    const wrongSubIssue = await t.api.post("Tickets", { companyID: t.companyId, title: "x", issueType: 1, subIssueType: 111, ...REQUIRED });
+    expect(wrongSubIssue.json.errors).toEqual(["Picklist value [111] does not exist for subIssueType under issueType [1]."]);
+    const rightSubIssue = await t.api.post("Tickets", { companyID: t.companyId, title: "x", issueType: 1, subIssueType: 101, ...REQUIRED });
     expect(rightSubIssue.status).toBe(200);
   });
 
   it("requires resource and role together, as a defined service-desk pair", async () => {
     const { resourceID, roleID } = pair();
-    const base = { companyID: t.companyId, title: "Assign me" };
+    const base = { companyID: t.companyId, title: "Assign me", ...REQUIRED };
     expect((await t.api.post("Tickets", { ...base, assignedResourceID: resourceID })).json.errors).toEqual([
       "When assigning a Resource, you must assign both a assignedResourceID and assignedResourceRoleID.",
     ]);
@@ -112,7 +123,7 @@ describe("ticket writes (default profile)", () => {
   });
 
   it("patches only the given fields; completion and first response are maintained", async () => {
-    const id = (await t.api.post("Tickets", { companyID: t.companyId, title: "Lifecycle", description: "keep me" })).json.itemId;
+    const id = (await t.api.post("Tickets", { companyID: t.companyId, title: "Lifecycle", description: "keep me", ...REQUIRED })).json.itemId;
     advance(30);
     expect((await t.api.patch("Tickets", { id, status: 8 })).json).toEqual({ itemId: id });
     let ticket = t.sandbox.store.getTicket(id) as Record<string, unknown>;
@@ -141,7 +152,7 @@ describe("ticket writes (default profile)", () => {
   });
 
   it("creates and updates notes through the ticket; notes bump activity and may be the first response", async () => {
-    const id = (await t.api.post("Tickets", { companyID: t.companyId, title: "Notes" })).json.itemId;
+    const id = (await t.api.post("Tickets", { companyID: t.companyId, title: "Notes", ...REQUIRED })).json.itemId;
     advance(5);
     const internal = await t.api.post(`Tickets/${id}/Notes`, { Description: "internal", NoteType: 3, Publish: 2 });
     expect(internal.status).toBe(200);
@@ -171,7 +182,7 @@ describe("ticket writes (default profile)", () => {
     const resource = t.sandbox.store.resources().find((r) => r.isActive === true) as Record<string, unknown>;
     const created = await t.api.post(
       "Tickets",
-      { companyID: t.companyId, title: "On behalf" },
+      { companyID: t.companyId, title: "On behalf", ...REQUIRED },
       { headers: { ImpersonationResourceId: String(resource.id) } },
     );
     expect(t.sandbox.store.getTicket(created.json.itemId)).toMatchObject({
@@ -185,7 +196,7 @@ describe("ticket writes (real-tenant profile)", () => {
   const t = setup("real-tenant");
 
   it("has no default priority, no priority 4 and refuses inactive statuses", async () => {
-    const base = { companyID: t.companyId, title: "Real tenant" };
+    const base = { companyID: t.companyId, title: "Real tenant", status: 1, dueDateTime: "2026-12-01T17:00:00Z" };
     expect((await t.api.post("Tickets", base)).json.errors).toEqual(["Value does not exist for the required field priority"]);
     expect((await t.api.post("Tickets", { ...base, priority: 4 })).json.errors).toEqual([
       "Picklist value [4] does not exist for priority",
@@ -194,11 +205,12 @@ describe("ticket writes (real-tenant profile)", () => {
       "Picklist value [9] does not exist for status",
     ]);
     const created = await t.api.post("Tickets", { ...base, priority: 5, status: 5 });
+    expect(created.status).toBe(200);
     expect(t.sandbox.store.getTicket(created.json.itemId)).toMatchObject({ priority: 5, status: 5, completedDate: clock.toISOString() });
   });
 
   it("validates user-defined field picklists", async () => {
-    const base = { companyID: t.companyId, title: "UDF", priority: 2 };
+    const base = { companyID: t.companyId, title: "UDF", priority: 2, status: 1, dueDateTime: "2026-12-01T17:00:00Z" };
     const bad = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "FR Result", value: "Maybe" }] });
     expect(bad.json.errors).toEqual(["Picklist value [Maybe] does not exist for FR Result"]);
     const good = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "fr result", value: "Escalated" }] });

@@ -6,6 +6,7 @@
  */
 import { AutotaskError, lowerKeys, toInstantOrNull } from "./query.js";
 import { ENTITIES, type EntityDef, type EntityName, type FieldDef } from "./schema.js";
+import { applySlaDueDates, refreshSlaResult } from "./sla.js";
 import type { Row, SandboxStore } from "./store.js";
 
 export interface Actor {
@@ -143,16 +144,49 @@ function checkPicklists(
     const value = values.get(field.name);
     if (value === null) continue;
     const found = profile.find(entityName, field.name, value as number);
-    let valid = found?.isActive === true;
-    if (valid && found && field.picklistParentValueField !== "") {
-      // Dependent picklist (subIssueType under issueType): the value must belong to the chosen parent.
-      const parentField = ENTITIES[entityName].fields.find(
-        (candidate) => candidate.name.toLowerCase() === field.picklistParentValueField.toLowerCase(),
-      );
-      const parentValue = parentField ? record[parentField.name] : undefined;
-      valid = !isBlank(parentValue) && found.parentValue === String(parentValue);
+    if (found?.isActive !== true) errors.push(`Picklist value [${String(value)}] does not exist for ${field.name}`);
+  }
+  checkDependentPicklists(context, entityName, values, record, errors);
+}
+
+/**
+ * Dependent picklists (`picklistParentValueField`, e.g. subIssueType under IssueType; each child value's
+ * `parentValue` is its parent's value: captured live metadata, autotask-api.md §5 and §12): judged on the
+ * record as it will be after the write, whenever the write touches the child or its parent. The child must
+ * belong to the record's parent, and that parent must be active. Messages keep Autotask's documented
+ * "Picklist value [x] does not exist for field" form; the reason after it is the sandbox's own wording.
+ */
+function checkDependentPicklists(
+  context: WriteContext,
+  entityName: EntityName,
+  values: Map<string, unknown>,
+  record: Row,
+  errors: string[],
+): void {
+  const { profile } = context.store;
+  const fields = ENTITIES[entityName].fields;
+  for (const field of fields) {
+    if (!field.isPickList || field.picklistParentValueField === "") continue;
+    const parentField = fields.find((candidate) => candidate.name.toLowerCase() === field.picklistParentValueField.toLowerCase());
+    if (parentField === undefined || (!values.has(field.name) && !values.has(parentField.name))) continue;
+    const child = record[field.name];
+    if (isBlank(child)) continue;
+    const found = profile.find(entityName, field.name, child as number);
+    if (found === undefined) continue; // an unknown written value is already refused above
+    const parentValue = record[parentField.name];
+    const prefix = `Picklist value [${String(child)}] does not exist for ${field.name}`;
+    if (isBlank(parentValue)) {
+      errors.push(`${prefix}: no ${parentField.name} is set.`);
+      continue;
     }
-    if (!valid) errors.push(`Picklist value [${String(value)}] does not exist for ${field.name}`);
+    const parent = profile.find(entityName, parentField.name, parentValue as number);
+    // A written parent that is unknown or inactive has been refused above; say it once.
+    if (values.has(parentField.name) && parent?.isActive !== true) continue;
+    if (found.parentValue !== String(parentValue)) {
+      errors.push(`${prefix} under ${parentField.name} [${String(parentValue)}].`);
+    } else if (parent?.isActive !== true) {
+      errors.push(`${prefix}: its ${parentField.name} [${String(parentValue)}] is inactive.`);
+    }
   }
 }
 
@@ -265,14 +299,17 @@ export function createTicket(context: WriteContext, body: unknown): number {
   const errors: string[] = [];
   const parsed = parseBody(entity, body, errors);
   parsed.values.delete("ticketNumber"); // always system-generated
-  // Absent (not null) picklists get the tenant's default, if the tenant has one.
-  for (const field of ["status", "priority", "ticketCategory", "ticketType"]) {
+  // Absent (not null) optional picklists get the tenant's default, if the tenant has one. `status` and
+  // `priority` are isRequired in the live metadata and no source shows a create without them succeeding,
+  // so they are not defaulted: leaving them out is refused like any other required field.
+  for (const field of ["ticketCategory", "ticketType"]) {
     if (parsed.values.has(field)) continue;
     const fallback = store.profile.defaultValue("Tickets", field);
     if (fallback !== undefined) parsed.values.set(field, fallback);
   }
   const record: Row = { id: 0, ...Object.fromEntries(parsed.values) };
   checkRequired(entity, record, parsed, errors);
+  checkDueDateOnCreate(context, record, parsed, errors);
   checkPicklists(context, "Tickets", parsed.values, record, errors);
   checkTicketReferences(context, parsed.values, record, errors);
   const udfValues = checkUdfs(context, "Tickets", parsed.udfs, errors);
@@ -292,8 +329,27 @@ export function createTicket(context: WriteContext, body: unknown): number {
   if (Object.keys(udfValues).length > 0) record.userDefinedFields = udfValues;
   touchTicket(context, record);
   applyStatusChange(context, record, undefined);
+  applySlaDueDates(store.profile, record);
+  refreshSlaResult(store, record);
   store.insert("Tickets", dropUndefined(record));
   return record.id;
+}
+
+/** Message of a tenant that needs a due date on create (field report WYRE-AI/autotask-mcp#288, autotask-api.md §12). */
+export const DUE_DATE_REQUIRED = "dueDateTime is required.; on record number [0]";
+
+/**
+ * Per profile (`features.dueDateTimeRequiredOnCreate`): a create without `dueDateTime` is refused unless
+ * the ticket's category supplies a due date (`features.categoryDueDateHours`, hours after creation), which
+ * is then stored. On profiles without the feature the due date stays empty, as the live metadata marks
+ * `dueDateTime` optional and creates without it succeeded live (autotask-api.md §6, S32 #31).
+ */
+function checkDueDateOnCreate(context: WriteContext, record: Row, parsed: ParsedBody, errors: string[]): void {
+  const { features } = context.store.profile;
+  if (!features.dueDateTimeRequiredOnCreate || parsed.invalid.has("dueDateTime") || !isBlank(record.dueDateTime)) return;
+  const hours = isBlank(record.ticketCategory) ? undefined : features.categoryDueDateHours[String(record.ticketCategory)];
+  if (hours === undefined) errors.push(DUE_DATE_REQUIRED);
+  else record.dueDateTime = new Date(context.now.getTime() + hours * 3_600_000).toISOString();
 }
 
 export function updateTicket(context: WriteContext, body: unknown, mode: "patch" | "put"): number {
@@ -319,6 +375,10 @@ export function updateTicket(context: WriteContext, body: unknown, mode: "patch"
   if (Object.keys(udfValues).length > 0) record.userDefinedFields = { ...existing.userDefinedFields, ...udfValues };
   touchTicket(context, record);
   applyStatusChange(context, record, existing.status);
+  if (record.serviceLevelAgreementID !== existing.serviceLevelAgreementID || record.priority !== existing.priority) {
+    applySlaDueDates(store.profile, record);
+  }
+  refreshSlaResult(store, record);
   store.insert("Tickets", dropUndefined(record));
   return record.id;
 }
@@ -395,6 +455,8 @@ function noteTouchesTicket(context: WriteContext, ticket: Row, note: Row): void 
   if (note.publish === context.store.profile.publishToAllUsers) {
     ticket.lastCustomerVisibleActivityDateTime = context.now.toISOString();
     recordFirstResponse(context, ticket);
+    refreshSlaResult(context.store, ticket);
+    dropUndefined(ticket);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HourlyBudget } from "./budget.js";
-import { SharedWriteLedger } from "./ledger.js";
+import { WriteLedger } from "../desk/index.js";
+import { KeyValueLedgerStore } from "./ledger.js";
 import { MemoryStore } from "./store.js";
 
 describe("MemoryStore", () => {
@@ -64,9 +65,9 @@ describe("HourlyBudget reading ThresholdInformation", () => {
   });
 });
 
-describe("SharedWriteLedger", () => {
+describe("KeyValueLedgerStore under the desk's WriteLedger", () => {
   it("frees the key when the create fails, so the retry runs", async () => {
-    const ledger = new SharedWriteLedger(new MemoryStore(), { windowMs: 60_000, scope: "ann" });
+    const ledger = new WriteLedger(new KeyValueLedgerStore(new MemoryStore()), 60_000, { scope: () => "ann" });
     await expect(ledger.run("k", async () => Promise.reject(new Error("Autotask said no")))).rejects.toThrow("Autotask said no");
     expect(await ledger.run("k", async () => 7)).toEqual({ id: 7, replayed: false });
     expect(await ledger.run("k", async () => 8)).toEqual({ id: 7, replayed: true });

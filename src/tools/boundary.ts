@@ -1,12 +1,18 @@
 /**
  * The one place where a tool call becomes an MCP result.
  *
- * `callTool` checks read-only mode, maps alternative argument spellings (`ticketID` for `ticketId`),
- * validates the arguments with the tool's zod schema, runs the handler, and turns whatever it throws
- * into an `isError` result whose text a person or a model can act on. Handlers never build MCP
- * envelopes and never catch errors just to report them.
+ * `callTool` finds the tool (an unknown name is refused here too), checks read-only mode, maps
+ * alternative argument spellings (`ticketId`, `ticket_id` for `ticketID`), validates the arguments
+ * with the tool's zod schema, runs the handler, and turns whatever it throws into an `isError`
+ * result whose text a person or a model can act on. Handlers never build MCP envelopes and never
+ * catch errors just to report them. Nothing else in the server builds an `isError` result.
+ *
+ * Logging weight: a validation refusal from Autotask (its `{"errors":[…]}` 500s) and other 4xx at
+ * warn; an outage, an unreachable Autotask or an unexpected 5xx at error; a bug in the server at
+ * error with a correlation id that the model also sees (never the raw exception text).
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { randomUUID } from "node:crypto";
+import { CallToolRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import {
@@ -14,23 +20,35 @@ import {
   AutotaskError,
   AutotaskNetworkError,
   AutotaskRateLimitError,
+  AutotaskServerError,
+  AutotaskValidationError,
+  PicklistError,
   QueryValidationError,
-} from "../autotask/errors.js";
-import { PicklistError } from "../autotask/picklists.js";
-import { ReadOnlyModeError, ServerConfigurationError, UserInputError } from "../errors.js";
+  ReadOnlyModeError,
+  ServerConfigurationError,
+  UserInputError,
+} from "../desk/errors.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.js";
 
 export interface CallOptions {
   readOnly: boolean;
+  /** Tool names offered, for the message about an unknown tool. */
+  available: readonly string[];
 }
 
+/**
+ * Runs one `tools/call`.
+ * @param tool the registered tool, or undefined when `name` is not one (answered as an error result)
+ */
 export async function callTool(
-  tool: AnyToolDefinition,
+  tool: AnyToolDefinition | undefined,
+  name: string,
   rawArgs: unknown,
   ctx: ToolContext,
   options: CallOptions,
 ): Promise<CallToolResult> {
   try {
+    if (!tool) throw new UserInputError(`Unknown tool "${name}". Available: ${options.available.join(", ")}.`);
     if (options.readOnly && isWriteTool(tool)) throw new ReadOnlyModeError(tool.name);
     const args = parseArguments(tool, rawArgs);
     const result = await tool.handler(args, ctx);
@@ -40,37 +58,50 @@ export async function callTool(
       structuredContent: result.structured as Record<string, unknown>,
     };
   } catch (error) {
-    return { isError: true, content: [{ type: "text", text: formatError(error, tool.name, ctx.logger) }] };
+    return { isError: true, content: [{ type: "text", text: formatError(error, name, ctx.logger) }] };
   }
 }
 
+/** `ticketID`, `ticketId`, `ticket_id`, `Ticket-ID` all fold to `ticketid`. */
+function foldName(name: string): string {
+  return name.replace(/[_\-\s]/g, "").toLowerCase();
+}
+
 /**
- * Accepts any casing of a declared argument name (`ticketID`, `TicketId`), because existing Autotask
- * skills and plugins send several. An argument that matches nothing is refused rather than dropped:
- * silently ignoring a filter or a field is how earlier servers returned wrong data.
+ * Maps every accepted spelling to the declared name: any casing, snake_case or kebab-case of it
+ * (`ticketId`, `ticket_id` for `ticketID`), plus the tool's explicit `aliases`, because existing
+ * Autotask skills and plugins send several. An argument given twice under two spellings is refused
+ * whichever comes first; one that matches nothing is refused rather than dropped: silently ignoring
+ * a filter or a field is how earlier servers returned wrong data.
  */
 export function normalizeArgumentNames(tool: AnyToolDefinition, rawArgs: unknown): Record<string, unknown> {
   if (rawArgs === undefined || rawArgs === null) return {};
   if (typeof rawArgs !== "object" || Array.isArray(rawArgs)) {
     throw new UserInputError(`Arguments for ${tool.name} must be a JSON object.`);
   }
-  const declared = new Map(Object.keys(tool.inputSchema).map((key) => [key.toLowerCase(), key]));
+  const declared = new Map(Object.keys(tool.inputSchema).map((key) => [foldName(key), key]));
+  for (const [alias, target] of Object.entries(tool.aliases ?? {})) {
+    if (!declared.has(foldName(alias))) declared.set(foldName(alias), target);
+  }
   const normalized: Record<string, unknown> = {};
+  const spelledAs = new Map<string, string>();
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(rawArgs)) {
-    const canonical = declared.get(key.toLowerCase());
+    const canonical = declared.get(foldName(key));
     if (!canonical) {
       unknown.push(key);
       continue;
     }
-    if (canonical in normalized && key !== canonical) {
-      throw new UserInputError(`Argument "${canonical}" was given twice (as "${canonical}" and "${key}"). Send it once.`, canonical);
+    const earlier = spelledAs.get(canonical);
+    if (earlier !== undefined) {
+      throw new UserInputError(`Argument "${canonical}" was given twice (as "${earlier}" and "${key}"). Send it once.`, canonical);
     }
+    spelledAs.set(canonical, key);
     normalized[canonical] = value;
   }
   if (unknown.length > 0) {
     throw new UserInputError(
-      `Unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} for ${tool.name}. Accepted arguments: ${[...declared.values()].join(", ")}.`,
+      `Unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} for ${tool.name}. Accepted arguments: ${Object.keys(tool.inputSchema).join(", ")}.`,
       unknown[0],
     );
   }
@@ -99,7 +130,9 @@ function assertMatchesOutputSchema(tool: AnyToolDefinition, structured: unknown)
 }
 
 function parseArguments(tool: AnyToolDefinition, rawArgs: unknown): unknown {
+  // Unknown top-level names first (an own `__proto__` is one of them), then prototype keys nested in known ones.
   const normalized = normalizeArgumentNames(tool, rawArgs);
+  refusePrototypeKeys(normalized);
   let schema = inputSchemas.get(tool);
   if (!schema) {
     schema = z.object(tool.inputSchema);
@@ -118,12 +151,19 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${field}: ${issue.message}`;
 }
 
-/** Turns any thrown value into text for an `isError` result. Unknown errors are logged with their stack. */
+/**
+ * Turns any thrown value into text for an `isError` result, logging it at its weight. An unexpected
+ * error reaches the caller as a short message with a correlation id; the log has the same id and
+ * the stack.
+ */
 export function formatError(error: unknown, toolName: string, logger: Logger): string {
   if (error instanceof UserInputError || error instanceof ReadOnlyModeError) return error.message;
   if (error instanceof PicklistError) return error.message;
   if (error instanceof QueryValidationError) return `Invalid search filter: ${error.message}`;
-  if (error instanceof ServerConfigurationError) return `Server configuration problem: ${error.message}`;
+  if (error instanceof ServerConfigurationError) {
+    logger.error({ tool: toolName, err: { message: error.message } }, "server configuration problem");
+    return `Server configuration problem: ${error.message}`;
+  }
   if (error instanceof AutotaskRateLimitError) {
     const wait = error.retryAfterMs !== undefined ? ` Retry in about ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} s.` : " Retry in a minute.";
     logger.warn({ tool: toolName, status: error.status }, "Autotask rate limit reached");
@@ -134,14 +174,62 @@ export function formatError(error: unknown, toolName: string, logger: Logger): s
     return error.message;
   }
   if (error instanceof AutotaskNetworkError) {
-    logger.warn({ tool: toolName, err: { message: error.message } }, "Autotask unreachable");
+    logger.error({ tool: toolName, path: error.path, err: { message: error.message } }, "Autotask unreachable");
+    return error.message;
+  }
+  if (error instanceof AutotaskValidationError) {
+    logger.warn({ tool: toolName, status: error.status, path: error.path, errors: error.autotaskErrors }, "Autotask refused the request (validation)");
+    return error.message;
+  }
+  if (error instanceof AutotaskServerError) {
+    logger.error({ tool: toolName, status: error.status, path: error.path }, "Autotask failed (outage or unexpected 5xx)");
     return error.message;
   }
   if (error instanceof AutotaskError) {
-    logger.info({ tool: toolName, status: error.status, path: error.path }, "Autotask refused a request");
+    const level = error.status !== undefined && error.status >= 500 ? "error" : "warn";
+    logger[level]({ tool: toolName, status: error.status, path: error.path }, "Autotask refused a request");
     return error.message;
   }
-  logger.error({ tool: toolName, err: error }, "Unexpected error in tool handler");
-  const detail = error instanceof Error ? error.message : String(error);
-  return `Unexpected error in ${toolName}: ${detail}. This is a bug in the server; the details are in its log.`;
+  const correlationId = randomUUID().slice(0, 8);
+  logger.error({ tool: toolName, correlationId, err: error }, "Unexpected error in tool handler");
+  return `Unexpected error in ${toolName} (correlation id ${correlationId}). This is a bug in the server; its log has the details under that id.`;
+}
+
+// ---- Prototype keys ---------------------------------------------------------------------------------
+
+/**
+ * The `tools/call` request schema with `arguments` left exactly as received. The SDK's own schema
+ * copies `arguments` into a new object, and that copy loses an own `__proto__` key without a trace; the
+ * server registers its handler with this schema so that `refusePrototypeKeys` sees what was sent.
+ */
+export const CallToolRequestKeepingArguments = CallToolRequestSchema.extend({
+  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
+});
+
+const PROTOTYPE_KEY = "__proto__";
+/** Deeper than any tool's arguments; junk nested further is refused by the schemas anyway. */
+const PROTOTYPE_SCAN_DEPTH = 32;
+
+/**
+ * Refuses an own `__proto__` key anywhere in the arguments (top level, `userDefinedFields`, ...).
+ * Parsing copies objects with plain assignment, where `__proto__` does not create a key but is dropped
+ * or replaces the prototype: a value the caller sent would vanish silently. Throws UserInputError
+ * naming the key's path, like any other unknown argument.
+ */
+export function refusePrototypeKeys(value: unknown, path: string[] = [], depth = 0): void {
+  if (value === null || typeof value !== "object" || depth > PROTOTYPE_SCAN_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) refusePrototypeKeys(item, [...path, String(index)], depth + 1);
+    return;
+  }
+  if (Object.hasOwn(value, PROTOTYPE_KEY)) {
+    const where = [...path, PROTOTYPE_KEY].join(".");
+    throw new UserInputError(
+      path.length === 0
+        ? `Unknown argument "${PROTOTYPE_KEY}": it is not an argument of any tool and is refused rather than ignored.`
+        : `Argument "${where}" is refused: "${PROTOTYPE_KEY}" cannot be used as a key.`,
+      path[0] ?? PROTOTYPE_KEY,
+    );
+  }
+  for (const [key, item] of Object.entries(value)) refusePrototypeKeys(item, [...path, key], depth + 1);
 }

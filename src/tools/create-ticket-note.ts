@@ -4,14 +4,11 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { WriteDeduplicator } from "./support/dedupe.js";
-import { resolveNoteType, resolvePublish } from "./support/notes.js";
-import { picklistParam, ticketIdParam } from "./support/params.js";
-import { quoted } from "./support/render.js";
-import { requireTicket } from "./support/tickets.js";
+import { renderNoteCreated } from "./format/index.js";
+import { picklistParam, ticketIdParam } from "./params.js";
 
 const inputSchema = {
-  ticketId: ticketIdParam,
+  ticketID: ticketIdParam,
   description: z.string().trim().min(1).max(32000).describe("Note text."),
   title: z.string().trim().min(1).max(250).optional().describe("Default: first line."),
   noteType: picklistParam("Default: the tenant's.").optional(),
@@ -22,8 +19,8 @@ const inputSchema = {
 };
 
 const outputSchema = {
-  noteId: z.number(),
-  ticketId: z.number(),
+  noteID: z.number(),
+  ticketID: z.number(),
   ticketNumber: z.string().optional(),
   noteType: z.object({ id: z.number(), label: z.string() }),
   publish: z.object({ id: z.number(), label: z.string() }),
@@ -43,40 +40,18 @@ export default defineTool({
   outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
-    const ticket = await requireTicket(ctx, args.ticketId);
-    const [noteType, publish] = await Promise.all([resolveNoteType(ctx, args.noteType), resolvePublish(ctx, args.publish)]);
-    const body = {
-      ticketID: ticket.id,
-      title: args.title ?? defaultTitle(args.description),
-      description: args.description,
-      noteType: noteType.value,
-      publish: publish.value.value,
-    };
-    const key = WriteDeduplicator.keyOf("create_ticket_note", body);
-    const outcome = await ctx.dedupe.run(key, () => ctx.api.createTicketNote(ticket.id, body, { signal: ctx.signal }));
-    const visibility = publish.clientVisible
-      ? `VISIBLE TO THE CLIENT (${publish.value.label})`
-      : `internal (${publish.value.label})`;
-    const number = ticket.ticketNumber ?? `${ticket.id}`;
+    const created = await ctx.desk.notes.create(args, { signal: ctx.signal });
     return {
       structured: {
-        noteId: outcome.id,
-        ticketId: ticket.id,
-        ticketNumber: ticket.ticketNumber ?? undefined,
-        noteType: { id: noteType.value, label: noteType.label },
-        publish: { id: publish.value.value, label: publish.value.label },
-        clientVisible: publish.clientVisible,
-        alreadyExisted: outcome.replayed,
+        noteID: created.noteId,
+        ticketID: created.ticket.id,
+        ticketNumber: created.ticket.ticketNumber ?? undefined,
+        noteType: { id: created.noteType.value, label: created.noteType.label },
+        publish: { id: created.publish.value, label: created.publish.label },
+        clientVisible: created.clientVisible,
+        alreadyExisted: created.alreadyExisted,
       },
-      text: outcome.replayed
-        ? `The same note was already added to ticket ${number} as note ${outcome.id}; not added again.`
-        : `Added note ${outcome.id} to ticket ${number}: ${noteType.label}, ${visibility}. Title: ${quoted(body.title)}`,
+      text: renderNoteCreated(created),
     };
   },
 });
-
-/** Autotask tenants can require note titles; a title from the first words is better than none. */
-function defaultTitle(description: string): string {
-  const firstLine = description.split(/\r?\n/, 1)[0]?.trim() ?? "";
-  return firstLine.length <= 60 ? firstLine : `${firstLine.slice(0, 59)}…`;
-}

@@ -7,11 +7,7 @@
  */
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { AutotaskApi } from "../autotask/api.js";
-import type { NameResolver } from "./support/names.js";
-import type { ServerSettings } from "./support/settings.js";
-import type { TenantService } from "./support/tenant.js";
-import type { WriteDeduplicator } from "./support/dedupe.js";
+import type { Desk } from "../desk/index.js";
 
 export interface RequiredToolAnnotations {
   readOnlyHint: boolean;
@@ -20,16 +16,13 @@ export interface RequiredToolAnnotations {
   openWorldHint: boolean;
 }
 
-/** Everything a handler may use. Built once per server; `signal` and `now` per call. */
+/**
+ * Everything a handler may use: the process's desk (shared by every session), a logger, and the
+ * call's cancellation signal. There is no Autotask client here: tools reach Autotask through the desk.
+ */
 export interface ToolContext {
-  api: AutotaskApi;
-  tenant: TenantService;
-  names: NameResolver;
-  settings: ServerSettings;
-  /** The write ledger: in-process by default, or shared (`state/ledger.ts`) on a team server. */
-  dedupe: Pick<WriteDeduplicator, "run">;
+  desk: Desk;
   logger: Logger;
-  now(): Date;
   signal?: AbortSignal;
 }
 
@@ -44,8 +37,15 @@ export interface ToolDefinition<In extends z.ZodRawShape, Out extends z.ZodRawSh
   title: string;
   /** When to use the tool and when not; under 1,024 characters. */
   description: string;
+  /**
+   * Argument names as `tools/list` shows them: Autotask's spelling for Autotask fields (`ticketID`,
+   * `companyID`, `queueID`…), camelCase for the rest. Other casings and snake_case are accepted at
+   * call time without being listed (see `normalizeArgumentNames`).
+   */
   inputSchema: In;
   outputSchema: Out;
+  /** Extra accepted spellings that differ by more than case or underscores: alias -> declared name. Not listed. */
+  aliases?: Readonly<Record<string, Extract<keyof In, string>>>;
   annotations: RequiredToolAnnotations;
   handler(args: z.output<z.ZodObject<In>>, ctx: ToolContext): Promise<ToolResult<z.input<z.ZodObject<Out>>>>;
 }
@@ -57,6 +57,7 @@ export interface AnyToolDefinition {
   description: string;
   inputSchema: z.ZodRawShape;
   outputSchema: z.ZodRawShape;
+  aliases?: Readonly<Record<string, string>>;
   annotations: RequiredToolAnnotations;
   // biome-ignore lint/suspicious/noExplicitAny: erased at the registry; each file keeps its precise types.
   handler(args: any, ctx: ToolContext): Promise<ToolResult<unknown>>;

@@ -61,7 +61,7 @@ async function search(args: Record<string, unknown>) {
 
 describe("autotask_search_tickets filters", () => {
   it("turns status open into notIn of the tenant's complete ids, labels into ids, unassigned into notExist", async () => {
-    const result = await search({ status: "open", priority: ["high", "Critical"], unassigned: true, queueId: "helpdesk queue" });
+    const result = await search({ status: "open", priority: ["high", "Critical"], unassigned: true, queueID: "helpdesk queue" });
     expect(result.isError).toBeFalsy();
     expect(queryBodies).toEqual([
       {
@@ -125,9 +125,18 @@ describe("autotask_search_tickets filters", () => {
   it("shows labels and names in compact rows without null fields", async () => {
     const result = await search({});
     const rows = (result.structuredContent as { tickets: Array<Record<string, unknown>> }).tickets;
-    expect(rows[0]).toMatchObject({ id: 101, status: "In Progress", priority: "High", company: "Contoso", assignee: "Ada Lovelace" });
-    expect(rows[1]).not.toHaveProperty("assignee");
-    expect(rows[1]).not.toHaveProperty("due");
+    // The same vocabulary as the details: labels and names beside the ids.
+    expect(rows[0]).toMatchObject({
+      id: 101,
+      ticketNumber: "T20261120.0001",
+      status: { id: 8, label: "In Progress" },
+      priority: { id: 5, label: "High" },
+      company: { id: 7, name: "Contoso" },
+      assignedResource: { id: 30, name: "Ada Lovelace" },
+      dueDateTime: "2026-11-30T17:00:00Z",
+    });
+    expect(rows[1]).not.toHaveProperty("assignedResource");
+    expect(rows[1]).not.toHaveProperty("dueDateTime");
     expect(JSON.stringify(result)).not.toContain("null");
   });
 });

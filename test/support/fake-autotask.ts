@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import pino from "pino";
 import { AutotaskClient } from "../../src/autotask/client.js";
+import { createDesk } from "../../src/desk/index.js";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.js";
 import { createServer } from "../../src/server.js";
 
@@ -82,12 +83,13 @@ export async function connectWithMsw(now = () => new Date("2026-11-27T10:00:00Z"
     apiUrl: `${BASE}/`,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
   });
-  const server = createServer({
+  const desk = createDesk(
     api,
-    settings: { readOnly: false, calendar: DEFAULT_CALENDAR, mappingOverrides: {}, defaultNotesInDetails: 5, duplicateWindowMs: 60_000 },
-    logger: pino({ level: "silent" }),
+    { readOnly: false, calendar: DEFAULT_CALENDAR, mappingOverrides: {}, defaultNotesInDetails: 5, duplicateWindowMs: 60_000 },
     now,
-  });
+    pino({ level: "silent" }),
+  );
+  const server = createServer(desk);
   const client = new Client({ name: "msw-test", version: "1.0.0" });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await Promise.all([client.connect(a), server.connect(b)]);

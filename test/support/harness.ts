@@ -1,6 +1,7 @@
 /**
  * Test harness: the real server, the real Autotask client and the sandbox over loopback HTTP,
- * joined to an MCP `Client` by the SDK's in-memory transport.
+ * joined to an MCP `Client` by the SDK's in-memory transport (or, with `transport: "http"`, by the
+ * team server's Streamable HTTP transport with a bearer token).
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -8,14 +9,15 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import pino from "pino";
 import { AutotaskClient } from "../../src/autotask/client.js";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.js";
+import { createDesk, type Desk, type DeskSettings } from "../../src/desk/index.js";
 import { startSandbox, type SandboxHandle } from "../../src/sandbox/index.js";
 import { createServer } from "../../src/server.js";
-import type { ServerSettings } from "../../src/tools/support/settings.js";
 
 export interface Harness {
   client: Client;
   sandbox: SandboxHandle;
   api: AutotaskClient;
+  desk: Desk;
   call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;
 }
@@ -24,7 +26,7 @@ export async function startHarness(
   options: {
     profile?: string;
     tickets?: number;
-    settings?: Partial<ServerSettings>;
+    settings?: Partial<DeskSettings>;
     now?: () => Date;
     /** "http": the same server behind the Streamable HTTP transport, with a bearer token (see support/http.ts). */
     transport?: "memory" | "http";
@@ -36,7 +38,7 @@ export async function startHarness(
     apiUrl: sandbox.apiUrl,
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
   });
-  const settings: ServerSettings = {
+  const settings: DeskSettings = {
     readOnly: false,
     calendar: DEFAULT_CALENDAR,
     mappingOverrides: {},
@@ -46,23 +48,26 @@ export async function startHarness(
   };
   const logger = pino({ level: "silent" });
   const client = new Client({ name: "test-client", version: "1.0.0" });
+  let desk: Desk;
   let server: { close(): Promise<void> };
   if (options.transport === "http") {
     // Loaded only here: the in-memory runs never touch the HTTP code.
     const { connectOverHttp } = await import("./http.js");
-    const { teamServerFactory } = await import("../../src/http/main.js");
+    const { teamDesk, teamServerFactory } = await import("../../src/http/main.js");
     const { MemoryStore } = await import("../../src/state/store.js");
-    const createMcpServer = teamServerFactory({
+    desk = teamDesk({
       api,
       store: new MemoryStore(),
       settings,
       logger,
       picklistTtlMs: 15 * 60_000,
-      createServer: (deps) => createServer({ ...deps, now: options.now }),
+      createDesk,
+      ...(options.now ? { clock: options.now } : {}),
     });
-    server = await connectOverHttp(client, { api, logger, createMcpServer });
+    server = await connectOverHttp(client, { api, logger, createMcpServer: teamServerFactory({ desk, createServer }) });
   } else {
-    const mcp = createServer({ api, settings, logger, now: options.now });
+    desk = createDesk(api, settings, options.now, logger);
+    const mcp = createServer(desk);
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     await Promise.all([client.connect(clientTransport), mcp.connect(serverTransport)]);
     server = mcp;
@@ -73,6 +78,7 @@ export async function startHarness(
     client,
     sandbox,
     api,
+    desk,
     call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
     async close() {
       await client.close();

@@ -51,15 +51,19 @@ export async function startProbeProxy(sandboxApiUrl: string): Promise<ProbeProxy
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://probe.invalid");
-    const endpoint = matchRoute(req.method ?? "GET", url.pathname).threadEndpoint ?? "(unlimited)";
+    // A child route (/Tickets/{id}/Notes) is a thread of each endpoint it counts against (TicketNotes and Tickets).
+    const matched = matchRoute(req.method ?? "GET", url.pathname).threadEndpoints;
+    const endpoints = matched.length > 0 ? matched : ["(unlimited)"];
     probe.requests += 1;
-    probe.inFlight[endpoint] = (probe.inFlight[endpoint] ?? 0) + 1;
-    probe.peakInFlight[endpoint] = Math.max(probe.peakInFlight[endpoint] ?? 0, probe.inFlight[endpoint]!);
+    for (const endpoint of endpoints) {
+      probe.inFlight[endpoint] = (probe.inFlight[endpoint] ?? 0) + 1;
+      probe.peakInFlight[endpoint] = Math.max(probe.peakInFlight[endpoint] ?? 0, probe.inFlight[endpoint]!);
+    }
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      probe.inFlight[endpoint] = (probe.inFlight[endpoint] ?? 1) - 1;
+      for (const endpoint of endpoints) probe.inFlight[endpoint] = (probe.inFlight[endpoint] ?? 1) - 1;
     };
     // Autotask's thread ends when it has written its answer ("finish"); "close" covers aborted requests.
     res.once("finish", finish);

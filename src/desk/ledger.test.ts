@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { InMemoryLedgerStore, type LedgerStore, WriteLedger } from "./ledger.js";
+
+describe("WriteLedger", () => {
+  it("returns the first record for the same key within the window, and runs again after it", async () => {
+    let now = 0;
+    const ledger = new WriteLedger(new InMemoryLedgerStore(() => now), 60_000);
+    let made = 0;
+    const create = async () => ++made;
+    const key = WriteLedger.keyOf("create_ticket", { title: "x", companyID: 1 });
+    expect(await ledger.run(key, create)).toEqual({ id: 1, replayed: false });
+    // Key order does not matter.
+    expect(await ledger.run(WriteLedger.keyOf("create_ticket", { companyID: 1, title: "x" }), create)).toEqual({ id: 1, replayed: true });
+    now = 60_001;
+    expect(await ledger.run(key, create)).toEqual({ id: 2, replayed: false });
+  });
+
+  it("joins a call still in flight instead of creating twice, and forgets a failed write", async () => {
+    const ledger = new WriteLedger(new InMemoryLedgerStore(), 60_000);
+    let release: (id: number) => void = () => undefined;
+    const pending = new Promise<number>((resolve) => {
+      release = resolve;
+    });
+    const first = ledger.run("k", () => pending);
+    const second = ledger.run("k", async () => 99);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    release(7);
+    expect(await first).toEqual({ id: 7, replayed: false });
+    expect(await second).toEqual({ id: 7, replayed: true });
+    await expect(ledger.run("f", async () => Promise.reject(new Error("refused")))).rejects.toThrow("refused");
+    expect(await ledger.run("f", async () => 8)).toEqual({ id: 8, replayed: false });
+  });
+
+  it("keeps settled writes in whatever store it is given (a shared store sees other processes' writes)", async () => {
+    const shared = new Map<string, number>();
+    const store: LedgerStore = {
+      async get(key) {
+        const id = shared.get(key);
+        return id === undefined ? undefined : { id };
+      },
+      async setIfAbsent(key, record) {
+        if (shared.has(key)) return false;
+        shared.set(key, record.id);
+        return true;
+      },
+    };
+    const processA = new WriteLedger(store, 60_000);
+    const processB = new WriteLedger(store, 60_000);
+    expect(await processA.run("idem:1", async () => 5)).toEqual({ id: 5, replayed: false });
+    expect(await processB.run("idem:1", async () => 6)).toEqual({ id: 5, replayed: true });
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Ticket notes: adding one (internal unless the caller explicitly makes it client-visible), and
+ * reading a ticket's latest notes with labels and authors.
+ *
+ * Publish values decide who can read a note: "All Autotask Users" (1 in every tenant seen) is shown
+ * to the client in the portal, so the internal value is the default and is found by label, never
+ * assumed by id. Source: /work/shared/reference/autotask-api.md (notes).
+ */
+import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
+import type { PicklistValue, Ticket, TicketNote, TicketNoteCreate } from "../autotask/schemas.js";
+import { ServerConfigurationError, UserInputError } from "../errors.js";
+import type { Directory } from "./directory.js";
+import { WriteLedger } from "./ledger.js";
+import { requireTicket } from "./lookup.js";
+import type { TenantService } from "./tenant.js";
+
+/** Words callers use for "only our staff can see it" and "the client can see it". */
+const INTERNAL_WORDS = new Set(["internal", "private", "internal only", "internal project team"]);
+const CLIENT_VISIBLE_WORDS = new Set(["all", "public", "client", "visible", "all autotask users", "everyone"]);
+
+function isClientVisible(value: PicklistValue): boolean {
+  return /^all\b/i.test(value.label);
+}
+
+export interface PublishChoice {
+  value: PicklistValue;
+  clientVisible: boolean;
+}
+
+/** What a caller asks for when adding a note. Picklists take the tenant's id or label. */
+export interface NoteCreateRequest {
+  ticketID: number;
+  description: string;
+  /** Default: the first line of the description (at most 60 characters). */
+  title?: string;
+  /** Default: the tenant's default note type. */
+  noteType?: string | number;
+  /** `internal` (default), `all` (client-visible), 0/1, or the tenant's label or id. */
+  publish?: string | number;
+}
+
+export interface NoteCreated {
+  ticket: Ticket;
+  noteId: number;
+  title: string;
+  noteType: PicklistValue;
+  publish: PicklistValue;
+  clientVisible: boolean;
+  /** True when an identical note was added within the duplicate window and none was added now. */
+  alreadyExisted: boolean;
+}
+
+/** A note as the desk reports it: picklists as labels, the author by name. */
+export interface NoteEntry {
+  id: number;
+  title?: string;
+  noteType?: string;
+  publish?: string;
+  clientVisible: boolean;
+  createDateTime?: string;
+  author?: string;
+  description?: string;
+}
+
+export class NoteService {
+  constructor(
+    private readonly api: AutotaskApi,
+    private readonly tenant: TenantService,
+    private readonly directory: Directory,
+    private readonly ledger: WriteLedger,
+  ) {}
+
+  /** The tenant's internal publish value: a label starting "Internal", never the "All …" one. */
+  async internalPublishValue(options?: RequestOptions): Promise<PicklistValue> {
+    const publish = await this.tenant.picklist("TicketNotes", "publish", options);
+    const active = publish.active().filter((value) => !isClientVisible(value));
+    const internal =
+      active.find((value) => /^internal( project team| users only| only)?$/i.test(value.label.trim())) ??
+      active.find((value) => value.isDefaultValue && /internal/i.test(value.label)) ??
+      active.find((value) => /internal/i.test(value.label) && !/co-?managed/i.test(value.label)) ??
+      active.find((value) => /internal/i.test(value.label));
+    if (!internal) {
+      throw new ServerConfigurationError(
+        "The tenant's TicketNotes publish picklist has no internal value, so a note cannot be kept private. Check the picklist in Autotask.",
+      );
+    }
+    return internal;
+  }
+
+  /** `internal` (default), `all`, the legacy 0 (internal) / 1 (visible), or the tenant's label or id. */
+  async resolvePublish(input: string | number | undefined, options?: RequestOptions): Promise<PublishChoice> {
+    if (input === undefined || input === 0 || (typeof input === "string" && INTERNAL_WORDS.has(input.trim().toLowerCase()))) {
+      return { value: await this.internalPublishValue(options), clientVisible: false };
+    }
+    const publish = await this.tenant.picklist("TicketNotes", "publish", options);
+    if (typeof input === "string" && CLIENT_VISIBLE_WORDS.has(input.trim().toLowerCase())) {
+      const visible = publish.active().find(isClientVisible);
+      if (!visible) throw new UserInputError("This tenant has no client-visible publish value for notes.", "publish");
+      return { value: visible, clientVisible: true };
+    }
+    const value = publish.resolve(input);
+    return { value, clientVisible: isClientVisible(value) };
+  }
+
+  /** The tenant's default note type, or its "Task Notes"/"Task Detail"-style type when none is marked default. */
+  async resolveNoteType(input: string | number | undefined, options?: RequestOptions): Promise<PicklistValue> {
+    const noteTypes = await this.tenant.picklist("TicketNotes", "noteType", options);
+    if (input !== undefined) return noteTypes.resolve(input);
+    const active = noteTypes.active();
+    const chosen =
+      noteTypes.defaultValue() ??
+      active.find((value) => /^task notes$/i.test(value.label)) ??
+      active.find((value) => /^task detail$/i.test(value.label)) ??
+      active[0];
+    if (!chosen) throw new ServerConfigurationError("The tenant's TicketNotes noteType picklist has no active value.");
+    return chosen;
+  }
+
+  /**
+   * Adds a note (`POST /Tickets/{id}/Notes`). The same note repeated within the duplicate window is
+   * not added again: the earlier note's id comes back with `alreadyExisted`.
+   * @throws UserInputError for an unknown ticket or picklist value.
+   */
+  async create(request: NoteCreateRequest, options?: RequestOptions): Promise<NoteCreated> {
+    const ticket = await requireTicket(this.api, request.ticketID, options);
+    const [noteType, publish] = await Promise.all([
+      this.resolveNoteType(request.noteType, options),
+      this.resolvePublish(request.publish, options),
+    ]);
+    const body: TicketNoteCreate = {
+      ticketID: ticket.id,
+      title: request.title ?? defaultTitle(request.description),
+      description: request.description,
+      noteType: noteType.value,
+      publish: publish.value.value,
+    };
+    const key = WriteLedger.keyOf("create_ticket_note", body);
+    const outcome = await this.ledger.run(key, () => this.api.createTicketNote(ticket.id, body, options));
+    return {
+      ticket,
+      noteId: outcome.id,
+      title: body.title,
+      noteType,
+      publish: publish.value,
+      clientVisible: publish.clientVisible,
+      alreadyExisted: outcome.replayed,
+    };
+  }
+
+  /** Adds an internal note under `scope` in the ledger (a retried call does not add it twice). Resolves to the note id. */
+  async addInternal(ticketId: number, title: string, description: string, scope: string, options?: RequestOptions): Promise<number> {
+    const [publish, noteType] = await Promise.all([this.internalPublishValue(options), this.resolveNoteType(undefined, options)]);
+    const key = WriteLedger.keyOf(scope, { ticketId, description });
+    const outcome = await this.ledger.run(key, () =>
+      this.api.createTicketNote(
+        ticketId,
+        { ticketID: ticketId, title, description, noteType: noteType.value, publish: publish.value },
+        options,
+      ),
+    );
+    return outcome.id;
+  }
+
+  /**
+   * A ticket's notes, newest first, the latest `count` of them with labels and author names.
+   * Resolves to the entries and the ticket's total number of notes.
+   */
+  async latest(ticketId: number, count: number, options?: RequestOptions): Promise<{ notes: NoteEntry[]; total: number }> {
+    if (count <= 0) return { notes: [], total: 0 };
+    const [all, noteTypes, publishes] = await Promise.all([
+      this.api.listTicketNotes(ticketId, options),
+      this.tenant.picklist("TicketNotes", "noteType", options),
+      this.tenant.picklist("TicketNotes", "publish", options),
+    ]);
+    const latest = [...all]
+      .sort((a, b) => (a.createDateTime ?? "").localeCompare(b.createDateTime ?? "") || a.id - b.id)
+      .slice(-count)
+      .reverse();
+    const authors = await this.directory.names({ resources: latest.map((note) => note.creatorResourceID) }, options);
+    const notes = latest.map((note: TicketNote): NoteEntry => {
+      const publish = publishes.labelOf(note.publish);
+      return {
+        id: note.id,
+        title: note.title ?? undefined,
+        noteType: noteTypes.labelOf(note.noteType),
+        publish,
+        clientVisible: /^all\b/i.test(publish ?? ""),
+        createDateTime: note.createDateTime ?? undefined,
+        author: authors.resource(note.creatorResourceID),
+        description: note.description ?? undefined,
+      };
+    });
+    return { notes, total: all.length };
+  }
+}
+
+/** Autotask tenants can require note titles; a title from the first words is better than none. */
+function defaultTitle(description: string): string {
+  const firstLine = description.split(/\r?\n/, 1)[0]?.trim() ?? "";
+  return firstLine.length <= 60 ? firstLine : `${firstLine.slice(0, 59)}…`;
+}

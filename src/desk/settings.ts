@@ -1,0 +1,33 @@
+/**
+ * Process-wide settings the desk reads, derived once from the parsed configuration.
+ */
+import type { Config } from "../config.js";
+import { type BusinessCalendar, parseCalendar } from "../domain/calendar.js";
+import type { MappingOverrides } from "../domain/states.js";
+
+export interface DeskSettings {
+  readOnly: boolean;
+  calendar: BusinessCalendar;
+  mappingOverrides: MappingOverrides;
+  /** How many of the latest notes a ticket description includes unless asked for another number. */
+  defaultNotesInDetails: number;
+  /** How long (ms) an identical create returns the record it made instead of making another. */
+  duplicateWindowMs: number;
+  /** How long (ms) the tenant's picklists are cached. Default: the PicklistCache default. */
+  picklistTtlMs?: number;
+}
+
+/** @deprecated the old name; kept so callers can migrate. */
+export type ServerSettings = DeskSettings;
+
+export function settingsFromConfig(config: Config): DeskSettings {
+  return {
+    readOnly: config.readOnly,
+    // Compiled once here: the domain caches its business-day table per calendar object.
+    calendar: parseCalendar(config.calendar),
+    mappingOverrides: config.mappingOverrides,
+    defaultNotesInDetails: 5,
+    duplicateWindowMs: 10 * 60_000,
+    picklistTtlMs: config.picklistTtlMs,
+  };
+}

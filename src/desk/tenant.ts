@@ -1,0 +1,184 @@
+/**
+ * The tenant: its picklists joined with the semantic status/priority mapping. `resolveTicketValue`
+ * is THE resolver for what a caller typed (an id, a label, or a semantic name such as
+ * `in_progress`): create, update and search all go through it, so a value means the same thing
+ * everywhere. Ids turn back into labels here too.
+ *
+ * Nothing here knows a picklist id: every value comes from `/{Entity}/entityInformation/fields`
+ * through the shared `PicklistCache`. When Autotask says a value does not exist (the tenant changed
+ * its picklists since we cached them), `withFreshPicklists` drops the cache and tries once more.
+ */
+import type { MetadataEntity, RequestOptions } from "../autotask/api.js";
+import { AutotaskValidationError } from "../autotask/errors.js";
+import { type Picklist, type PicklistCache, PicklistError } from "../autotask/picklists.js";
+import type { PicklistValue } from "../autotask/schemas.js";
+import { UserInputError } from "../errors.js";
+import {
+  buildTenantMapping,
+  type MappingOverrides,
+  SEMANTIC_PRIORITIES,
+  SEMANTIC_STATUSES,
+  type SemanticPriority,
+  type SemanticStatus,
+  type TenantMapping,
+} from "../domain/states.js";
+
+export const TICKET_PICKLIST_FIELDS = [
+  "status",
+  "priority",
+  "queueID",
+  "issueType",
+  "subIssueType",
+  "ticketType",
+  "ticketCategory",
+  "source",
+] as const;
+export type TicketPicklistField = (typeof TICKET_PICKLIST_FIELDS)[number];
+export type NotePicklistField = "noteType" | "publish";
+
+/** Ticket picklist values as labels, for output. Absent when the ticket has no value. */
+export type TicketLabels = Partial<Record<TicketPicklistField, string>>;
+
+export class TenantService {
+  private mappingFor: { status: Picklist; priority: Picklist; mapping: TenantMapping } | undefined;
+
+  constructor(
+    private readonly picklists: PicklistCache,
+    private readonly overrides: MappingOverrides,
+  ) {}
+
+  picklist(entity: MetadataEntity, field: string, options?: RequestOptions): Promise<Picklist> {
+    return this.picklists.picklist(entity, field, options);
+  }
+
+  ticketPicklist(field: TicketPicklistField, options?: RequestOptions): Promise<Picklist> {
+    return this.picklists.picklist("Tickets", field, options);
+  }
+
+  /** The semantic mapping of this tenant's statuses and priorities, rebuilt when the picklists are reloaded. */
+  async mapping(options?: RequestOptions): Promise<TenantMapping> {
+    const [status, priority] = await Promise.all([
+      this.ticketPicklist("status", options),
+      this.ticketPicklist("priority", options),
+    ]);
+    if (this.mappingFor?.status !== status || this.mappingFor.priority !== priority) {
+      const mapping = buildTenantMapping({
+        statuses: status.values,
+        priorities: priority.values,
+        overrides: this.overrides,
+      });
+      this.mappingFor = { status, priority, mapping };
+    }
+    return this.mappingFor.mapping;
+  }
+
+  /**
+   * Resolves a picklist argument. Status and priority also accept the semantic names
+   * (`in_progress`, `waiting_customer`, `critical`), mapped through this tenant's labels.
+   */
+  async resolveTicketValue(
+    field: TicketPicklistField,
+    input: string | number,
+    options?: RequestOptions,
+  ): Promise<PicklistValue> {
+    const picklist = await this.ticketPicklist(field, options);
+    try {
+      return picklist.resolve(input);
+    } catch (error) {
+      if (!(error instanceof PicklistError) || typeof input !== "string") throw error;
+      const semantic = input.trim().toUpperCase().replace(/[\s-]+/g, "_");
+      const mapping = await this.mapping(options);
+      let id: number | undefined;
+      if (field === "status" && semantic !== "OTHER" && (SEMANTIC_STATUSES as readonly string[]).includes(semantic)) {
+        id = mapping.primaryStatusId(semantic as SemanticStatus);
+      } else if (field === "priority" && (SEMANTIC_PRIORITIES as readonly string[]).includes(semantic)) {
+        id = mapping.primaryPriorityId(semantic as SemanticPriority);
+      }
+      const value = id === undefined ? undefined : picklist.active().find((v) => v.value === id);
+      if (value) return value;
+      throw error;
+    }
+  }
+
+  /**
+   * A status filter: the same resolver per value, plus `open` (alone) for every status not mapped to
+   * complete. Returns the tenant's status ids and whether they are to be excluded.
+   * @throws UserInputError for `open` mixed with other values, or a tenant without a complete status.
+   */
+  async resolveStatusFilter(inputs: ReadonlyArray<string | number>, options?: RequestOptions): Promise<{ exclude: boolean; ids: number[] }> {
+    if (inputs.some((input) => typeof input === "string" && input.trim().toLowerCase() === "open")) {
+      if (inputs.length > 1) throw new UserInputError('status "open" already means every status except complete; send it alone.', "status");
+      const complete = (await this.mapping(options)).statusIdsFor("COMPLETE");
+      if (complete.length === 0) {
+        throw new UserInputError('This tenant has no status mapped to complete, so "open" cannot be worked out; list the statuses instead.', "status");
+      }
+      return { exclude: true, ids: complete };
+    }
+    const ids = await Promise.all(inputs.map(async (input) => (await this.resolveTicketValue("status", input, options)).value));
+    return { exclude: false, ids };
+  }
+
+  /** The status a new ticket gets when none is given: the tenant's default, else its "new" status. */
+  async defaultStatus(options?: RequestOptions): Promise<PicklistValue> {
+    const [list, mapping] = await Promise.all([this.ticketPicklist("status", options), this.mapping(options)]);
+    const status = list.defaultValue() ?? list.active().find((v) => v.value === mapping.primaryStatusId("NEW"));
+    if (!status) throw new UserInputError("This tenant has no default ticket status; pass status.", "status");
+    return status;
+  }
+
+  /**
+   * The priority a new ticket gets when none is given: the tenant's default, else its medium one
+   * (then `fallback` is true, so the caller can say so).
+   */
+  async defaultPriority(options?: RequestOptions): Promise<{ value: PicklistValue; fallback: boolean }> {
+    const [list, mapping] = await Promise.all([this.ticketPicklist("priority", options), this.mapping(options)]);
+    const byDefault = list.defaultValue();
+    if (byDefault) return { value: byDefault, fallback: false };
+    const medium = list.active().find((v) => v.value === mapping.primaryPriorityId("MEDIUM"));
+    if (!medium) {
+      throw new UserInputError(
+        `This tenant has no default priority; pass priority, one of: ${list.active().map((v) => v.label).join(", ")}.`,
+        "priority",
+      );
+    }
+    return { value: medium, fallback: true };
+  }
+
+  async resolveNoteValue(field: NotePicklistField, input: string | number, options?: RequestOptions): Promise<PicklistValue> {
+    const picklist = await this.picklists.picklist("TicketNotes", field, options);
+    return picklist.resolve(input);
+  }
+
+  /** Labels for every picklist value set on a ticket; one metadata load covers them all. */
+  async ticketLabels(ticket: Partial<Record<TicketPicklistField, unknown>>, options?: RequestOptions): Promise<TicketLabels> {
+    const labels: TicketLabels = {};
+    await Promise.all(
+      TICKET_PICKLIST_FIELDS.map(async (field) => {
+        const id = ticket[field];
+        if (typeof id !== "number") return;
+        const picklist = await this.ticketPicklist(field, options);
+        labels[field] = picklist.labelOf(id) ?? `#${id}`;
+      }),
+    );
+    return labels;
+  }
+
+  /**
+   * Runs a write; if Autotask answers that a picklist value does not exist, the tenant changed its
+   * picklists since they were cached: reload them and run the write once more (it re-resolves).
+   */
+  async withFreshPicklists<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof AutotaskValidationError) || !isStalePicklistError(error)) throw error;
+      this.picklists.invalidate();
+      this.mappingFor = undefined;
+      return write();
+    }
+  }
+}
+
+function isStalePicklistError(error: AutotaskValidationError): boolean {
+  return error.autotaskErrors.some((message) => /picklist value .* does not exist/i.test(message));
+}

@@ -1,0 +1,607 @@
+/**
+ * The ticket service: search, describe, create and update tickets in the service desk's terms.
+ *
+ * Inputs are semantic (picklists as the tenant's id, label or a semantic name, dates as ISO 8601);
+ * results are typed records (`DescribedTicket`: the ticket as Autotask holds it, its labels, the
+ * names behind its ids and its SLA status). Rendering them is the formatting module's job. Every
+ * picklist value goes through `TenantService.resolveTicketValue`, the one resolver.
+ */
+import { createHash } from "node:crypto";
+import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
+import { AutotaskNetworkError } from "../autotask/errors.js";
+import type { Condition } from "../autotask/query.js";
+import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
+import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
+import { computeSla, resolutionDueDate, type SlaStatus } from "../domain/sla.js";
+import type { TenantMapping } from "../domain/states.js";
+import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
+import { UserInputError } from "../errors.js";
+import { toUtcIso } from "./dates.js";
+import type { Directory } from "./directory.js";
+import { WriteLedger } from "./ledger.js";
+import { requireTicket } from "./lookup.js";
+import type { NoteEntry, NoteService } from "./notes.js";
+import type { DeskSettings } from "./settings.js";
+import type { TenantService, TicketLabels } from "./tenant.js";
+import { resolveUserDefinedFields, type UdfValue } from "./udf.js";
+
+/** A picklist argument: the tenant's numeric id, its label, or (status, priority) a semantic name. */
+export type PicklistInput = string | number;
+
+/** Display names for the ids on a ticket; absent when the id is unset or unknown. */
+export interface TicketNames {
+  company?: string;
+  contact?: string;
+  assignedResource?: string;
+}
+
+/** A ticket with everything needed to show it: labels, names and its SLA status at `now`. */
+export interface DescribedTicket {
+  ticket: Ticket;
+  labels: TicketLabels;
+  names: TicketNames;
+  sla: SlaStatus;
+}
+
+export interface TicketDetails extends DescribedTicket {
+  escalation: EscalationResult;
+  /** The statuses the workflow allows next, as the tenant's ids and labels. */
+  allowedNextStatuses: Array<{ id: number; label: string }>;
+  /** Latest notes, newest first. */
+  notes: NoteEntry[];
+  notesTotal: number;
+  notesRequested: number;
+}
+
+export interface TicketSearchQuery {
+  companyID?: number;
+  /** One value or a list; `open` (alone) = every status not mapped to complete. */
+  status?: PicklistInput | PicklistInput[];
+  priority?: PicklistInput | PicklistInput[];
+  queueID?: PicklistInput;
+  assignedResourceID?: number;
+  /** true: nobody assigned; false: somebody assigned. */
+  unassigned?: boolean;
+  /** A ticket number (or prefix, `T2026…`), or words in the title or description. */
+  searchTerm?: string;
+  /** ISO 8601; UTC unless an offset is given. */
+  createdAfter?: string;
+  createdBefore?: string;
+  dueBefore?: string;
+  /** 1..500, default 25. */
+  pageSize?: number;
+  /** `nextCursor` of the previous page, sent with the same filters. */
+  cursor?: string;
+}
+
+export interface TicketSearchPage {
+  tickets: DescribedTicket[];
+  hasMore: boolean;
+  nextCursor?: string;
+  /** Known on the last page only: rows over all pages. */
+  total?: number;
+  pageNumber: number;
+}
+
+export interface TicketCreateRequest {
+  companyID: number;
+  title: string;
+  description?: string;
+  status?: PicklistInput;
+  priority?: PicklistInput;
+  queueID?: PicklistInput;
+  contactID?: number;
+  issueType?: PicklistInput;
+  subIssueType?: PicklistInput;
+  ticketType?: PicklistInput;
+  ticketCategory?: PicklistInput;
+  source?: PicklistInput;
+  /** ISO 8601; default: the priority's SLA resolution target (business hours). */
+  dueDateTime?: string;
+  assignedResourceID?: number;
+  assignedResourceRoleID?: number;
+  contractID?: number;
+  estimatedHours?: number;
+  userDefinedFields?: Record<string, UdfValue>;
+  /** Same key = same ticket within the duplicate window; without one, identical arguments are the key. */
+  idempotencyKey?: string;
+}
+
+export interface TicketCreated {
+  ticket: DescribedTicket;
+  alreadyExisted: boolean;
+  warnings: string[];
+}
+
+export interface TicketUpdateRequest {
+  ticketID: number;
+  status?: PicklistInput;
+  priority?: PicklistInput;
+  queueID?: PicklistInput;
+  title?: string;
+  description?: string;
+  dueDateTime?: string;
+  contactID?: number;
+  assignedResourceID?: number;
+  assignedResourceRoleID?: number;
+  issueType?: PicklistInput;
+  subIssueType?: PicklistInput;
+  resolution?: string;
+  /** Required to escalate; saved as an internal note (Autotask has no such field). */
+  escalationReason?: string;
+  userDefinedFields?: Record<string, UdfValue>;
+  /** Allow a status change the workflow forbids. */
+  force?: boolean;
+}
+
+export interface FieldChange {
+  field: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface TicketUpdated {
+  ticket: DescribedTicket;
+  /** Fields sent in the PATCH (empty: everything already had the given values). */
+  changed: string[];
+  /** Fields Autotask's own workflow rules changed after the PATCH. */
+  changedByAutotask: FieldChange[];
+  escalationNoteId?: number;
+  warnings: string[];
+}
+
+/** Fields a search row needs: identity, labels, names, and what the SLA state is computed from. */
+const ROW_FIELDS: TicketField[] = [
+  "id",
+  "ticketNumber",
+  "title",
+  "status",
+  "priority",
+  "companyID",
+  "assignedResourceID",
+  "createDate",
+  "dueDateTime",
+  "lastActivityDate",
+  "completedDate",
+  "firstResponseDateTime",
+  "firstResponseDueDateTime",
+  "resolvedDateTime",
+  "resolvedDueDateTime",
+];
+
+const TICKET_NUMBER = /^T\d{4,}(\.\d*)?$/i;
+
+export class TicketService {
+  constructor(
+    private readonly api: AutotaskApi,
+    private readonly tenant: TenantService,
+    private readonly directory: Directory,
+    private readonly notes: NoteService,
+    private readonly ledger: WriteLedger,
+    private readonly settings: DeskSettings,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** @throws UserInputError when the ticket does not exist. */
+  get(ticketId: number, options?: RequestOptions): Promise<Ticket> {
+    return requireTicket(this.api, ticketId, options);
+  }
+
+  /** Labels, names and SLA for tickets: one metadata load (cached), one batch of name look-ups for all of them. */
+  async describe(tickets: Ticket[], options?: RequestOptions): Promise<DescribedTicket[]> {
+    const [mapping, names, labels] = await Promise.all([
+      this.tenant.mapping(options),
+      this.directory.names(
+        {
+          companies: tickets.map((t) => t.companyID),
+          contacts: tickets.map((t) => t.contactID),
+          resources: tickets.map((t) => t.assignedResourceID),
+        },
+        options,
+      ),
+      Promise.all(tickets.map((t) => this.tenant.ticketLabels(t, options))),
+    ]);
+    const now = this.clock();
+    return tickets.map((ticket, index) => ({
+      ticket,
+      labels: labels[index] ?? {},
+      names: {
+        company: names.company(ticket.companyID),
+        contact: names.contact(ticket.contactID),
+        assignedResource: names.resource(ticket.assignedResourceID),
+      },
+      sla: this.#sla(ticket, now, mapping),
+    }));
+  }
+
+  async describeOne(ticket: Ticket, options?: RequestOptions): Promise<DescribedTicket> {
+    const [described] = await this.describe([ticket], options);
+    return described as DescribedTicket;
+  }
+
+  /** One ticket in full: described, escalation check, allowed next statuses and the latest `notesCount` notes (default from settings). */
+  async details(ticketId: number, notesCount: number | undefined, options?: RequestOptions): Promise<TicketDetails> {
+    const count = notesCount ?? this.settings.defaultNotesInDetails;
+    const ticket = await this.get(ticketId, options);
+    const [described, notes, mapping] = await Promise.all([
+      this.describeOne(ticket, options),
+      this.notes.latest(ticket.id, count, options),
+      this.tenant.mapping(options),
+    ]);
+    const escalation = checkEscalation(ticket, this.clock(), { mapping, calendar: this.settings.calendar });
+    const next = allowedNextStatuses(mapping.statusOf(ticket.status)).flatMap((semantic) => {
+      const id = mapping.primaryStatusId(semantic);
+      const label = mapping.statusLabel(id);
+      return id !== undefined && label ? [{ id, label }] : [];
+    });
+    return { ...described, escalation, allowedNextStatuses: next, notes: notes.notes, notesTotal: notes.total, notesRequested: count };
+  }
+
+  /**
+   * One page of tickets matching the query, oldest first (keyset paging on id: the cursor stays
+   * small and survives a restart, unlike a saved nextPageUrl). Every filter is resolved and
+   * validated before anything is sent.
+   * @throws UserInputError for unknown picklist values, contradictory filters or a foreign cursor.
+   */
+  async search(query: TicketSearchQuery, options?: RequestOptions): Promise<TicketSearchPage> {
+    const { cursor, pageSize, ...filterArgs } = query;
+    const filters = fingerprint(filterArgs);
+    const position = cursor !== undefined ? decodeCursor(cursor, filters) : { after: undefined, page: 1, shown: 0, size: undefined };
+    const size = pageSize ?? position.size ?? 25;
+
+    const filter = await this.#filter(filterArgs, options);
+    if (position.after !== undefined) filter.push({ op: "gt", field: "id", value: position.after });
+    // One row more than the page tells whether another page exists, without a count request.
+    const probe = size < 500;
+    const page = await this.api.queryTicketsPage({ filter, includeFields: ROW_FIELDS, maxRecords: probe ? size + 1 : size }, undefined, options);
+    const hasMore = probe ? page.items.length > size : Boolean(page.pageDetails.nextPageUrl);
+    const tickets = await this.describe(page.items.slice(0, size), options);
+    const last = tickets.at(-1);
+    const nextCursor =
+      hasMore && last
+        ? encodeCursor({ after: last.ticket.id, page: position.page + 1, shown: position.shown + tickets.length, size, filters })
+        : undefined;
+    return {
+      tickets,
+      hasMore,
+      ...(nextCursor ? { nextCursor } : {}),
+      ...(hasMore ? {} : { total: position.shown + tickets.length }),
+      pageNumber: position.page,
+    };
+  }
+
+  async #filter(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<Condition<TicketField>[]> {
+    const filter: Condition<TicketField>[] = [];
+    if (args.companyID !== undefined) filter.push({ op: "eq", field: "companyID", value: args.companyID });
+    if (args.status !== undefined) {
+      const { exclude, ids } = await this.tenant.resolveStatusFilter(Array.isArray(args.status) ? args.status : [args.status], options);
+      if (exclude) filter.push({ op: "notIn", field: "status", value: ids });
+      else filter.push(ids.length === 1 ? { op: "eq", field: "status", value: ids[0] as number } : { op: "in", field: "status", value: ids });
+    }
+    if (args.priority !== undefined) {
+      const inputs = Array.isArray(args.priority) ? args.priority : [args.priority];
+      const ids = await Promise.all(inputs.map(async (input) => (await this.tenant.resolveTicketValue("priority", input, options)).value));
+      filter.push(ids.length === 1 ? { op: "eq", field: "priority", value: ids[0] as number } : { op: "in", field: "priority", value: ids });
+    }
+    if (args.queueID !== undefined) {
+      filter.push({ op: "eq", field: "queueID", value: (await this.tenant.resolveTicketValue("queueID", args.queueID, options)).value });
+    }
+    if (args.assignedResourceID !== undefined && args.unassigned) {
+      throw new UserInputError("assignedResourceID and unassigned: true contradict each other; send one.", "unassigned");
+    }
+    if (args.assignedResourceID !== undefined) filter.push({ op: "eq", field: "assignedResourceID", value: args.assignedResourceID });
+    if (args.unassigned === true) filter.push({ op: "notExist", field: "assignedResourceID" });
+    if (args.unassigned === false) filter.push({ op: "exist", field: "assignedResourceID" });
+    if (args.searchTerm !== undefined) {
+      const term = args.searchTerm;
+      if (TICKET_NUMBER.test(term)) {
+        filter.push({ op: "beginsWith", field: "ticketNumber", value: term.toUpperCase() });
+      } else {
+        filter.push({
+          op: "or",
+          items: [
+            { op: "contains", field: "title", value: term },
+            { op: "contains", field: "description", value: term },
+          ],
+        });
+      }
+    }
+    if (args.createdAfter !== undefined) filter.push({ op: "gte", field: "createDate", value: toUtcIso(args.createdAfter) });
+    if (args.createdBefore !== undefined) filter.push({ op: "lt", field: "createDate", value: toUtcIso(args.createdBefore) });
+    if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore) });
+    if (filter.length === 0) filter.push({ op: "exist", field: "id" });
+    return filter;
+  }
+
+  /**
+   * Opens a ticket: picklists resolved, status and priority defaulted, the role completed for an
+   * assignee, and a due date from the priority's SLA target when none is given. An identical call
+   * (or the same idempotency key) within the duplicate window returns the first ticket. If
+   * Autotask says a picklist value no longer exists, the picklists are reloaded and the create
+   * runs once more.
+   */
+  async create(request: TicketCreateRequest, options?: RequestOptions): Promise<TicketCreated> {
+    const warnings: string[] = [];
+    const { idempotencyKey, ...fields } = request;
+    const key = WriteLedger.keyOf("create_ticket", fields, idempotencyKey);
+    const startedAt = this.clock();
+    const outcome = await this.ledger.run(key, () =>
+      this.tenant.withFreshPicklists(async () => {
+        warnings.length = 0; // a second attempt re-resolves everything, and re-warns
+        const body = await this.#createBody(request, warnings, options);
+        return this.#createOrRecover(body, startedAt, warnings, options);
+      }),
+    );
+    const created = await this.api.getTicket(outcome.id, options);
+    if (!created) {
+      throw new UserInputError(`Autotask created ticket ${outcome.id} but it cannot be read back; check the API user's ticket view permission.`);
+    }
+    const ticket = await this.describeOne(created, options);
+    if (outcome.replayed) {
+      warnings.push(`An identical create call was already made, so no second ticket was created: this is ticket ${created.ticketNumber ?? created.id}.`);
+    }
+    return { ticket, alreadyExisted: outcome.replayed, warnings };
+  }
+
+  async #createBody(request: TicketCreateRequest, warnings: string[], options?: RequestOptions): Promise<TicketCreate> {
+    const status = request.status !== undefined ? await this.tenant.resolveTicketValue("status", request.status, options) : await this.tenant.defaultStatus(options);
+    let priority: PicklistValue;
+    if (request.priority !== undefined) {
+      priority = await this.tenant.resolveTicketValue("priority", request.priority, options);
+    } else {
+      const chosen = await this.tenant.defaultPriority(options);
+      priority = chosen.value;
+      if (chosen.fallback) warnings.push(`This tenant has no default priority, so ${priority.label} was used; pass priority to choose another.`);
+    }
+    const body: TicketCreate = { companyID: request.companyID, title: request.title, status: status.value, priority: priority.value };
+    if (request.description !== undefined) body.description = request.description;
+    for (const field of ["queueID", "issueType", "subIssueType", "ticketType", "ticketCategory", "source"] as const) {
+      const input = request[field];
+      if (input !== undefined) body[field] = (await this.tenant.resolveTicketValue(field, input, options)).value;
+    }
+    if (body.subIssueType !== undefined) {
+      const subIssues = await this.tenant.ticketPicklist("subIssueType", options);
+      const parent = subIssues.values.find((v) => v.value === body.subIssueType)?.parentValue;
+      if (body.issueType === undefined && parent !== undefined && parent !== null && `${parent}` !== "") {
+        body.issueType = Number(parent);
+      } else if (parent !== undefined && parent !== null && `${parent}` !== "" && Number(parent) !== body.issueType) {
+        throw new UserInputError("subIssueType does not belong to the given issueType; pick a sub-issue type of that issue type.", "subIssueType");
+      }
+    }
+    if (request.contactID !== undefined) body.contactID = request.contactID;
+    if (request.contractID !== undefined) body.contractID = request.contractID;
+    if (request.estimatedHours !== undefined) body.estimatedHours = request.estimatedHours;
+    if (request.assignedResourceID !== undefined) {
+      const assignment = await this.directory.completeAssignment(request.assignedResourceID, request.assignedResourceRoleID, options);
+      body.assignedResourceID = assignment.assignedResourceID;
+      body.assignedResourceRoleID = assignment.assignedResourceRoleID;
+      if (assignment.note) warnings.push(assignment.note);
+    } else if (request.assignedResourceRoleID !== undefined) {
+      throw new UserInputError("assignedResourceRoleID was given without assignedResourceID; pass both or neither.", "assignedResourceID");
+    }
+    if (request.dueDateTime !== undefined) {
+      body.dueDateTime = toUtcIso(request.dueDateTime);
+    } else {
+      const semantic = (await this.tenant.mapping(options)).priorityOf(priority.value);
+      if (semantic) body.dueDateTime = resolutionDueDate(semantic, this.clock(), { calendar: this.settings.calendar }).toISOString();
+      else warnings.push(`Priority "${priority.label}" has no SLA target, so no due date was set.`);
+    }
+    if (request.userDefinedFields !== undefined) body.userDefinedFields = await resolveUserDefinedFields(this.api, request.userDefinedFields, options);
+    return body;
+  }
+
+  /**
+   * Creates the ticket. If the connection drops after the request was sent, Autotask may have saved
+   * it: look for it (same company and title, created since this call started) before reporting
+   * failure, so that neither a phantom failure nor a retry-made duplicate reaches the user.
+   */
+  async #createOrRecover(body: TicketCreate, startedAt: Date, warnings: string[], options?: RequestOptions): Promise<number> {
+    try {
+      return await this.api.createTicket(body, options);
+    } catch (error) {
+      if (!(error instanceof AutotaskNetworkError) || !error.maybeCommitted) throw error;
+      // Clocks differ; look a little before the call started.
+      const since = new Date(startedAt.getTime() - 2 * 60_000).toISOString();
+      const page = await this.api.queryTicketsPage(
+        {
+          filter: [
+            { op: "eq", field: "companyID", value: body.companyID },
+            { op: "eq", field: "title", value: body.title },
+            { op: "gte", field: "createDate", value: since },
+          ],
+          maxRecords: 10,
+        },
+        undefined,
+        options,
+      );
+      const found = page.items.at(-1);
+      if (found) {
+        warnings.push("The connection to Autotask dropped after the ticket was sent; the saved ticket was found and is returned.");
+        return found.id;
+      }
+      throw new AutotaskNetworkError({
+        method: error.method,
+        path: error.path,
+        maybeCommitted: false,
+        reason: `the connection dropped after the ticket was sent, and no ticket with this title was found for company ${String(body.companyID)} since the call started, so it was not saved: it is safe to call again`,
+      });
+    }
+  }
+
+  /**
+   * Changes only the fields given (PATCH), checked against the status workflow first; fields that
+   * already have the given value are not sent, so repeating an update is harmless. Reports what
+   * Autotask's own workflow rules changed afterwards.
+   * @throws UserInputError when nothing is given, or for a transition the workflow forbids (with the allowed next statuses).
+   */
+  async update(request: TicketUpdateRequest, options?: RequestOptions): Promise<TicketUpdated> {
+    const warnings: string[] = [];
+    const { ticketID, force: _force, ...changes } = request;
+    if (Object.values(changes).every((value) => value === undefined)) {
+      throw new UserInputError(`No change given for ticket ${ticketID}: pass at least one field to update (status, priority, queueID, …).`);
+    }
+    const current = await this.get(ticketID, options);
+    const body = await this.tenant.withFreshPicklists(async () => {
+      warnings.length = 0; // a second attempt re-resolves everything, and re-warns
+      const patch = await this.#patch(request, current, warnings, options);
+      if (Object.keys(patch).length > 1) await this.api.updateTicket(patch, options);
+      return patch;
+    });
+    const record = body as unknown as Record<string, unknown>;
+    const changed = Object.keys(body).filter((field) => field !== "id");
+
+    let escalationNoteId: number | undefined;
+    if (request.escalationReason !== undefined) {
+      escalationNoteId = await this.notes.addInternal(ticketID, "Escalation reason", request.escalationReason, "escalation_note", options);
+      warnings.push(`Autotask has no escalation-reason field, so the reason was saved as internal note ${escalationNoteId}.`);
+    }
+
+    const after = await this.get(ticketID, options);
+    const afterRecord = after as Record<string, unknown>;
+    const changedByAutotask = changed
+      .filter((field) => field !== "userDefinedFields" && !sameValue(record[field], afterRecord[field]))
+      .map((field) => ({ field, from: record[field], to: afterRecord[field] ?? undefined }));
+    for (const change of changedByAutotask) {
+      warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${String(change.from)}, now ${String(change.to ?? "empty")}).`);
+    }
+    const ticket = await this.describeOne(after, options);
+    return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };
+  }
+
+  /** Builds `{ id, ...changed fields }`: fields equal to the current value are left out. */
+  async #patch(args: TicketUpdateRequest, current: Ticket, warnings: string[], options?: RequestOptions): Promise<TicketPatch> {
+    const patch: TicketPatch = { id: current.id };
+    const target = patch as Record<string, unknown>;
+    const currentRecord = current as Record<string, unknown>;
+    const setIfChanged = (field: keyof TicketPatch, value: unknown) => {
+      if (!sameValue(value, currentRecord[field])) target[field] = value;
+    };
+
+    for (const field of ["priority", "queueID", "issueType", "subIssueType"] as const) {
+      const input = args[field];
+      if (input !== undefined) setIfChanged(field, (await this.tenant.resolveTicketValue(field, input, options)).value);
+    }
+    if (args.title !== undefined) setIfChanged("title", args.title);
+    if (args.description !== undefined) setIfChanged("description", args.description);
+    if (args.dueDateTime !== undefined) {
+      const due = toUtcIso(args.dueDateTime);
+      if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) patch.dueDateTime = due;
+    }
+    if (args.contactID !== undefined) setIfChanged("contactID", args.contactID);
+    if (args.resolution !== undefined) setIfChanged("resolution", args.resolution);
+
+    if (args.assignedResourceID !== undefined) {
+      const keepRole =
+        args.assignedResourceRoleID === undefined && args.assignedResourceID === current.assignedResourceID
+          ? (current.assignedResourceRoleID ?? undefined)
+          : args.assignedResourceRoleID;
+      const assignment = await this.directory.completeAssignment(args.assignedResourceID, keepRole, options);
+      if (assignment.note && args.assignedResourceID !== current.assignedResourceID) warnings.push(assignment.note);
+      setIfChanged("assignedResourceID", assignment.assignedResourceID);
+      setIfChanged("assignedResourceRoleID", assignment.assignedResourceRoleID);
+      // Autotask wants both together whenever either changes.
+      if ("assignedResourceID" in patch || "assignedResourceRoleID" in patch) {
+        patch.assignedResourceID = assignment.assignedResourceID;
+        patch.assignedResourceRoleID = assignment.assignedResourceRoleID;
+      }
+    } else if (args.assignedResourceRoleID !== undefined) {
+      if (typeof current.assignedResourceID !== "number") {
+        throw new UserInputError("assignedResourceRoleID was given, but the ticket has no assigned resource; pass assignedResourceID too.", "assignedResourceID");
+      }
+      const assignment = await this.directory.completeAssignment(current.assignedResourceID, args.assignedResourceRoleID, options);
+      setIfChanged("assignedResourceRoleID", assignment.assignedResourceRoleID);
+      if ("assignedResourceRoleID" in patch) patch.assignedResourceID = assignment.assignedResourceID;
+    }
+
+    if (args.status !== undefined) {
+      const next = await this.tenant.resolveTicketValue("status", args.status, options);
+      if (next.value !== current.status) {
+        const mapping = await this.tenant.mapping(options);
+        const check = validateStatusTransition(
+          mapping.statusOf(current.status),
+          mapping.statusOf(next.value),
+          current,
+          {
+            resolution: args.resolution,
+            escalationReason: args.escalationReason,
+            assignedResourceID: patch.assignedResourceID ?? args.assignedResourceID,
+            assignedResourceRoleID: patch.assignedResourceRoleID ?? args.assignedResourceRoleID,
+          },
+          { force: args.force },
+        );
+        if (!check.canTransition) {
+          const currentLabel = mapping.statusLabel(current.status) ?? `#${current.status}`;
+          const allowed = check.allowedNext.map((s) => mapping.statusLabel(mapping.primaryStatusId(s)) ?? s).join(", ");
+          const needs = check.requiredFields.length ? ` Required: ${check.requiredFields.join(", ")}.` : "";
+          throw new UserInputError(
+            `Cannot change ticket ${current.id} from ${currentLabel} to ${next.label}.${needs} ${check.warnings.join(" ")} Allowed next statuses from ${currentLabel}: ${allowed || "none"}.`
+              .replace(/\s+/g, " ")
+              .trim(),
+            "status",
+          );
+        }
+        warnings.push(...check.warnings);
+        patch.status = next.value;
+      }
+    }
+    if (args.escalationReason !== undefined && args.status === undefined) {
+      warnings.push("escalationReason was given without a status change; it is recorded as a note only.");
+    }
+    if (args.userDefinedFields !== undefined) patch.userDefinedFields = await resolveUserDefinedFields(this.api, args.userDefinedFields, options);
+    return patch;
+  }
+
+  #sla(ticket: Ticket, now: Date, mapping: TenantMapping): SlaStatus {
+    return computeSla(ticket, now, { mapping, calendar: this.settings.calendar });
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a === null || a === undefined || a === "") && (b === null || b === undefined || b === "")) return true;
+  if (typeof a === "string" && typeof b === "string") {
+    const da = Date.parse(a);
+    const db = Date.parse(b);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(a) && /^\d{4}-\d{2}-\d{2}T/.test(b) && !Number.isNaN(da) && da === db) return true;
+  }
+  return false;
+}
+
+// ---- Search cursor --------------------------------------------------------------------------------
+
+interface CursorState {
+  /** Last ticket id shown; the next page starts after it. */
+  after: number;
+  page: number;
+  /** Rows shown on earlier pages, for the total on the last page. */
+  shown: number;
+  size: number;
+  /** Hash of the filter arguments, to catch a cursor sent with other filters. */
+  filters: string;
+}
+
+function fingerprint(args: object): string {
+  const entries = Object.entries(args)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return createHash("sha256").update(JSON.stringify(entries)).digest("base64url").slice(0, 10);
+}
+
+function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify([state.after, state.page, state.shown, state.size, state.filters]), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string, filters: string): CursorState {
+  let state: CursorState;
+  try {
+    const [after, page, shown, size, hash] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (![after, page, shown, size].every((n) => Number.isSafeInteger(n)) || typeof hash !== "string") throw new Error("shape");
+    state = { after, page, shown, size, filters: hash } as CursorState;
+  } catch {
+    throw new UserInputError("cursor is not one this server issued; use nextCursor from the previous page exactly as returned.", "cursor");
+  }
+  if (state.filters !== filters) {
+    throw new UserInputError("This cursor belongs to a search with other filters: send nextCursor with the same filters as the first page.", "cursor");
+  }
+  return state;
+}

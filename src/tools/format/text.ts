@@ -1,0 +1,56 @@
+/**
+ * Text helpers of the formatting module: dropping empty values (no null noise in results), delimiting text that
+ * clients and technicians wrote so that a model reads it as data, and short date formatting.
+ */
+
+import { encodeUntrustedText } from "./untrusted-text.js";
+
+/** Drops null, undefined, "" and empty arrays/objects, recursively. Zero and false are kept. */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map((item) => compact(item)).filter((item) => !isEmpty(item)) as T;
+  }
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const cleaned = compact(item);
+      if (!isEmpty(cleaned)) out[key] = cleaned;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === "string") return value.trim() === "";
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object" && !(value instanceof Date)) return Object.keys(value).length === 0;
+  return false;
+}
+
+/**
+ * Wraps text written by clients or technicians (titles, descriptions, notes) in markers, so that a
+ * model treats it as quoted data rather than as instructions. No text can close the block early: see
+ * `encodeUntrustedText` for the encoding and its proof.
+ */
+export function quoted(text: string): string {
+  return encodeUntrustedText(text);
+}
+
+export { UNTRUSTED_TEXT_NOTICE } from "./untrusted-text.js";
+
+/** "2026-11-28T17:00:00.000Z" -> "2026-11-28 17:00Z": short, unambiguous, still UTC. */
+export function shortDateTime(iso: string | null | undefined): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace("T", " ")}Z`;
+}
+
+/** Trims and caps a single-line rendering of free text (search rows); details keep text whole. */
+export function oneLine(text: string | null | undefined, max: number): string {
+  if (!text) return "";
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,36 @@
+/**
+ * Argument schemas shared by several tools, with descriptions that tell a model where valid values
+ * come from. Kept short: the whole tool list has a size budget.
+ */
+import { z } from "zod";
+
+/** `ticketID`: the numeric id, as Autotask spells the field. */
+export const ticketIdParam = z
+  .number()
+  .int()
+  .positive()
+  .describe("Id, not the T… number.");
+
+/** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
+export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);
+
+export function picklistParam(what: string) {
+  return picklistValue.describe(what);
+}
+
+export const dateTimeParam = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "must be an ISO 8601 date or date-time, e.g. 2026-11-30T17:00:00Z",
+  });
+
+/** Assigning a ticket: Autotask needs a role with the resource, so the role is filled in when omitted. */
+export const assignmentParams = {
+  assignedResourceID: z.number().int().positive().optional().describe("Resource id; default role if no role given."),
+  assignedResourceRoleID: z.number().int().positive().optional().describe("Role id."),
+};
+
+export const userDefinedFieldsParam = z
+  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .describe('{"Site Code":"LON1"}; null clears.');

@@ -1,0 +1,102 @@
+/**
+ * The shipped bundle's start path (dist/autotask-tickets-mcp.js, as `bin` runs it): its `tools/list` is
+ * the one the source computes (scripts/bundle.mjs precomputes it), and up to that answer a stdio server
+ * has loaded no HTTP code at all — no HTTP server or client module, no fetch implementation (the logger
+ * must not touch `Headers`), no HTTP/2 or TLS. Warming up after the handshake may load fetch later.
+ * The bundle script separately fails the build if HTTP-transport, Redis or chart modules are reachable
+ * from the entry without `import()`.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
+import { toListedTool } from "../src/server.js";
+import { TOOLS } from "../src/tools/index.js";
+
+const BUNDLE = fileURLToPath(new URL("../dist/autotask-tickets-mcp.js", import.meta.url));
+const PRELOAD = fileURLToPath(new URL("./support/record-modules.mjs", import.meta.url));
+
+interface Run {
+  tools: unknown[];
+  loaded: string[];
+  stderr: string;
+}
+
+function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", PRELOAD, BUNDLE], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        AUTOTASK_API_URL: sandbox.apiUrl,
+        AUTOTASK_USERNAME: sandbox.credentials.username,
+        AUTOTASK_SECRET: sandbox.credentials.secret,
+        AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
+        LOG_LEVEL: "info",
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let tools: unknown[] = [];
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      for (let newline = stdout.indexOf("\n"); newline >= 0; newline = stdout.indexOf("\n")) {
+        const message = JSON.parse(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (message.id === 1) {
+          send({ method: "notifications/initialized" });
+          send({ id: 2, method: "tools/list", params: {} });
+        } else if (message.id === 2) {
+          tools = message.result.tools;
+          child.stdin.end();
+        }
+      }
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      const line = stderr.split("\n").find((entry) => entry.startsWith("LOADED-AT-TOOLS-LIST "));
+      const loaded = line ? (JSON.parse(line.slice("LOADED-AT-TOOLS-LIST ".length)) as string[] | null) : null;
+      if (!loaded) reject(new Error(`no module snapshot; stderr: ${stderr.slice(-1000)}`));
+      else resolve({ tools, loaded, stderr });
+    });
+    send({
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bundle-startup", version: "1.0.0" } },
+    });
+  });
+}
+
+describe("bundled entry, start path", () => {
+  let sandbox: SandboxHandle;
+  let run: Run;
+
+  beforeAll(async () => {
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm test does it first).`);
+    sandbox = await startSandbox({ port: 0, tickets: 20, seed: 3 });
+    run = await listToolsFromBundle(sandbox);
+  }, 30_000);
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it("answers tools/list with the list the source computes", () => {
+    expect(run.tools).toEqual(TOOLS.map(toListedTool));
+  });
+
+  it("has loaded no HTTP, fetch, HTTP/2 or TLS module by the time tools/list is answered", () => {
+    const forbidden = run.loaded.filter((name) =>
+      /^NativeModule (http|https|http2|_http_\w+|_tls_\w+|tls|internal\/deps\/undici\/undici|internal\/http2\/\w+)$/.test(name),
+    );
+    expect(forbidden).toEqual([]);
+    // The snapshot is real: the stdio machinery it did load is in it.
+    expect(run.loaded).toContain("NativeModule net");
+  });
+});
