@@ -70,24 +70,27 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.exit(report.ok ? 0 : 1);
   }
 
-  if (command.http && shared) {
-    const { serveHttp } = await import("./http/main.js");
-    const http = await serveHttp({
+  // The one desk of this process: every MCP session shares its caches and write ledger. The team
+  // server's desk shares metadata and the ledger through the shared store (http/main.ts).
+  const http = command.http && shared ? await import("./http/main.js") : undefined;
+  const teamDesk = http && shared ? http.teamDeskInputs({ api: client, store: shared.store, logger, picklistTtlMs: config.picklistTtlMs }) : undefined;
+  const desk = createDesk(teamDesk?.api ?? client, settingsFromConfig(config), () => new Date(), teamDesk?.options ?? { logger });
+
+  if (http && command.http && shared) {
+    const handle = await http.serveHttp({
       config,
       team,
-      api: client,
-      settings: settingsFromConfig(config),
+      desk,
       shared,
       logger,
       host: command.http.host,
       port: command.http.port,
       createServer,
-      createDesk,
       writeTools: TOOLS.filter(isWriteTool).map((tool) => tool.name),
     });
     const stop = async (reason: string) => {
       logger.info({ reason }, "shutting down");
-      await http.close().catch(() => undefined);
+      await handle.close().catch(() => undefined);
       await client.close().catch(() => undefined);
       await shared.close().catch(() => undefined);
       await closeSandbox?.().catch(() => undefined);
@@ -98,8 +101,6 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     return;
   }
 
-  // The one desk of this process: every MCP session shares its caches and write ledger.
-  const desk = createDesk(client, settingsFromConfig(config), () => new Date(), { logger });
   const server = createServer(desk, { warmUp: true });
   // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
   await serveStdio(server, {

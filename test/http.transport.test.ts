@@ -10,7 +10,7 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AutotaskClient } from "../src/autotask/client.js";
 import { DEFAULT_CALENDAR } from "../src/domain/calendar.js";
-import { teamDesk, teamServerFactory } from "../src/http/main.js";
+import { teamDeskInputs, teamServerFactory } from "../src/http/main.js";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
 import { createServer } from "../src/server.js";
 import { HourlyBudget } from "../src/state/budget.js";
@@ -32,6 +32,12 @@ const settings: DeskSettings = {
   defaultNotesInDetails: 5,
   duplicateWindowMs: 10 * 60_000,
 };
+
+/** The team server's one desk, as src/index.ts builds it with --http. */
+function teamDesk(store: MemoryStore, logger: pino.Logger) {
+  const inputs = teamDeskInputs({ api, store, logger, picklistTtlMs: 15 * 60_000 });
+  return createDesk(inputs.api, settings, () => new Date(), inputs.options);
+}
 
 let sandbox: SandboxHandle;
 let api: AutotaskClient;
@@ -59,10 +65,7 @@ beforeAll(async () => {
     tokens: [ANN, BOB, VIEWER, FRUGAL],
     ready: async () => ready,
     maxBodyBytes: 64 * 1024,
-    createMcpServer: teamServerFactory({
-      desk: teamDesk({ api, store, settings, logger, picklistTtlMs: 15 * 60_000, createDesk }),
-      createServer,
-    }),
+    createMcpServer: teamServerFactory({ desk: teamDesk(store, logger), createServer }),
   });
   companyId = sandbox.store.companies().find((c) => c.id !== 0)!.id as number;
 });
@@ -216,16 +219,18 @@ describe("technicians' tokens", () => {
 
   it("cancels a running tool call: no further Autotask requests after notifications/cancelled", async () => {
     const ann = await clientFor(ANN);
-    const args = { status: "open", pageSize: 5 };
-    await ann.callTool({ name: "autotask_search_tickets", arguments: args }); // warm caches
+    // Ticket details: the ticket, then its notes and more, so a full call makes several requests even
+    // with the desk's caches (shared by every request of the process) warm.
+    const args = { ticketID: sandbox.store.tickets()[0]!.id as number };
+    await ann.callTool({ name: "autotask_get_ticket_details", arguments: args }); // warm caches
     sandbox.setFaults({ latencyMs: 300 });
     try {
       sandbox.resetStats();
-      await ann.callTool({ name: "autotask_search_tickets", arguments: args });
+      await ann.callTool({ name: "autotask_get_ticket_details", arguments: args });
       const uncancelled = sandbox.stats().requests;
       sandbox.resetStats();
       const controller = new AbortController();
-      const call = ann.callTool({ name: "autotask_search_tickets", arguments: args }, undefined, { signal: controller.signal });
+      const call = ann.callTool({ name: "autotask_get_ticket_details", arguments: args }, undefined, { signal: controller.signal });
       setTimeout(() => controller.abort(new Error("technician pressed stop")), 100);
       await expect(call).rejects.toThrow();
       // Long enough for every request the full call would have made.

@@ -25,7 +25,7 @@ const redisAvailable = "url" in found;
 if (!redisAvailable) {
   reportSkipped(
     "test/redis.replicas.test.ts",
-    "two --http replicas sharing Redis: 600 concurrent calls within 3 per endpoint, create retried on the other replica, killed replica's slots freed",
+    "two --http replicas sharing Redis: 600 concurrent calls (searches, details, notes) within 3 per endpoint, create retried on the other replica, killed replica's slots freed",
     found.missing,
   );
 }
@@ -83,16 +83,27 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
     const perReplica = await Promise.all(replicas.map(async (r) => Promise.all([clientOf(r), clientOf(r), clientOf(r)])));
     const all = perReplica.flat();
     probe.reset();
-    // Search tools across three endpoints (Tickets, Companies, Resources).
+    // Searches across three endpoints (Tickets, Companies, Resources), ticket details (Tickets, then the
+    // ticket's notes on the child route /Tickets/{id}/Notes) and new notes (POST /Tickets/{id}/Notes): a
+    // child route holds a slot of both TicketNotes and Tickets, as the sandbox counts it.
+    const ticketIds = sandbox.store
+      .tickets()
+      .slice(0, 20)
+      .map((t) => t.id as number);
     const calls = Array.from({ length: 600 }, (_, i) => {
       const client = all[i % all.length]!;
-      const kind = i % 3;
+      const ticketID = ticketIds[i % ticketIds.length]!;
+      const kind = i % 5;
       const request =
         kind === 0
           ? { name: "autotask_search_tickets", arguments: { status: "open", pageSize: 5 } }
           : kind === 1
             ? { name: "autotask_search_companies", arguments: { name: "a", limit: 5 } }
-            : { name: "autotask_search_resources", arguments: { name: "a", limit: 5 } };
+            : kind === 2
+              ? { name: "autotask_search_resources", arguments: { name: "a", limit: 5 } }
+              : kind === 3
+                ? { name: "autotask_get_ticket_details", arguments: { ticketID } }
+                : { name: "autotask_create_ticket_note", arguments: { ticketID, description: `Replica mix note ${i}` } };
       return client.callTool(request, undefined, { timeout: 120_000 }) as Promise<CallToolResult>;
     });
     const results = await Promise.all(calls);
@@ -105,6 +116,11 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
     // The limit was actually reached, so the test could have seen a fourth.
     expect(Math.max(...Object.values(probe.peakInFlight))).toBe(3);
     expect(probe.requests).toBeGreaterThanOrEqual(600);
+    // The child route was exercised, so its limit was tested too.
+    expect(probe.peakInFlight.TicketNotes ?? 0).toBeGreaterThan(0);
+    // Every note call made exactly one note (120 distinct notes: no duplicate, none lost).
+    const notes = ticketIds.flatMap((id) => sandbox.store.notesFor(id)).filter((n) => String(n.description).startsWith("Replica mix note"));
+    expect(notes).toHaveLength(120);
   }, 300_000);
 
   it("recognises a create retried against the other replica and does not make a second ticket", async () => {

@@ -2,12 +2,13 @@
  * `--http`: serves MCP over Streamable HTTP for a team. Loaded only with --http (dynamic import), so a
  * stdio server never loads this code.
  *
- * Process-wide (built once): the Autotask client with its slots and budget, and one desk over the
- * shared metadata cache and the shared write ledger (keys scoped per token). Per request: an MCP server
+ * Process-wide (built once, in src/index.ts): the Autotask client with its slots and budget, and one
+ * desk over the shared metadata cache and the shared write ledger (keys scoped per token, see
+ * `teamDeskInputs`). Per request: an MCP server
  * from the same `createServer` stdio uses, over that desk, with the token's read-only flag. This is the
  * one adapter between the HTTP transport (which only wants `caller -> McpServer`) and the application.
  *
- * `createServer`, `createDesk` and the write tools' names are passed in rather than imported: the entry
+ * `createServer` and the write tools' names are passed in rather than imported: the entry
  * already holds them, and the bundle keeps them (and src/version.ts) in the entry file instead of a shared chunk.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -16,7 +17,7 @@ import type { AutotaskApi } from "../autotask/api.js";
 import { currentCaller } from "../autotask/shared-limits.js";
 import type { Config } from "../config.js";
 import type { TeamConfig } from "../config-team.js";
-import type { createDesk, Desk, DeskSettings } from "../desk/index.js";
+import type { Desk, DeskOptions } from "../desk/index.js";
 import type { createServer } from "../server.js";
 import { KeyValueLedgerStore } from "../state/ledger.js";
 import { withSharedMetadata } from "../state/metadata-cache.js";
@@ -29,44 +30,40 @@ import { type TokenCaller, TokenRegistry } from "./tokens.js";
 export interface ServeHttpOptions {
   config: Config;
   team: TeamConfig;
-  api: AutotaskApi;
-  settings: DeskSettings;
+  /** The process's one desk, built from `teamDeskInputs`. */
+  desk: Desk;
   shared: SharedState;
   logger: Logger;
   host?: string;
   port: number;
   createServer: typeof createServer;
-  createDesk: typeof createDesk;
   /** Names of the tools that write to Autotask (audited). */
   writeTools: readonly string[];
-  /** The desk's clock; default wall-clock. */
-  clock?: () => Date;
 }
 
 /**
- * The team server's one desk: the tenant's metadata shared through `store` (and dropped there when a
- * picklist turns out stale), the write ledger on `store` with "pending" marks across replicas, its keys
- * scoped per caller (`currentCaller()?.id`, the token id, set by the transport for each request).
+ * What the team server's one desk is built from (`createDesk` in
+ * src/index.ts): the client behind the tenant's metadata shared through `store` (dropped there too when
+ * a picklist turns out stale), and the write ledger on `store` with "pending" marks across replicas,
+ * its keys scoped per caller (`currentCaller()?.id`, the token id the transport sets per request).
  */
-export function teamDesk(options: {
+export function teamDeskInputs(options: { api: AutotaskApi; store: KeyValueStore; logger: Logger; picklistTtlMs: number }): {
   api: AutotaskApi;
-  store: KeyValueStore;
-  settings: DeskSettings;
-  logger: Logger;
-  picklistTtlMs: number;
-  createDesk: typeof createDesk;
-  clock?: () => Date;
-}): Desk {
+  options: DeskOptions;
+} {
   const { store, logger } = options;
   const api = withSharedMetadata(options.api, store, options.picklistTtlMs);
-  return options.createDesk(api, options.settings, options.clock ?? (() => new Date()), {
-    logger,
-    ledgerStore: new KeyValueLedgerStore(store),
-    ledgerScope: () => currentCaller()?.id,
-    onPicklistsInvalidated: (entity) => {
-      api.forget(entity).catch((error: unknown) => logger.warn({ err: error }, "could not drop the shared picklist metadata"));
+  return {
+    api,
+    options: {
+      logger,
+      ledgerStore: new KeyValueLedgerStore(store),
+      ledgerScope: () => currentCaller()?.id,
+      onPicklistsInvalidated: (entity) => {
+        api.forget(entity).catch((error: unknown) => logger.warn({ err: error }, "could not drop the shared picklist metadata"));
+      },
     },
-  });
+  };
 }
 
 /**
@@ -80,7 +77,7 @@ export function teamServerFactory(options: { desk: Desk; createServer: typeof cr
 }
 
 export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
-  const { team, shared, logger, settings } = options;
+  const { team, shared, logger } = options;
   const tokens = new TokenRegistry({ file: team.tokensFile, inline: team.tokensInline }, logger);
   const writeTools = new Set(options.writeTools);
   const handle = await startHttpServer({
@@ -95,18 +92,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     allowedHosts: team.allowedHosts,
     allowedOrigins: team.allowedOrigins,
     ...(shared.cancellations ? { cancellations: shared.cancellations } : {}),
-    createMcpServer: teamServerFactory({
-      desk: teamDesk({
-        api: options.api,
-        store: shared.store,
-        settings,
-        logger,
-        picklistTtlMs: settings.picklistTtlMs ?? options.config.picklistTtlMs,
-        createDesk: options.createDesk,
-        ...(options.clock ? { clock: options.clock } : {}),
-      }),
-      createServer: options.createServer,
-    }),
+    createMcpServer: teamServerFactory({ desk: options.desk, createServer: options.createServer }),
   });
   logger.info({ url: handle.url, technicians: tokens.size, state: shared.kind }, "MCP server ready on Streamable HTTP");
   return handle;

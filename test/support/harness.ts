@@ -53,17 +53,11 @@ export async function startHarness(
   if (options.transport === "http") {
     // Loaded only here: the in-memory runs never touch the HTTP code.
     const { connectOverHttp } = await import("./http.js");
-    const { teamDesk, teamServerFactory } = await import("../../src/http/main.js");
+    const { teamDeskInputs, teamServerFactory } = await import("../../src/http/main.js");
     const { MemoryStore } = await import("../../src/state/store.js");
-    desk = teamDesk({
-      api,
-      store: new MemoryStore(),
-      settings,
-      logger,
-      picklistTtlMs: 15 * 60_000,
-      createDesk,
-      ...(options.now ? { clock: options.now } : {}),
-    });
+    // The team server's one desk, as src/index.ts builds it with --http.
+    const inputs = teamDeskInputs({ api, store: new MemoryStore(), logger, picklistTtlMs: 15 * 60_000 });
+    desk = createDesk(inputs.api, settings, options.now, inputs.options);
     server = await connectOverHttp(client, { api, logger, createMcpServer: teamServerFactory({ desk, createServer }) });
   } else {
     desk = createDesk(api, settings, options.now, logger);
