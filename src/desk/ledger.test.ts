@@ -66,9 +66,19 @@ describe("WriteLedger", () => {
     const claims = new Set<string>();
     const shared: LedgerStore = {
       get: async (key) => (records.has(key) ? { id: records.get(key)! } : undefined),
-      setIfAbsent: async (key, record) => (records.has(key) ? false : (records.set(key, record.id), true)),
-      claim: async (key) => (claims.has(key) ? false : (claims.add(key), true)),
-      release: async (key) => void claims.delete(key),
+      setIfAbsent: async (key, record) => {
+        if (records.has(key)) return false;
+        records.set(key, record.id);
+        return true;
+      },
+      claim: async (key) => {
+        if (claims.has(key)) return false;
+        claims.add(key);
+        return true;
+      },
+      release: async (key) => {
+        claims.delete(key);
+      },
     };
     const one = new WriteLedger(shared, 60_000, { pollMs: 2 });
     const two = new WriteLedger(shared, 60_000, { pollMs: 2 });
