@@ -9,7 +9,7 @@
  * Calls go one way: tools -> desk -> domain (pure rules) and client (`src/autotask/`, the network).
  */
 import pino, { type Logger } from "pino";
-import type { AutotaskApi } from "../autotask/api.js";
+import type { AutotaskApi, MetadataEntity } from "../autotask/api.js";
 import { PicklistCache } from "../autotask/picklists.js";
 import { Directory } from "./directory.js";
 import { InMemoryLedgerStore, type LedgerStore, WriteLedger } from "./ledger.js";
@@ -44,6 +44,10 @@ export interface DeskOptions {
   logger?: Logger;
   /** Where settled writes are remembered. Default: in memory (one process). */
   ledgerStore?: LedgerStore;
+  /** The current call's ledger scope (the team server passes the caller's token id). Default: one scope. */
+  ledgerScope?: () => string | undefined;
+  /** Called when the tenant's picklists turned out stale, so a shared metadata copy is dropped too. */
+  onPicklistsInvalidated?: (entity?: MetadataEntity) => void;
 }
 
 /**
@@ -58,12 +62,19 @@ export function createDesk(
   clock: () => Date = () => new Date(),
   options: DeskOptions | Logger = {},
 ): Desk {
-  const { logger = pino({ level: "silent" }), ledgerStore } = isLogger(options) ? { logger: options, ledgerStore: undefined } : options;
+  const { logger = pino({ level: "silent" }), ledgerStore, ledgerScope, onPicklistsInvalidated } = isLogger(options)
+    ? ({ logger: options } as DeskOptions)
+    : options;
   const now = () => clock().getTime();
-  const picklists = new PicklistCache(api, { ttlMs: settings.picklistTtlMs });
+  const picklists = new PicklistCache(api, {
+    ttlMs: settings.picklistTtlMs,
+    ...(onPicklistsInvalidated ? { onInvalidate: onPicklistsInvalidated } : {}),
+  });
   const tenant = new TenantService(picklists, settings.mappingOverrides);
   const directory = new Directory(api);
-  const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), settings.duplicateWindowMs);
+  const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), settings.duplicateWindowMs, {
+    ...(ledgerScope ? { scope: ledgerScope } : {}),
+  });
   const notes = new NoteService(api, tenant, directory, ledger);
   const tickets = new TicketService(api, tenant, directory, notes, ledger, settings, clock);
   const reports = createDeskReports({ api, tenant, settings, notes, directory });
@@ -77,7 +88,7 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
 export type { Assignment, CompanyEntry, ResourceEntry } from "./directory.js";
-export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger } from "./ledger.js";
+export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger, type WriteLedgerOptions } from "./ledger.js";
 export type { NoteCreated, NoteCreateRequest, NoteEntry, PublishChoice } from "./notes.js";
 export type { TicketLabels, TicketPicklistField } from "./tenant.js";
 export type {
