@@ -10,13 +10,17 @@ import { emptyPaths, type Harness, startHarness, textOf } from "./support/harnes
 
 type Structured = Record<string, any>;
 
-describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile", (profile) => {
+describe.each([
+  ["default", "memory"],
+  ["real-tenant", "memory"],
+  ["default", "http"],
+] as const)("ticket tools on the %s tenant profile over the %s transport", (profile, transport) => {
   let h: Harness;
   let companyId: number;
   let resourceId: number;
 
   beforeAll(async () => {
-    h = await startHarness({ profile });
+    h = await startHarness({ profile, transport });
     const companies = (await h.call("autotask_search_companies", { name: "a", limit: 5 })).structuredContent as Structured;
     companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
     const resources = (await h.call("autotask_search_resources", { name: "a", limit: 10 })).structuredContent as Structured;

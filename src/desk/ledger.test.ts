@@ -176,7 +176,7 @@ describe("WriteLedger", () => {
   });
 });
 
-describe("WriteLedger across a restart", () => {
+describe("WriteLedger across processes and restarts", () => {
   it("with probeFirst, a key the store has forgotten is looked up in Autotask before writing", async () => {
     const saved = new Map<string, number>([["ref.1", 31]]);
     const p = plan({ saved, keyed: true, probeFirst: true });
@@ -185,5 +185,32 @@ describe("WriteLedger across a restart", () => {
     const fresh = plan({ keyed: true, probeFirst: true });
     expect(await ledgerAt({ now: 100_000 }).run("idem", fresh)).toMatchObject({ replayed: false });
     expect(fresh.writes).toHaveLength(1);
+  });
+
+  it("scopes keys per caller: the same create for another scope is a new write", async () => {
+    let scope = "ann";
+    const ledger = new WriteLedger(new InMemoryLedgerStore(), { windowMs: 60_000, scope: () => scope });
+    const p = plan();
+    expect(await ledger.run("k", p)).toMatchObject({ id: 101, replayed: false });
+    scope = "bob";
+    expect(await ledger.run("k", p)).toMatchObject({ id: 102, replayed: false });
+    scope = "ann";
+    expect(await ledger.run("k", p)).toMatchObject({ id: 101, replayed: true });
+  });
+
+  it("waits for a write another process is sending (its claim has no end yet) instead of writing again", async () => {
+    const store = new InMemoryLedgerStore();
+    const one = new WriteLedger(store, { windowMs: 60_000, pollMs: 2 });
+    const two = new WriteLedger(store, { windowMs: 60_000, pollMs: 2 });
+    const p = plan();
+    const slowWrite = p.write;
+    p.write = async (attempt) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return slowWrite(attempt);
+    };
+    const [a, b] = await Promise.all([one.run("k", p), new Promise((r) => setTimeout(r, 5)).then(() => two.run("k", p))]);
+    expect(p.writes).toHaveLength(1);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect(b.id).toBe(a.id);
   });
 });

@@ -14,7 +14,9 @@
  *
  * Store entries are plain JSON (claim, end, found), written only with set-if-absent and a TTL, so a
  * shared store (Redis `SET key value NX PX ttl`) makes all of this hold across processes. Calls in
- * flight are joined within this process only (a promise cannot be stored).
+ * flight are joined within this process; an identical call on another process sees the claim and
+ * waits for its end (`pendingWaitMs`) before it reads Autotask. Keys can be scoped per caller (the
+ * team server's token), so technician B's identical create is not technician A's ticket.
  */
 import { createHash } from "node:crypto";
 
@@ -130,6 +132,15 @@ export interface WritePlan {
   probeFirst?: boolean;
 }
 
+export interface WriteLedgerOptions extends Partial<LedgerTiming> {
+  /** The scope of the current call's keys (the team server's token id); undefined = the process's own. */
+  scope?: () => string | undefined;
+  /** How long (ms) a claim without an end (written by another process now) is waited for. Default 150 s: longer than a write's deadline. */
+  pendingWaitMs?: number;
+  /** How often (ms) a waiting call looks for that end. Default 100. */
+  pollMs?: number;
+}
+
 export interface LedgerTiming {
   /** How long (ms) a key is remembered. */
   windowMs: number;
@@ -144,15 +155,26 @@ const MAX_ATTEMPTS = 10;
 export class WriteLedger {
   readonly #inFlight = new Map<string, Promise<LedgerOutcome>>();
   readonly timing: LedgerTiming;
+  readonly #scope: (() => string | undefined) | undefined;
+  readonly #pendingWaitMs: number;
+  readonly #pollMs: number;
 
+  /**
+   * @param timing the window (ms) alone, or the options
+   * @param now epoch ms (the desk's clock)
+   * @param sleep waits between read-backs (injectable for tests)
+   */
   constructor(
     private readonly store: LedgerStore,
-    timing: number | Partial<LedgerTiming>,
+    timing: number | WriteLedgerOptions,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
-    const given = typeof timing === "number" ? { windowMs: timing } : timing;
+    const { scope, pendingWaitMs = 150_000, pollMs = 100, ...given } = typeof timing === "number" ? { windowMs: timing } : timing;
     this.timing = { windowMs: 10 * 60_000, settleMs: 2 * 60_000, recoveryDelaysMs: [1_000, 3_000], ...given };
+    this.#scope = scope;
+    this.#pendingWaitMs = pendingWaitMs;
+    this.#pollMs = pollMs;
   }
 
   /**
@@ -176,7 +198,9 @@ export class WriteLedger {
    * @throws IdempotencyConflictError when the key was used for other content
    * @throws whatever `write` throws when the write certainly made nothing
    */
-  async run(key: string, plan: WritePlan): Promise<LedgerOutcome> {
+  async run(unscopedKey: string, plan: WritePlan): Promise<LedgerOutcome> {
+    const scope = this.#scope?.();
+    const key = scope === undefined ? unscopedKey : `${scope}:${unscopedKey}`;
     const running = this.#inFlight.get(key);
     if (running) return { ...(await running), replayed: true };
     const promise = this.#run(key, plan);
@@ -189,7 +213,9 @@ export class WriteLedger {
   }
 
   /** Refuses a key already used for other content (for writes that need no attempt chain). */
-  async claimKey(key: string, fingerprint: string, describe: (fingerprint: string) => string): Promise<void> {
+  async claimKey(unscopedKey: string, fingerprint: string, describe: (fingerprint: string) => string): Promise<void> {
+    const scope = this.#scope?.();
+    const key = scope === undefined ? unscopedKey : `${scope}:${unscopedKey}`;
     const claim: LedgerClaim = { kind: "claim", attempt: 0, fingerprint, startedAt: this.now() };
     if (await this.store.setIfAbsent(`${key}@0`, claim, this.timing.windowMs)) return;
     const first = await this.store.get(`${key}@0`);
@@ -198,7 +224,7 @@ export class WriteLedger {
 
   async #run(key: string, plan: WritePlan): Promise<LedgerOutcome> {
     for (let guard = 0; guard < MAX_ATTEMPTS; guard++) {
-      const chain = await this.#chain(key);
+      const chain = await this.#settledChain(key);
       const saved = chain.find((link) => link.found !== undefined);
       if (saved?.found !== undefined) {
         const id = saved.found;
@@ -290,6 +316,20 @@ export class WriteLedger {
       if (id !== undefined) return id;
     }
     return undefined;
+  }
+
+  /**
+   * The chain, once its last attempt has ended: a claim without an end is a write another process is
+   * sending now, so wait for its end (up to `pendingWaitMs` after it started) instead of writing again.
+   */
+  async #settledChain(key: string): Promise<Array<{ claim: LedgerClaim; end?: LedgerEnd; found?: number }>> {
+    for (let polls = 0; ; polls++) {
+      const chain = await this.#chain(key);
+      const last = chain.at(-1);
+      if (!last || last.end || last.found !== undefined) return chain;
+      if (this.now() - last.claim.startedAt > this.#pendingWaitMs || polls * this.#pollMs > this.#pendingWaitMs) return chain;
+      await this.sleep(this.#pollMs);
+    }
   }
 
   /** The key's attempts in order; `found` is the id an attempt is known to have made (answered or read back). */
