@@ -22,7 +22,7 @@ import { WriteLedger } from "./ledger.js";
 import { requireTicket } from "./lookup.js";
 import type { NoteEntry, NoteService } from "./notes.js";
 import type { DeskSettings } from "./settings.js";
-import type { TenantService, TicketLabels } from "./tenant.js";
+import type { TenantService, TicketLabels, TicketPicklistField } from "./tenant.js";
 import { resolveUserDefinedFields, type UdfValue } from "./udf.js";
 
 /** A picklist argument: the tenant's numeric id, its label, or (status, priority) a semantic name. */
@@ -355,19 +355,14 @@ export class TicketService {
     }
     const body: TicketCreate = { companyID: request.companyID, title: request.title, status: status.value, priority: priority.value };
     if (request.description !== undefined) body.description = request.description;
-    for (const field of ["queueID", "issueType", "subIssueType", "ticketType", "ticketCategory", "source"] as const) {
-      const input = request[field];
-      if (input !== undefined) body[field] = (await this.tenant.resolveTicketValue(field, input, options)).value;
-    }
-    if (body.subIssueType !== undefined) {
-      const subIssues = await this.tenant.ticketPicklist("subIssueType", options);
-      const parent = subIssues.values.find((v) => v.value === body.subIssueType)?.parentValue;
-      if (body.issueType === undefined && parent !== undefined && parent !== null && `${parent}` !== "") {
-        body.issueType = Number(parent);
-      } else if (parent !== undefined && parent !== null && `${parent}` !== "" && Number(parent) !== body.issueType) {
-        throw new UserInputError("subIssueType does not belong to the given issueType; pick a sub-issue type of that issue type.", "subIssueType");
-      }
-    }
+    await this.#resolvePicklists(
+      request,
+      ["queueID", "issueType", "subIssueType", "ticketType", "ticketCategory", "source"],
+      body as unknown as Record<string, unknown>,
+      {},
+      warnings,
+      options,
+    );
     if (request.contactID !== undefined) body.contactID = request.contactID;
     if (request.contractID !== undefined) body.contractID = request.contractID;
     if (request.estimatedHours !== undefined) body.estimatedHours = request.estimatedHours;
@@ -388,6 +383,56 @@ export class TicketService {
     }
     if (request.userDefinedFields !== undefined) body.userDefinedFields = await resolveUserDefinedFields(this.api, request.userDefinedFields, options);
     return body;
+  }
+
+  /**
+   * Resolves picklist arguments into `out` (field -> id). Dependent picklists (metadata
+   * `picklistParentValueField`, e.g. subIssueType under issueType) resolve under the parent given in
+   * the same call, else the record's current parent (`current`, on update); a child given alone sets
+   * its parent. When only the parent changes and the record's child no longer fits under it, the child
+   * is cleared (Autotask refuses the pair, captured metadata + sandbox §dependent picklists) and a
+   * warning says so.
+   */
+  async #resolvePicklists(
+    args: Partial<Record<TicketPicklistField, PicklistInput | undefined>>,
+    fields: readonly TicketPicklistField[],
+    out: Record<string, unknown>,
+    current: Record<string, unknown>,
+    warnings: string[],
+    options?: RequestOptions,
+  ): Promise<void> {
+    const parentOf = new Map<TicketPicklistField, TicketPicklistField>();
+    for (const field of fields) {
+      const parent = await this.tenant.parentFieldOf(field, options);
+      if (parent) parentOf.set(field, parent);
+    }
+    // Parents first, so that a child resolves under the parent given in the same call.
+    const ordered = [...fields.filter((f) => !parentOf.has(f)), ...fields.filter((f) => parentOf.has(f))];
+    for (const field of ordered) {
+      const input = args[field];
+      const parentField = parentOf.get(field);
+      if (input === undefined) {
+        if (!parentField || args[parentField] === undefined) continue;
+        const currentChild = current[field];
+        const newParent = out[parentField] as number | undefined;
+        if (typeof currentChild === "number" && !(await this.tenant.childFits(field, currentChild, newParent, options))) {
+          out[field] = null;
+          const labels = await this.tenant.ticketLabels({ [field]: currentChild, [parentField]: newParent } as Partial<Record<TicketPicklistField, unknown>>, options);
+          warnings.push(
+            `${field} ${labels[field] ?? currentChild} does not belong under ${parentField} ${labels[parentField] ?? String(newParent)}, so it was cleared (Autotask refuses the pair); pass ${field} to set one of ${labels[parentField] ?? "its"} values.`,
+          );
+        }
+        continue;
+      }
+      if (!parentField) {
+        out[field] = (await this.tenant.resolveTicketValue(field, input, options)).value;
+        continue;
+      }
+      const parent = (out[parentField] ?? current[parentField]) as number | null | undefined;
+      const value = await this.tenant.resolveTicketValue(field, input, options, { parent: typeof parent === "number" ? parent : undefined });
+      out[field] = value.value;
+      if (value.parentValue !== null && typeof out[parentField] !== "number" && current[parentField] !== value.parentValue) out[parentField] = value.parentValue;
+    }
   }
 
   /**
@@ -477,9 +522,10 @@ export class TicketService {
       if (!sameValue(value, currentRecord[field])) target[field] = value;
     };
 
-    for (const field of ["priority", "queueID", "issueType", "subIssueType"] as const) {
-      const input = args[field];
-      if (input !== undefined) setIfChanged(field, (await this.tenant.resolveTicketValue(field, input, options)).value);
+    {
+      const resolved: Record<string, unknown> = {};
+      await this.#resolvePicklists(args, ["priority", "queueID", "issueType", "subIssueType"], resolved, currentRecord, warnings, options);
+      for (const [field, value] of Object.entries(resolved)) setIfChanged(field as keyof TicketPatch, value);
     }
     if (args.title !== undefined) setIfChanged("title", args.title);
     if (args.description !== undefined) setIfChanged("description", args.description);
