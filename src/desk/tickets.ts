@@ -229,11 +229,7 @@ export class TicketService {
       this.tenant.mapping(options),
     ]);
     const escalation = checkEscalation(ticket, this.clock(), { mapping, calendar: this.settings.calendar });
-    const next = allowedNextStatuses(mapping.statusOf(ticket.status)).flatMap((semantic) => {
-      const id = mapping.primaryStatusId(semantic);
-      const label = mapping.statusLabel(id);
-      return id !== undefined && label ? [{ id, label }] : [];
-    });
+    const next = this.#allowedNext(mapping, ticket.status);
     return { ...described, escalation, allowedNextStatuses: next, notes: notes.notes, notesTotal: notes.total, notesRequested: count };
   }
 
@@ -498,7 +494,12 @@ export class TicketService {
     let escalationNoteId: number | undefined;
     if (request.escalationReason !== undefined) {
       escalationNoteId = await this.notes.addInternal(ticketID, "Escalation reason", request.escalationReason, "escalation_note", options);
-      warnings.push(`Autotask has no escalation-reason field, so the reason was saved as internal note ${escalationNoteId}.`);
+      if (request.status !== undefined && !changed.includes("status")) {
+        const label = (await this.tenant.mapping(options)).statusLabel(current.status) ?? `#${current.status}`;
+        warnings.push(`The ticket was already ${label}, so its status is unchanged; the new escalation reason was saved as internal note ${escalationNoteId}.`);
+      } else {
+        warnings.push(`Autotask has no escalation-reason field, so the reason was saved as internal note ${escalationNoteId}.`);
+      }
     }
 
     const after = await this.get(ticketID, options);
@@ -563,6 +564,9 @@ export class TicketService {
       const next = await this.tenant.resolveTicketValue("status", args.status, options);
       if (next.value !== current.status) {
         const mapping = await this.tenant.mapping(options);
+        const currentLabel = mapping.statusLabel(current.status) ?? `#${current.status}`;
+        const allowedList = this.#allowedNext(mapping, current.status);
+        const allowed = allowedList.map((s) => s.label).join(", ") || "none";
         const check = validateStatusTransition(
           mapping.statusOf(current.status),
           mapping.statusOf(next.value),
@@ -573,18 +577,12 @@ export class TicketService {
             assignedResourceID: patch.assignedResourceID ?? args.assignedResourceID,
             assignedResourceRoleID: patch.assignedResourceRoleID ?? args.assignedResourceRoleID,
           },
-          { force: args.force },
+          { force: args.force, table: this.settings.workflow, labels: { current: currentLabel, next: next.label, allowed } },
         );
         if (!check.canTransition) {
-          const currentLabel = mapping.statusLabel(current.status) ?? `#${current.status}`;
-          const allowed = check.allowedNext.map((s) => mapping.statusLabel(mapping.primaryStatusId(s)) ?? s).join(", ");
           const needs = check.requiredFields.length ? ` Required: ${check.requiredFields.join(", ")}.` : "";
-          throw new UserInputError(
-            `Cannot change ticket ${current.id} from ${currentLabel} to ${next.label}.${needs} ${check.warnings.join(" ")} Allowed next statuses from ${currentLabel}: ${allowed || "none"}.`
-              .replace(/\s+/g, " ")
-              .trim(),
-            "status",
-          );
+          const why = check.warnings.length ? check.warnings.join(" ") : `Allowed next statuses from ${currentLabel}: ${allowed}.`;
+          throw new UserInputError(`Cannot change ticket ${current.id} from ${currentLabel} to ${next.label}.${needs} ${why}`.replace(/\s+/g, " ").trim(), "status");
         }
         warnings.push(...check.warnings);
         patch.status = next.value;
@@ -595,6 +593,27 @@ export class TicketService {
     }
     if (args.userDefinedFields !== undefined) patch.userDefinedFields = await resolveUserDefinedFields(this.api, args.userDefinedFields, options);
     return patch;
+  }
+
+  /**
+   * The tenant's statuses the workflow allows after `statusId`, as ids and labels: every active
+   * status mapped to an allowed semantic status, the tenant's own ones (OTHER: "Dispatched",
+   * "Waiting 3rd Party"…) included, so details and refusals list the same statuses. Inactive
+   * statuses are left out: Autotask refuses them.
+   */
+  #allowedNext(mapping: TenantMapping, statusId: number | null | undefined): Array<{ id: number; label: string }> {
+    const seen = new Set<number>();
+    const current = mapping.statusOf(statusId);
+    // A move between two statuses of the same meaning is always allowed (validateStatusTransition), so those are listed too.
+    const semantics = [...new Set([...allowedNextStatuses(current, this.settings.workflow), current])];
+    return semantics.flatMap((semantic) =>
+      mapping.statusIdsFor(semantic).flatMap((id) => {
+        const label = mapping.statusLabel(id);
+        if (id === statusId || seen.has(id) || !mapping.isStatusActive(id) || !label) return [];
+        seen.add(id);
+        return [{ id, label }];
+      }),
+    );
   }
 
   #sla(ticket: Ticket, now: Date, mapping: TenantMapping): SlaStatus {

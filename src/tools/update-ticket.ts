@@ -54,7 +54,9 @@ export default defineTool({
     const text = [
       changed.length
         ? `Updated ${changed.join(", ")} on ticket ${view.ticketNumber ?? view.id}.`
-        : `Ticket ${view.ticketNumber ?? view.id} unchanged: every field given already had that value.`,
+        : updated.escalationNoteId !== undefined
+          ? `No field of ticket ${view.ticketNumber ?? view.id} changed; the escalation reason was saved as internal note ${updated.escalationNoteId}.`
+          : `Ticket ${view.ticketNumber ?? view.id} unchanged: every field given already had that value.`,
       renderTicket(view, { withText: false, sla }),
       ...renderWarnings(warnings),
     ].join("\n");
