@@ -258,8 +258,15 @@ export interface TicketCreate {
   userDefinedFields?: UserDefinedFieldWrite[];
 }
 
-/** `PATCH /Tickets`: the id and only the fields that change. */
-export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "companyID">> & { resolution?: string };
+/**
+ * `PATCH /Tickets`: the id and only the fields that change; null clears a field. A company move sends
+ * `companyID` with the new company's contact or `contactID: null` (reference §12).
+ */
+export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "contactID" | "subIssueType">> & {
+  resolution?: string;
+  contactID?: number | null;
+  subIssueType?: number | null;
+};
 
 /** `POST /Tickets/{id}/Notes`. `publish` decides who can read it (1 "All Autotask Users" is client-visible). */
 export interface TicketNoteCreate {

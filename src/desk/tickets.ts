@@ -115,13 +115,16 @@ export interface TicketCreated {
 
 export interface TicketUpdateRequest {
   ticketID: number;
+  /** Moves the ticket to another company; its contact (of the old company) is cleared unless contactID is given. */
+  companyID?: number;
   status?: PicklistInput;
   priority?: PicklistInput;
   queueID?: PicklistInput;
   title?: string;
   description?: string;
   dueDateTime?: string;
-  contactID?: number;
+  /** null clears the contact. */
+  contactID?: number | null;
   assignedResourceID?: number;
   assignedResourceRoleID?: number;
   issueType?: PicklistInput;
@@ -533,6 +536,17 @@ export class TicketService {
     if (args.dueDateTime !== undefined) {
       const due = toUtcIso(args.dueDateTime);
       if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) patch.dueDateTime = due;
+    }
+    if (args.companyID !== undefined && args.companyID !== current.companyID) {
+      // Autotask refuses a contact of another company, and checks the pair in the same PATCH
+      // (reference §12: the old company's contact must be cleared or replaced together with the move).
+      patch.companyID = args.companyID;
+      if (args.contactID === undefined && typeof current.contactID === "number") {
+        patch.contactID = null;
+        warnings.push(
+          `The ticket's contact (${current.contactID}) belongs to the old company, so it was cleared with the move; pass contactID to set a contact of the new company.`,
+        );
+      }
     }
     if (args.contactID !== undefined) setIfChanged("contactID", args.contactID);
     if (args.resolution !== undefined) setIfChanged("resolution", args.resolution);
