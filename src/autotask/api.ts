@@ -18,6 +18,8 @@ import type {
   ResourceField,
   ResourceServiceDeskRole,
   ResourceServiceDeskRoleField,
+  Role,
+  RoleField,
   ThresholdInformation,
   Ticket,
   TicketCreate,
@@ -35,7 +37,8 @@ export type QueryableEntity =
   | "Companies"
   | "Contacts"
   | "Resources"
-  | "ResourceServiceDeskRoles";
+  | "ResourceServiceDeskRoles"
+  | "Roles";
 
 /** Entities whose field metadata the server reads (picklists, lengths, UDF definitions). */
 export type MetadataEntity = "Tickets" | "TicketNotes" | "Companies" | "Contacts" | "Resources";
@@ -77,6 +80,8 @@ export interface AutotaskApi {
     spec: QuerySpec<ResourceServiceDeskRoleField>,
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]>;
+  /** POST /Roles/query: role names for role ids. */
+  queryRoles(spec: QuerySpec<RoleField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Role[]>;
 
   /** GET /{Entity}/entityInformation/fields */
   getFieldInfo(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]>;

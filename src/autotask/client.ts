@@ -55,6 +55,8 @@ import {
   ResourceSchema,
   type ResourceServiceDeskRole,
   ResourceServiceDeskRoleSchema,
+  type Role,
+  RoleSchema,
   type ThresholdInformation,
   type TicketCreate,
   type TicketNoteCreate,
@@ -363,6 +365,10 @@ export class AutotaskClient implements AutotaskApi {
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]> {
     return this.#queryAll("ResourceServiceDeskRoles", ResourceServiceDeskRoleSchema, spec, options);
+  }
+
+  queryRoles(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Role[]> {
+    return this.#queryAll("Roles", RoleSchema, spec, options);
   }
 
   // ---- Metadata ------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ export interface TicketNames {
   company?: string;
   contact?: string;
   assignedResource?: string;
+  /** Name of `assignedResourceRoleID` (a role from `/Roles`). */
+  assignedResourceRole?: string;
 }
 
 /** A ticket with everything needed to show it: labels, names and its SLA status at `now`. */
@@ -199,6 +201,7 @@ export class TicketService {
           companies: tickets.map((t) => t.companyID),
           contacts: tickets.map((t) => t.contactID),
           resources: tickets.map((t) => t.assignedResourceID),
+          roles: tickets.map((t) => t.assignedResourceRoleID),
         },
         options,
       ),
@@ -212,6 +215,7 @@ export class TicketService {
         company: names.company(ticket.companyID),
         contact: names.contact(ticket.contactID),
         assignedResource: names.resource(ticket.assignedResourceID),
+        assignedResourceRole: names.role(ticket.assignedResourceRoleID),
       },
       sla: this.#sla(ticket, now, mapping),
     }));

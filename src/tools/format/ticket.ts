@@ -71,7 +71,7 @@ export interface TicketView {
   source?: Labelled;
   company?: Named;
   contact?: Named;
-  assignedResource?: Named & { roleID?: number };
+  assignedResource?: Named & { roleID?: number; roleName?: string };
   contractID?: number;
   estimatedHours?: number;
   createDate?: string;
@@ -118,7 +118,12 @@ export function ticketView(described: DescribedTicket): TicketView {
     contact: name(ticket.contactID, names.contact),
     assignedResource:
       typeof ticket.assignedResourceID === "number"
-        ? { id: ticket.assignedResourceID, name: names.assignedResource, roleID: ticket.assignedResourceRoleID ?? undefined }
+        ? {
+            id: ticket.assignedResourceID,
+            name: names.assignedResource,
+            roleID: ticket.assignedResourceRoleID ?? undefined,
+            roleName: names.assignedResourceRole,
+          }
         : undefined,
     contractID: ticket.contractID ?? undefined,
     estimatedHours: ticket.estimatedHours ?? undefined,
@@ -194,7 +199,7 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
       [
         "Assigned",
         view.assignedResource
-          ? `${pair(view.assignedResource)}${view.assignedResource.roleID ? ` role ${view.assignedResource.roleID}` : ""}`
+          ? `${pair(view.assignedResource)}${view.assignedResource.roleID ? ` as ${view.assignedResource.roleName ?? "role"} (${view.assignedResource.roleID})` : ""}`
           : "nobody",
       ],
     ]),
