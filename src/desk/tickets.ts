@@ -16,7 +16,7 @@ import { computeSla, resolutionDueDate, type SlaStatus } from "../domain/sla.js"
 import type { TenantMapping } from "../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
 import { UserInputError } from "../errors.js";
-import { toUtcIso } from "./dates.js";
+import { rangeBounds, toUtcIso } from "./dates.js";
 import type { Directory } from "./directory.js";
 import { WriteLedger } from "./ledger.js";
 import { requireTicket } from "./lookup.js";
@@ -66,7 +66,7 @@ export interface TicketSearchQuery {
   unassigned?: boolean;
   /** A ticket number (or prefix, `T2026…`), or words in the title or description. */
   searchTerm?: string;
-  /** ISO 8601; UTC unless an offset is given. */
+  /** ISO 8601; without an offset, in the desk's time zone (a date alone: midnight there). */
   createdAfter?: string;
   createdBefore?: string;
   dueBefore?: string;
@@ -309,9 +309,12 @@ export class TicketService {
         });
       }
     }
-    if (args.createdAfter !== undefined) filter.push({ op: "gte", field: "createDate", value: toUtcIso(args.createdAfter) });
-    if (args.createdBefore !== undefined) filter.push({ op: "lt", field: "createDate", value: toUtcIso(args.createdBefore) });
-    if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore) });
+    // Date bounds are read in the desk's zone (a date alone = midnight there); a reversed range is refused.
+    const zone = this.settings.calendar.timeZone;
+    const created = rangeBounds({ name: "createdAfter", value: args.createdAfter }, { name: "createdBefore", value: args.createdBefore }, zone);
+    if (created.after !== undefined) filter.push({ op: "gte", field: "createDate", value: created.after });
+    if (created.before !== undefined) filter.push({ op: "lt", field: "createDate", value: created.before });
+    if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore, zone, "dueBefore") });
     if (filter.length === 0) filter.push({ op: "exist", field: "id" });
     return filter;
   }
@@ -378,7 +381,7 @@ export class TicketService {
       throw new UserInputError("assignedResourceRoleID was given without assignedResourceID; pass both or neither.", "assignedResourceID");
     }
     if (request.dueDateTime !== undefined) {
-      body.dueDateTime = toUtcIso(request.dueDateTime);
+      body.dueDateTime = toUtcIso(request.dueDateTime, this.settings.calendar.timeZone, "dueDateTime");
     } else {
       const semantic = (await this.tenant.mapping(options)).priorityOf(priority.value);
       if (semantic) body.dueDateTime = resolutionDueDate(semantic, this.clock(), { calendar: this.settings.calendar }).toISOString();
@@ -538,7 +541,7 @@ export class TicketService {
     if (args.title !== undefined) setIfChanged("title", args.title);
     if (args.description !== undefined) setIfChanged("description", args.description);
     if (args.dueDateTime !== undefined) {
-      const due = toUtcIso(args.dueDateTime);
+      const due = toUtcIso(args.dueDateTime, this.settings.calendar.timeZone, "dueDateTime");
       if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) patch.dueDateTime = due;
     }
     if (args.companyID !== undefined && args.companyID !== current.companyID) {
