@@ -12,11 +12,14 @@ import { AutotaskNetworkError } from "../autotask/errors.js";
 import type { Condition } from "../autotask/query.js";
 import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
 import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
-import { computeSla, resolutionDueDate, type SlaStatus } from "../domain/sla.js";
+import { addBusinessTime } from "../domain/calendar.js";
+import { computeSla, DEFAULT_SLA_TARGETS, type SlaStatus } from "../domain/sla.js";
+import { HOUR_MS } from "../domain/time.js";
+import type { SlaTargetHours } from "../config.js";
 import type { TenantMapping } from "../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
 import { UserInputError } from "../errors.js";
-import { rangeBounds, toUtcIso } from "./dates.js";
+import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
 import type { Directory } from "./directory.js";
 import { WriteLedger } from "./ledger.js";
 import { requireTicket } from "./lookup.js";
@@ -43,6 +46,8 @@ export interface DescribedTicket {
   labels: TicketLabels;
   names: TicketNames;
   sla: SlaStatus;
+  /** The desk's time zone (IANA): every instant shown for this ticket is written in it, with its offset. */
+  timeZone: string;
 }
 
 export interface TicketDetails extends DescribedTicket {
@@ -112,6 +117,8 @@ export interface TicketCreateRequest {
 export interface TicketCreated {
   ticket: DescribedTicket;
   alreadyExisted: boolean;
+  /** When the server chose the due date: when, and from which target ("due …: 8 business hours from now, AUTOTASK_SLA_TARGETS["High"]"). */
+  dueDateRule?: string;
   warnings: string[];
 }
 
@@ -172,6 +179,8 @@ const ROW_FIELDS: TicketField[] = [
   "firstResponseDueDateTime",
   "resolvedDateTime",
   "resolvedDueDateTime",
+  "serviceLevelAgreementID",
+  "serviceLevelAgreementHasBeenMet",
 ];
 
 const TICKET_NUMBER = /^T\d{4,}(\.\d*)?$/i;
@@ -218,6 +227,7 @@ export class TicketService {
         assignedResourceRole: names.role(ticket.assignedResourceRoleID),
       },
       sla: this.#sla(ticket, now, mapping),
+      timeZone: this.settings.calendar.timeZone,
     }));
   }
 
@@ -328,13 +338,14 @@ export class TicketService {
    */
   async create(request: TicketCreateRequest, options?: RequestOptions): Promise<TicketCreated> {
     const warnings: string[] = [];
+    const dueDateRule: { text?: string } = {};
     const { idempotencyKey, ...fields } = request;
     const key = WriteLedger.keyOf("create_ticket", fields, idempotencyKey);
     const startedAt = this.clock();
     const outcome = await this.ledger.run(key, () =>
       this.tenant.withFreshPicklists(async () => {
         warnings.length = 0; // a second attempt re-resolves everything, and re-warns
-        const body = await this.#createBody(request, warnings, options);
+        const body = await this.#createBody(request, warnings, dueDateRule, options);
         return this.#createOrRecover(body, startedAt, warnings, options);
       }),
     );
@@ -346,10 +357,10 @@ export class TicketService {
     if (outcome.replayed) {
       warnings.push(`An identical create call was already made, so no second ticket was created: this is ticket ${created.ticketNumber ?? created.id}.`);
     }
-    return { ticket, alreadyExisted: outcome.replayed, warnings };
+    return { ticket, alreadyExisted: outcome.replayed, warnings, ...(dueDateRule.text && !outcome.replayed ? { dueDateRule: dueDateRule.text } : {}) };
   }
 
-  async #createBody(request: TicketCreateRequest, warnings: string[], options?: RequestOptions): Promise<TicketCreate> {
+  async #createBody(request: TicketCreateRequest, warnings: string[], dueDateRule: { text?: string }, options?: RequestOptions): Promise<TicketCreate> {
     const status = request.status !== undefined ? await this.tenant.resolveTicketValue("status", request.status, options) : await this.tenant.defaultStatus(options);
     let priority: PicklistValue;
     if (request.priority !== undefined) {
@@ -382,10 +393,15 @@ export class TicketService {
     }
     if (request.dueDateTime !== undefined) {
       body.dueDateTime = toUtcIso(request.dueDateTime, this.settings.calendar.timeZone, "dueDateTime");
+      this.#warnIfPast(body.dueDateTime, warnings);
     } else {
-      const semantic = (await this.tenant.mapping(options)).priorityOf(priority.value);
-      if (semantic) body.dueDateTime = resolutionDueDate(semantic, this.clock(), { calendar: this.settings.calendar }).toISOString();
-      else warnings.push(`Priority "${priority.label}" has no SLA target, so no due date was set.`);
+      // Real tenants refuse a create without dueDateTime unless the category supplies one (reference §12,
+      // WYRE-AI/autotask-mcp#288), so one is always sent, from a target that can be named.
+      const target = this.#resolutionTarget(priority, await this.tenant.mapping(options));
+      const due = addBusinessTime(this.clock(), target.hours * HOUR_MS, this.settings.calendar);
+      body.dueDateTime = due.toISOString();
+      dueDateRule.text = `due ${inDeskZone(body.dueDateTime, this.settings.calendar.timeZone)}: ${target.hours} business hours from now, ${target.why}`;
+      if (target.fallback) warnings.push(`Priority ${priority.label} has no SLA target, so the due date comes from ${target.why}; set AUTOTASK_SLA_TARGETS to choose one.`);
     }
     if (request.userDefinedFields !== undefined) body.userDefinedFields = await resolveUserDefinedFields(this.api, request.userDefinedFields, options);
     return body;
@@ -542,7 +558,10 @@ export class TicketService {
     if (args.description !== undefined) setIfChanged("description", args.description);
     if (args.dueDateTime !== undefined) {
       const due = toUtcIso(args.dueDateTime, this.settings.calendar.timeZone, "dueDateTime");
-      if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) patch.dueDateTime = due;
+      if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) {
+        patch.dueDateTime = due;
+        this.#warnIfPast(due, warnings);
+      }
     }
     if (args.companyID !== undefined && args.companyID !== current.companyID) {
       // Autotask refuses a contact of another company, and checks the pair in the same PATCH
@@ -638,7 +657,51 @@ export class TicketService {
   }
 
   #sla(ticket: Ticket, now: Date, mapping: TenantMapping): SlaStatus {
-    return computeSla(ticket, now, { mapping, calendar: this.settings.calendar });
+    const own = this.#configuredTargets(ticket.priority, mapping);
+    return computeSla(ticket, now, { mapping, calendar: this.settings.calendar, ...(own ? { ticketTargets: own.targets } : {}) });
+  }
+
+  /** Autotask accepts a due date in the past; it is almost always a typo, so say so. */
+  #warnIfPast(dueIso: string, warnings: string[]): void {
+    if (Date.parse(dueIso) < this.clock().getTime()) {
+      warnings.push(`dueDateTime ${inDeskZone(dueIso, this.settings.calendar.timeZone)} is in the past, so the ticket is overdue at once; pass a later date if that was not intended.`);
+    }
+  }
+
+  /**
+   * AUTOTASK_SLA_TARGETS for a priority: by id, then label (any casing), then its semantic name.
+   * Undefined when nothing is configured for it.
+   */
+  #configuredTargets(priorityId: number | null | undefined, mapping: TenantMapping): { targets: SlaTargetHours; key: string } | undefined {
+    const configured = this.settings.slaTargets ?? {};
+    if (typeof priorityId !== "number") return undefined;
+    const label = mapping.priorityLabel(priorityId)?.trim().toLowerCase();
+    const semantic = mapping.priorityOf(priorityId);
+    for (const [key, targets] of Object.entries(configured)) {
+      const k = key.toLowerCase();
+      if (k === String(priorityId) || (label !== undefined && k === label)) return { targets, key };
+    }
+    for (const [key, targets] of Object.entries(configured)) {
+      if (semantic !== undefined && key.toUpperCase() === semantic) return { targets, key };
+    }
+    return undefined;
+  }
+
+  /**
+   * The resolution target a new ticket's due date is computed from, and why that one: the configured
+   * target of its priority (id, label or semantic name), else the built-in target of its semantic
+   * priority, else the configured "default", else the built-in medium target (`fallback`).
+   */
+  #resolutionTarget(priority: PicklistValue, mapping: TenantMapping): { hours: number; why: string; fallback: boolean } {
+    const own = this.#configuredTargets(priority.value, mapping);
+    if (own?.targets.resolutionHours) return { hours: own.targets.resolutionHours, why: `the resolution target AUTOTASK_SLA_TARGETS["${own.key}"]`, fallback: false };
+    const semantic = mapping.priorityOf(priority.value);
+    if (semantic) {
+      return { hours: DEFAULT_SLA_TARGETS[semantic].resolutionHours, why: `the built-in resolution target for ${semantic.toLowerCase()} priority (${priority.label})`, fallback: false };
+    }
+    const fallback = Object.entries(this.settings.slaTargets ?? {}).find(([key]) => key.toLowerCase() === "default");
+    if (fallback?.[1].resolutionHours) return { hours: fallback[1].resolutionHours, why: `the fallback resolution target AUTOTASK_SLA_TARGETS["${fallback[0]}"]`, fallback: true };
+    return { hours: DEFAULT_SLA_TARGETS.MEDIUM.resolutionHours, why: "the fallback: the built-in medium resolution target", fallback: true };
   }
 }
 
