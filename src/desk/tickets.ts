@@ -245,7 +245,9 @@ export class TicketService {
       this.notes.latest(ticket.id, count, options),
       this.tenant.mapping(options),
     ]);
-    const escalation = checkEscalation(ticket, this.clock(), { mapping, calendar: this.settings.calendar });
+    const own = this.#configuredTargets(ticket.priority, mapping);
+    // The same SLA options as the ticket's own SLA view, so the escalation check judges the due times shown.
+    const escalation = checkEscalation(ticket, this.clock(), { mapping, calendar: this.settings.calendar, ...(own ? { ticketTargets: own.targets } : {}) });
     const next = this.#allowedNext(mapping, ticket.status);
     return { ...described, escalation, allowedNextStatuses: next, notes: notes.notes, notesTotal: notes.total, notesRequested: count };
   }
@@ -533,8 +535,10 @@ export class TicketService {
     const changedByAutotask = changed
       .filter((field) => field !== "userDefinedFields" && !sameValue(record[field], afterRecord[field]))
       .map((field) => ({ field, from: record[field], to: afterRecord[field] ?? undefined }));
+    const shown = (value: unknown) =>
+      typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? inDeskZone(value, this.settings.calendar.timeZone) : String(value ?? "empty");
     for (const change of changedByAutotask) {
-      warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${String(change.from)}, now ${String(change.to ?? "empty")}).`);
+      warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${shown(change.from)}, now ${shown(change.to)}).`);
     }
     const ticket = await this.describeOne(after, options);
     return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };

@@ -49,7 +49,7 @@ export default defineTool({
   async handler(args, ctx) {
     const created = await ctx.desk.tickets.create(args, { signal: ctx.signal });
     const view = ticketView(created.ticket);
-    const sla = slaView(created.ticket);
+    const sla = slaView(created.ticket.sla);
     const { warnings } = created;
     const heading = created.alreadyExisted ? "Ticket already existed (not created again)" : "Created ticket";
     return {

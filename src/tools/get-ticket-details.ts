@@ -50,7 +50,7 @@ export default defineTool({
   async handler(args, ctx) {
     const details = await ctx.desk.tickets.details(args.ticketID, args.notesCount, { signal: ctx.signal });
     const view = ticketView(details);
-    const sla = slaView(details);
+    const sla = slaView(details.sla);
     const notes = details.notes.map((note) => noteView(note, details.timeZone));
     const { escalation, allowedNextStatuses, notesTotal } = details;
     const text = [

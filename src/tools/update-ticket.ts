@@ -50,7 +50,7 @@ export default defineTool({
   async handler(args, ctx) {
     const updated = await ctx.desk.tickets.update(args, { signal: ctx.signal });
     const view = ticketView(updated.ticket);
-    const sla = slaView(updated.ticket);
+    const sla = slaView(updated.ticket.sla);
     const { changed, changedByAutotask, warnings } = updated;
     const text = [
       changed.length

@@ -167,9 +167,9 @@ export function ticketRow(described: DescribedTicket): TicketRow {
   });
 }
 
-/** The SLA of a described ticket: one due time per event (in the desk's zone), its source and state. */
-export function slaView(described: Pick<DescribedTicket, "sla" | "timeZone">): SlaView {
-  const { sla, timeZone } = described;
+/** A ticket's SLA: one due time per event (in the SLA's calendar zone, the desk's), its source and state. */
+export function slaView(sla: DescribedTicket["sla"]): SlaView {
+  const { timeZone } = sla;
   const applies = (state: string) => state !== "not_applicable";
   return compact({
     state: sla.resolution.state,
