@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCalendar } from "../src/domain/calendar.js";
+import { transitionTable } from "../src/domain/workflow.js";
 import { type Harness, startHarness, textOf } from "./support/harness.js";
 
 type Structured = Record<string, any>;
@@ -286,5 +287,40 @@ describe("resources and roles", () => {
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(textOf(result)).toContain(`as ${role.name} (${role.id})`);
     expect(textOf(result)).not.toMatch(/role \d{6,}/);
+  });
+});
+
+describe("escalation and a configured workflow", () => {
+  it("says exactly what happened when an escalated ticket is escalated again with a new reason", async () => {
+    const h = await startHarness({ profile: "real-tenant" });
+    try {
+      const company = (h.sandbox.store.companies() as Structured[]).find((c) => c.id !== 0) as Structured;
+      const created = (await h.call("autotask_create_ticket", { companyID: company.id, title: "Outage", priority: "High" })).structuredContent as Structured;
+      const first = await h.call("autotask_update_ticket", { ticketID: created.ticket.id, status: "Escalated", escalationReason: "Needs network team." });
+      expect(first.isError, textOf(first)).toBeFalsy();
+      const again = await h.call("autotask_update_ticket", { ticketID: created.ticket.id, status: "Escalated", escalationReason: "Now affects every site." });
+      expect(again.isError, textOf(again)).toBeFalsy();
+      const text = textOf(again);
+      expect(text).toMatch(/The ticket was already Escalated, so its status is unchanged; the new escalation reason was saved as internal note \d+/);
+      expect(text).not.toMatch(/every field given already had that value/);
+      expect(h.sandbox.store.notesFor(created.ticket.id).some((n: Structured) => n.description === "Now affects every site.")).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("follows a per-tenant transition table (AUTOTASK_WORKFLOW) in refusals and allowed next statuses", async () => {
+    const h = await startHarness({ settings: { workflow: transitionTable({ NEW: ["IN_PROGRESS"] }) } });
+    try {
+      const company = (h.sandbox.store.companies() as Structured[]).find((c) => c.id !== 0) as Structured;
+      const created = (await h.call("autotask_create_ticket", { companyID: company.id, title: "Strict desk", priority: "Low" })).structuredContent as Structured;
+      const refused = await h.call("autotask_update_ticket", { ticketID: created.ticket.id, status: "Waiting Customer" });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toMatch(/The workflow does not allow New → Waiting Customer; allowed from New: In Progress\./);
+      const details = (await h.call("autotask_get_ticket_details", { ticketID: created.ticket.id })).structuredContent as Structured;
+      expect((details.allowedNextStatuses as Structured[]).map((s) => s.label)).toEqual(["In Progress"]);
+    } finally {
+      await h.close();
+    }
   });
 });
