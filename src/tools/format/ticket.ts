@@ -58,7 +58,9 @@ export const ticketRowSchema = z.object({
   assignedResource: named.optional(),
   dueDateTime: z.string().optional(),
   /** The resolution clock: state, due time and its source; `clock: "paused"` while the ticket waits. */
-  sla: z.object({ state: z.string(), due: z.string().optional(), source: z.string().optional(), clock: z.string().optional() }).optional(),
+  sla: z
+    .object({ state: z.string(), due: z.string().optional(), source: z.string().optional(), clock: z.string().optional(), responseDue: z.string().optional() })
+    .optional(),
 });
 export type TicketRow = z.infer<typeof ticketRowSchema>;
 
@@ -149,8 +151,10 @@ export function ticketView(described: DescribedTicket): TicketView {
 /** A search row: the view's identity, status, priority, company, assignee and due date, plus the SLA state. */
 export function ticketRow(described: DescribedTicket): TicketRow {
   const view = ticketView(described);
-  const { resolution, clock } = described.sla;
+  const { resolution, response, clock } = described.sla;
   const state = resolution.state;
+  // The first-response due time matters on a row only while the response is still owed.
+  const responseOpen = !response.completedAt && response.state !== "not_applicable";
   return compact({
     id: view.id,
     ticketNumber: view.ticketNumber,
@@ -163,7 +167,13 @@ export function ticketRow(described: DescribedTicket): TicketRow {
     sla:
       state === "not_applicable"
         ? undefined
-        : { state, due: inDeskZone(resolution.dueAt, described.timeZone), source: resolution.source, clock: clock === "paused" ? clock : undefined },
+        : {
+            state,
+            due: inDeskZone(resolution.dueAt, described.timeZone),
+            source: resolution.source,
+            clock: clock === "paused" ? clock : undefined,
+            responseDue: responseOpen ? inDeskZone(response.dueAt, described.timeZone) : undefined,
+          },
   });
 }
 
@@ -291,6 +301,7 @@ export function renderTicketRows(rows: TicketRow[], meta: { total?: number; page
           ? `due ${shortDateTime(row.dueDateTime)}`
           : undefined,
       row.sla ? `${row.sla.state.replace("_", " ")}${row.sla.clock === "paused" ? ", paused" : ""}` : undefined,
+      row.sla?.responseDue ? `response due ${shortDateTime(row.sla.responseDue)}` : undefined,
       quoted(row.title ?? ""),
     ]
       .filter(Boolean)
