@@ -87,6 +87,7 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
+export { inDeskZone } from "./dates.js";
 export type { Assignment, CompanyEntry, ResourceEntry } from "./directory.js";
 export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger, type WriteLedgerOptions } from "./ledger.js";
 export type { NoteCreated, NoteCreateRequest, NoteEntry, PublishChoice } from "./notes.js";
