@@ -125,7 +125,7 @@ describe("parseWorkingDays", () => {
 describe(".env.example", () => {
   it("lists every variable with a comment above it", () => {
     const lines = readFileSync(new URL("../.env.example", import.meta.url), "utf8").split("\n");
-    expect(ENV_VARIABLES.length).toBe(17);
+    expect(ENV_VARIABLES.length).toBe(19);
     for (const variable of ENV_VARIABLES) {
       const index = lines.findIndex((line) => line.startsWith(`${variable}=`));
       expect(index, variable).toBeGreaterThan(0);
@@ -160,3 +160,20 @@ describe("credentials that are not valid HTTP header values (issue 10)", () => {
     expect(parseEnv({ ...CREDENTIALS, AUTOTASK_SECRET: secret }).credentials?.secret).toBe(secret);
   });
 });
+
+describe("AUTOTASK_WORKFLOW and AUTOTASK_SLA_TARGETS", () => {
+  const base = { AUTOTASK_SANDBOX: "true" };
+  it("reads workflow rows by status name and refuses unknown names", () => {
+    expect(parseEnv({ ...base, AUTOTASK_WORKFLOW: '{"new":["in progress","ESCALATED"]}' }).workflow).toEqual({ NEW: ["IN_PROGRESS", "ESCALATED"] });
+    expect(() => parseEnv({ ...base, AUTOTASK_WORKFLOW: '{"NEW":["DISPATCHED"]}' })).toThrow(/AUTOTASK_WORKFLOW.*"NEW" must map to a list of status names/);
+  });
+
+  it("reads SLA targets by priority id or label, a number being the resolution target", () => {
+    expect(parseEnv({ ...base, AUTOTASK_SLA_TARGETS: '{"Urgent":{"responseHours":0.5,"resolutionHours":2},"6":4}' }).slaTargets).toEqual({
+      Urgent: { responseHours: 0.5, resolutionHours: 2 },
+      "6": { resolutionHours: 4 },
+    });
+    expect(() => parseEnv({ ...base, AUTOTASK_SLA_TARGETS: '{"High":-1}' })).toThrow(/AUTOTASK_SLA_TARGETS.*"High" must map to positive hours/);
+  });
+});
+

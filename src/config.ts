@@ -42,6 +42,10 @@ interface ConfigCommon {
   };
   /** Tenant status/priority id or label -> semantic name, for tenants whose labels are not the defaults. */
   mappingOverrides: { status?: Record<string, StatusName>; priority?: Record<string, PriorityName> };
+  /** Rows replacing the default status transition table (AUTOTASK_WORKFLOW). */
+  workflow?: Partial<Record<StatusName, StatusName[]>>;
+  /** Business-hour SLA targets by priority id, label, semantic name or "default" (AUTOTASK_SLA_TARGETS). */
+  slaTargets?: Record<string, SlaTargetHours>;
   picklistTtlMs: number;
   /** Tenant profile of the embedded sandbox: "default", "real-tenant" or a profile JSON file. */
   sandboxProfile: string;
@@ -166,6 +170,93 @@ const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
       }),
   );
 
+const normalName = (value: unknown) => (typeof value === "string" ? value.trim().toUpperCase().replace(/[\s-]+/g, "_") : "");
+
+/**
+ * AUTOTASK_WORKFLOW: rows of the status transition table, `{"NEW":["IN_PROGRESS","WAITING_CUSTOMER"]}`;
+ * each row given replaces the default row for that status (src/domain/workflow.ts).
+ */
+const workflowVariable = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx): Partial<Record<StatusName, StatusName[]>> | undefined => {
+      if (text === undefined) return undefined;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"NEW":["IN_PROGRESS","WAITING_CUSTOMER"]}' });
+        return z.NEVER;
+      }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        ctx.addIssue({ code: "custom", message: "must be a JSON object mapping a status name to the list of statuses allowed next" });
+        return z.NEVER;
+      }
+      const result: Partial<Record<StatusName, StatusName[]>> = {};
+      for (const [key, value] of Object.entries(parsed)) {
+        const from = normalName(key);
+        if (!(STATUS_NAMES as readonly string[]).includes(from)) {
+          ctx.addIssue({ code: "custom", message: `"${key}" is not a status name (${STATUS_NAMES.join(", ")})` });
+          return z.NEVER;
+        }
+        const targets = Array.isArray(value) ? value.map(normalName) : [];
+        const bad = Array.isArray(value) ? targets.findIndex((t) => !(STATUS_NAMES as readonly string[]).includes(t)) : 0;
+        if (bad !== -1) {
+          ctx.addIssue({ code: "custom", message: `"${key}" must map to a list of status names (${STATUS_NAMES.join(", ")})` });
+          return z.NEVER;
+        }
+        result[from as StatusName] = targets as StatusName[];
+      }
+      return result;
+    }),
+);
+
+/** Target hours of one priority: first response and resolution, business hours. */
+export interface SlaTargetHours {
+  responseHours?: number;
+  resolutionHours?: number;
+}
+
+/**
+ * AUTOTASK_SLA_TARGETS: business-hour targets per priority, keyed by the tenant's priority id or
+ * label, a semantic priority (CRITICAL…LOW) or "default" (the fallback for any other priority).
+ * A number is the resolution target alone: `{"Urgent":2,"High":{"responseHours":1,"resolutionHours":8}}`.
+ */
+const slaTargetsVariable = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((text, ctx): Record<string, SlaTargetHours> | undefined => {
+      if (text === undefined) return undefined;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"High":8,"Urgent":{"responseHours":0.5,"resolutionHours":2},"default":24}' });
+        return z.NEVER;
+      }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        ctx.addIssue({ code: "custom", message: "must be a JSON object mapping a priority id or label to hours" });
+        return z.NEVER;
+      }
+      const hours = z.number().positive().max(10_000);
+      const entry = z.union([hours.transform((resolutionHours) => ({ resolutionHours })), z.strictObject({ responseHours: hours.optional(), resolutionHours: hours.optional() })]);
+      const result: Record<string, SlaTargetHours> = {};
+      for (const [key, value] of Object.entries(parsed)) {
+        const checked = entry.safeParse(value);
+        if (!checked.success || key.trim() === "") {
+          ctx.addIssue({ code: "custom", message: `"${key}" must map to positive hours, or to {"responseHours":h,"resolutionHours":h}` });
+          return z.NEVER;
+        }
+        result[key.trim()] = checked.data;
+      }
+      return result;
+    }),
+);
+
 /** Marks issues whose message is ours and never contains the value, so a credential's issue can be shown. */
 const SAFE_MESSAGE = { safeMessage: true } as const;
 
@@ -279,6 +370,8 @@ const EnvSchema = z.object({
   ),
   AUTOTASK_STATUS_MAP: mappingVariable(STATUS_NAMES, "status name"),
   AUTOTASK_PRIORITY_MAP: mappingVariable(PRIORITY_NAMES, "priority name"),
+  AUTOTASK_WORKFLOW: workflowVariable,
+  AUTOTASK_SLA_TARGETS: slaTargetsVariable,
   AUTOTASK_PICKLIST_TTL_SECONDS: z.preprocess(
     emptyToUndefined,
     z
@@ -328,6 +421,8 @@ export function parseEnv(env: Record<string, string | undefined>): Config {
   if (values.AUTOTASK_SANDBOX_STATE !== undefined) common.sandboxStatePath = values.AUTOTASK_SANDBOX_STATE;
   if (values.AUTOTASK_STATUS_MAP) common.mappingOverrides.status = values.AUTOTASK_STATUS_MAP;
   if (values.AUTOTASK_PRIORITY_MAP) common.mappingOverrides.priority = values.AUTOTASK_PRIORITY_MAP;
+  if (values.AUTOTASK_WORKFLOW) common.workflow = values.AUTOTASK_WORKFLOW;
+  if (values.AUTOTASK_SLA_TARGETS) common.slaTargets = values.AUTOTASK_SLA_TARGETS;
 
   const { AUTOTASK_USERNAME: username, AUTOTASK_SECRET: secret, AUTOTASK_INTEGRATION_CODE: integrationCode } = values;
   const credentials: ConfigCredentials | undefined =

@@ -70,11 +70,12 @@ describe("tools/list", () => {
   });
 
   /**
-   * The two write tools carry every writable Autotask ticket field (20 and 16 arguments); even with
-   * one-word descriptions and no listed bounds they do not fit 1,600 bytes without dropping fields
-   * or argument types. Their caps are explicit here so that they can only shrink.
+   * The two write tools carry every writable Autotask ticket field (20 and 17 arguments, update now
+   * with companyID); with one- or two-word argument descriptions, the rules in the tool description
+   * and no listed bounds they still do not fit 1,600 bytes without dropping fields, argument types or
+   * declared result fields. Their caps are explicit here so that they can only shrink.
    */
-  const OVER_BUDGET: Record<string, number> = { autotask_create_ticket: 1_900, autotask_update_ticket: 2_020 };
+  const OVER_BUDGET: Record<string, number> = { autotask_create_ticket: 1_900, autotask_update_ticket: 1_840 };
 
   it("keeps each tool's entry, output schema included, within 1,600 bytes", async () => {
     const { tools } = await listTools(false);

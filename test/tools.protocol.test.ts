@@ -140,12 +140,14 @@ describe.each([
   });
 
   it("refuses a transition the workflow does not allow unless forced, listing the allowed statuses", async () => {
+    // New → Waiting Customer is allowed by default (asking for details at triage); a completed ticket reopens only to In Progress.
     const ticket = await createTicket();
+    const completed = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Complete", resolution: "Cleared the mailbox." });
+    expect(completed.isError, textOf(completed)).toBeFalsy();
     const refused = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Waiting Customer" });
     expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toMatch(/Allowed next statuses/);
-    expect(textOf(refused)).toMatch(/In Progress/);
-    expect(h.sandbox.store.getTicket(ticket.id)?.status).toBe(1);
+    expect(textOf(refused)).toMatch(/allowed from Complete: In Progress/);
+    expect(h.sandbox.store.getTicket(ticket.id)?.status).toBe(5);
     const forced = await h.call("autotask_update_ticket", { ticketId: ticket.id, status: "Waiting Customer", force: true });
     expect(forced.isError, textOf(forced)).toBeFalsy();
     expect(h.sandbox.store.getTicket(ticket.id)?.status).toBe(7);

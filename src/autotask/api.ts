@@ -19,6 +19,8 @@ import type {
   ResourceServiceDeskRole,
   ServiceLevelAgreementResult,
   ResourceServiceDeskRoleField,
+  Role,
+  RoleField,
   ThresholdInformation,
   Ticket,
   TicketCreate,
@@ -37,7 +39,8 @@ export type QueryableEntity =
   | "Contacts"
   | "Resources"
   | "ResourceServiceDeskRoles"
-  | "ServiceLevelAgreementResults";
+  | "ServiceLevelAgreementResults"
+  | "Roles";
 
 /** Entities whose field metadata the server reads (picklists, lengths, UDF definitions). */
 export type MetadataEntity = "Tickets" | "TicketNotes" | "Companies" | "Contacts" | "Resources";
@@ -79,6 +82,8 @@ export interface AutotaskApi {
     spec: QuerySpec<ResourceServiceDeskRoleField>,
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]>;
+  /** POST /Roles/query: role names for role ids. */
+  queryRoles(spec: QuerySpec<RoleField>, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Role[]>;
 
   /**
    * POST /ServiceLevelAgreementResults/query, every page: Autotask's own SLA record per ticket

@@ -373,6 +373,12 @@ describe("retries and errors", () => {
           : HttpResponse.json({ item: ticket(1) });
       }),
     );
+    // The 429 also makes the client refresh its usage figures (pacing); answer that too.
+    server.use(
+      http.get(`${BASE}ThresholdInformation`, () =>
+        HttpResponse.json({ externalRequestThreshold: 10_000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 10 }),
+      ),
+    );
     // Real sleep (setTimeout), driven by the fake clock.
     const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl: BASE });
     const result = client.getTicket(1);

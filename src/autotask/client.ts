@@ -59,6 +59,8 @@ import {
   ResourceServiceDeskRoleSchema,
   type ServiceLevelAgreementResult,
   ServiceLevelAgreementResultSchema,
+  type Role,
+  RoleSchema,
   type ThresholdInformation,
   type TicketCreate,
   type TicketNoteCreate,
@@ -380,6 +382,10 @@ export class AutotaskClient implements AutotaskApi {
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ServiceLevelAgreementResult[]> {
     return this.#queryAll("ServiceLevelAgreementResults", ServiceLevelAgreementResultSchema, spec, options);
+  }
+
+  queryRoles(spec: QuerySpec, options?: RequestOptions & { maxTotal?: number }): AsyncIterable<Role[]> {
+    return this.#queryAll("Roles", RoleSchema, spec, options);
   }
 
   // ---- Metadata ------------------------------------------------------------------------------------

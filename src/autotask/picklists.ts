@@ -36,19 +36,25 @@ export class Picklist {
   readonly entity: string;
   readonly field: string;
   readonly values: PicklistValue[];
+  /**
+   * The field this picklist depends on (metadata `picklistParentValueField`, e.g. "IssueType" for
+   * subIssueType); each value's `parentValue` is an id of that field. Undefined for independent picklists.
+   */
+  readonly parentField: string | undefined;
   readonly #byId: Map<number, PicklistValue>;
 
-  constructor(entity: string, field: string, values: PicklistValue[]) {
+  constructor(entity: string, field: string, values: PicklistValue[], parentField?: string) {
     this.entity = entity;
     this.field = field;
     this.values = values;
+    this.parentField = parentField?.trim() ? parentField.trim() : undefined;
     this.#byId = new Map(values.map((value) => [value.value, value]));
   }
 
   /** Builds a picklist from field metadata; values that are not numeric ids are skipped. */
   static fromFieldInfo(entity: string, field: FieldInfo): Picklist {
     const values = (field.picklistValues ?? []).map(normalizeValue).filter((value): value is PicklistValue => value !== undefined);
-    return new Picklist(entity, field.name, values);
+    return new Picklist(entity, field.name, values, field.picklistParentValueField ?? undefined);
   }
 
   /** Active values, in the tenant's sort order. */

@@ -144,6 +144,14 @@ export const ResourceServiceDeskRoleSchema = z.looseObject({
 });
 export type ResourceServiceDeskRole = z.infer<typeof ResourceServiceDeskRoleSchema>;
 
+/** `Roles`: the role names behind `assignedResourceRoleID` and service-desk role ids (Swagger `Role`). */
+export const RoleSchema = z.looseObject({
+  id: z.number(),
+  name: optionalString,
+  isActive: optionalBoolean,
+});
+export type Role = z.infer<typeof RoleSchema>;
+
 /** One picklist value as metadata sends it: `value` is a string ("1"), `parentValue` is "" when none. */
 export const FieldPicklistValueSchema = z.looseObject({
   value: z.union([z.string(), z.number()]).transform(String),
@@ -246,6 +254,7 @@ export type CompanyField = Extract<keyof typeof CompanySchema.shape, string>;
 export type ContactField = Extract<keyof typeof ContactSchema.shape, string>;
 export type ResourceField = Extract<keyof typeof ResourceSchema.shape, string>;
 export type ResourceServiceDeskRoleField = Extract<keyof typeof ResourceServiceDeskRoleSchema.shape, string>;
+export type RoleField = Extract<keyof typeof RoleSchema.shape, string>;
 
 /** A user-defined field as a write body carries it: the field's exact name and its value (picklist UDFs: the value id as a string). */
 export interface UserDefinedFieldWrite {
@@ -278,8 +287,15 @@ export interface TicketCreate {
   userDefinedFields?: UserDefinedFieldWrite[];
 }
 
-/** `PATCH /Tickets`: the id and only the fields that change. */
-export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "companyID">> & { resolution?: string };
+/**
+ * `PATCH /Tickets`: the id and only the fields that change; null clears a field. A company move sends
+ * `companyID` with the new company's contact or `contactID: null` (reference §12).
+ */
+export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "contactID" | "subIssueType">> & {
+  resolution?: string;
+  contactID?: number | null;
+  subIssueType?: number | null;
+};
 
 /** `POST /Tickets/{id}/Notes`. `publish` decides who can read it (1 "All Autotask Users" is client-visible). */
 export interface TicketNoteCreate {

@@ -1,6 +1,64 @@
-/** Autotask stores and compares times in UTC; a date-time without an offset is taken as UTC. */
-export function toUtcIso(value: string): string {
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value);
-  const withTime = value.length === 10 ? `${value}T00:00:00` : value;
-  return new Date(hasZone ? withTime : `${withTime}Z`).toISOString();
+/**
+ * Dates at the desk's edge. Autotask stores and compares instants in UTC; people speak in the service
+ * desk's own zone (the business calendar's `timeZone`, AUTOTASK_TIME_ZONE). So a date or date-time
+ * without an offset is read in that zone (`createdAfter: "2026-07-10"` is midnight there, not in UTC),
+ * and every instant shown is written in that zone with its offset, one zone per answer.
+ */
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import { UserInputError } from "../errors.js";
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
+
+/**
+ * An ISO 8601 date or date-time as a UTC instant (ISO string). With an offset (`Z`, `+02:00`) it is
+ * that instant; without one it is wall-clock time in `timeZone` (a date alone: midnight there).
+ * @throws UserInputError (argument `field`) when the value is not a valid date.
+ */
+export function toUtcIso(value: string, timeZone: string, field = "date"): string {
+  const text = value.trim();
+  const local = LOCAL.exec(text);
+  let ms: number;
+  if (local) {
+    const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0"] = local;
+    ms = new TZDate(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.round(Number(`0.${frac}`) * 1000), timeZone).getTime();
+    // A date that does not exist (2026-02-30) rolls over in Date arithmetic; refuse it instead.
+    if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).toISOString().slice(0, 10) !== `${y}-${mo}-${d}`) ms = Number.NaN;
+  } else {
+    ms = Date.parse(text);
+  }
+  if (Number.isNaN(ms)) throw new UserInputError(`${field} "${value}" is not a valid ISO 8601 date or date-time.`, field);
+  return new Date(ms).toISOString();
+}
+
+/**
+ * An instant written in the desk's zone with its offset: "2026-07-10T09:00:00+02:00" ("Z" in UTC).
+ * Undefined in, undefined out; an unparsable value is returned unchanged.
+ */
+export function inDeskZone(iso: string | null | undefined, timeZone: string): string | undefined {
+  if (!iso) return undefined;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return format(new TZDate(ms, timeZone), "yyyy-MM-dd'T'HH:mm:ssXXX");
+}
+
+/**
+ * Two bounds of one range, as UTC instants, checked: a lower bound later than the upper one is the
+ * caller's mistake (it would silently match nothing), so it is refused.
+ * @throws UserInputError naming both arguments.
+ */
+export function rangeBounds(
+  after: { name: string; value: string | undefined },
+  before: { name: string; value: string | undefined },
+  timeZone: string,
+): { after?: string; before?: string } {
+  const from = after.value !== undefined ? toUtcIso(after.value, timeZone, after.name) : undefined;
+  const to = before.value !== undefined ? toUtcIso(before.value, timeZone, before.name) : undefined;
+  if (from !== undefined && to !== undefined && Date.parse(from) >= Date.parse(to)) {
+    throw new UserInputError(
+      `${after.name} (${after.value}) is not before ${before.name} (${before.value}), so no ticket could match; swap them or widen the range.`,
+      after.name,
+    );
+  }
+  return { ...(from !== undefined ? { after: from } : {}), ...(to !== undefined ? { before: to } : {}) };
 }

@@ -18,15 +18,18 @@ export interface NameRequest {
   companies?: Iterable<number | null | undefined>;
   contacts?: Iterable<number | null | undefined>;
   resources?: Iterable<number | null | undefined>;
+  /** Role ids (`assignedResourceRoleID`, service-desk roles), named from `/Roles`. */
+  roles?: Iterable<number | null | undefined>;
 }
 
 export interface ResolvedNames {
   company(id: number | null | undefined): string | undefined;
   contact(id: number | null | undefined): string | undefined;
   resource(id: number | null | undefined): string | undefined;
+  role(id: number | null | undefined): string | undefined;
 }
 
-type Kind = "companies" | "contacts" | "resources";
+type Kind = "companies" | "contacts" | "resources" | "roles";
 
 /** Autotask allows long `in` lists, but shorter ones keep URLs, bodies and query plans modest. */
 const IN_LIST_CHUNK = 200;
@@ -41,6 +44,7 @@ export class Directory {
     companies: new Map(),
     contacts: new Map(),
     resources: new Map(),
+    roles: new Map(),
   };
 
   private resourcesLoadedUntil = 0;
@@ -53,11 +57,11 @@ export class Directory {
   /** Names for every id in `request`: one `in` query per entity and chunk, cached for the TTL (default 10 min). */
   async names(request: NameRequest, options?: RequestOptions): Promise<ResolvedNames> {
     await Promise.all(
-      (["companies", "contacts", "resources"] as const).map((kind) => this.fill(kind, request[kind], options)),
+      (["companies", "contacts", "resources", "roles"] as const).map((kind) => this.fill(kind, request[kind], options)),
     );
     const lookup = (kind: Kind) => (id: number | null | undefined) =>
       typeof id === "number" ? this.cache[kind].get(id)?.name : undefined;
-    return { company: lookup("companies"), contact: lookup("contacts"), resource: lookup("resources") };
+    return { company: lookup("companies"), contact: lookup("contacts"), resource: lookup("resources"), role: lookup("roles") };
   }
 
   private async fill(kind: Kind, ids: Iterable<number | null | undefined> | undefined, options?: RequestOptions) {
@@ -105,6 +109,10 @@ export class Directory {
       for await (const page of this.api.queryCompanies(spec, options)) {
         for (const company of page) if (company.companyName) names.set(company.id, company.companyName);
       }
+    } else if (kind === "roles") {
+      for await (const page of this.api.queryRoles({ filter, includeFields: ["id", "name"], maxRecords: 500 }, options)) {
+        for (const role of page) if (role.name) names.set(role.id, role.name);
+      }
     } else {
       const spec = { filter, includeFields: ["id" as const, "firstName" as const, "lastName" as const], maxRecords: 500 };
       const pages = kind === "contacts" ? this.api.queryContacts(spec, options) : this.api.queryResources(spec, options);
@@ -134,12 +142,22 @@ export class Directory {
       }
     }
     const active = roles.filter((role) => role.isActive !== false);
+    if (active.length === 0 && !(await this.resourceExists(resourceId, options))) {
+      throw new UserInputError(
+        `Resource ${resourceId} does not exist. Find the technician's id with autotask_search_resources (by name).`,
+        "assignedResourceID",
+      );
+    }
+    const names = await this.names({ resources: [resourceId], roles: [...active.map((r) => r.roleID), ...(roleId !== undefined ? [roleId] : [])] }, options);
+    const who = names.resource(resourceId) ? `${names.resource(resourceId)} (resource ${resourceId})` : `Resource ${resourceId}`;
+    const roleText = (id: number) => (names.role(id) ? `${names.role(id)} (${id})` : `role ${id}`);
+    const roleList = active.map((r) => roleText(r.roleID)).join(", ");
     if (roleId !== undefined) {
       if (!active.some((role) => role.roleID === roleId)) {
         throw new UserInputError(
           active.length > 0
-            ? `Resource ${resourceId} has no active service-desk role ${roleId}. Its roles: ${active.map((r) => r.roleID).join(", ")}.`
-            : `Resource ${resourceId} has no service-desk roles, so Autotask will not let it be assigned to a ticket. Check the resource id with autotask_search_resources or ask an administrator to give it a service-desk role.`,
+            ? `${who} has no active service-desk role ${roleText(roleId)}. Its roles: ${roleList}.`
+            : `${who} has no service-desk roles, so Autotask will not let it be assigned to a ticket. Ask an administrator to give it a service-desk role.`,
           "assignedResourceRoleID",
         );
       }
@@ -149,16 +167,24 @@ export class Directory {
     if (!chosen) {
       throw new UserInputError(
         active.length === 0
-          ? `Resource ${resourceId} has no service-desk roles, so Autotask will not let it be assigned to a ticket. Check the resource id or ask an administrator to give it a service-desk role.`
-          : `Resource ${resourceId} has several service-desk roles and no default: pass assignedResourceRoleID, one of ${active.map((r) => r.roleID).join(", ")}.`,
+          ? `${who} has no service-desk roles, so Autotask will not let it be assigned to a ticket. Ask an administrator to give it a service-desk role.`
+          : `${who} has several service-desk roles and no default: pass assignedResourceRoleID, one of ${roleList}.`,
         "assignedResourceRoleID",
       );
     }
     return {
       assignedResourceID: resourceId,
       assignedResourceRoleID: chosen.roleID,
-      note: `Assigned with resource ${resourceId}'s ${chosen.isDefault ? "default " : "only "}service-desk role ${chosen.roleID}.`,
+      note: `Assigned with ${who}'s ${chosen.isDefault ? "default " : "only "}service-desk role ${roleText(chosen.roleID)}.`,
     };
+  }
+
+  /** Whether a resource with this id exists (active or not). */
+  private async resourceExists(resourceId: number, options?: RequestOptions): Promise<boolean> {
+    for await (const page of this.api.queryResources({ filter: [{ op: "eq", field: "id", value: resourceId }], includeFields: ["id"], maxRecords: 1 }, { ...options, maxTotal: 1 })) {
+      if (page.length > 0) return true;
+    }
+    return false;
   }
 
   /**
@@ -226,12 +252,14 @@ export class Directory {
         }
       }
     }
+    const roleNames = await this.names({ roles: [...roles.values()].flatMap((entry) => entry.ids) }, options);
     const resources = shown.map((r) => ({
       id: r.id,
       name: [r.firstName, r.lastName].filter(Boolean).join(" ") || undefined,
       email: r.email ?? undefined,
       defaultRoleID: roles.get(r.id)?.defaultId,
       roleIDs: roles.get(r.id)?.ids ?? [],
+      roles: (roles.get(r.id)?.ids ?? []).map((id) => ({ id, name: roleNames.role(id) })),
     }));
     return { resources, hasMore: found.length > query.limit };
   }
@@ -261,4 +289,6 @@ export interface ResourceEntry {
   defaultRoleID?: number;
   /** Active service-desk roles; empty means the resource cannot be assigned a ticket. */
   roleIDs: number[];
+  /** The same roles with their names (from `/Roles`). */
+  roles: Array<{ id: number; name?: string }>;
 }

@@ -94,6 +94,7 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
+export { inDeskZone } from "./dates.js";
 export type { Assignment, CompanyEntry, ResourceEntry } from "./directory.js";
 export {
   IdempotencyConflictError,

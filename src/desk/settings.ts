@@ -1,14 +1,19 @@
 /**
  * Process-wide settings the desk reads, derived once from the parsed configuration.
  */
-import type { Config } from "../config.js";
+import type { Config, SlaTargetHours } from "../config.js";
 import { type BusinessCalendar, parseCalendar } from "../domain/calendar.js";
 import type { MappingOverrides } from "../domain/states.js";
+import { DEFAULT_TRANSITIONS, type TransitionTable, transitionTable } from "../domain/workflow.js";
 
 export interface DeskSettings {
   readOnly: boolean;
   calendar: BusinessCalendar;
   mappingOverrides: MappingOverrides;
+  /** The status transition table (default: DEFAULT_TRANSITIONS; AUTOTASK_WORKFLOW replaces rows). */
+  workflow?: TransitionTable;
+  /** Business-hour SLA targets by priority id, label, semantic name or "default" (AUTOTASK_SLA_TARGETS). */
+  slaTargets?: Record<string, SlaTargetHours>;
   /** How many of the latest notes a ticket description includes unless asked for another number. */
   defaultNotesInDetails: number;
   /** How long (ms) an identical create returns the record it made instead of making another. */
@@ -33,6 +38,8 @@ export function settingsFromConfig(config: Config): DeskSettings {
     // Compiled once here: the domain caches its business-day table per calendar object.
     calendar: parseCalendar(config.calendar),
     mappingOverrides: config.mappingOverrides,
+    workflow: config.workflow ? transitionTable(config.workflow) : DEFAULT_TRANSITIONS,
+    slaTargets: config.slaTargets ?? {},
     defaultNotesInDetails: 5,
     duplicateWindowMs: 10 * 60_000,
     picklistTtlMs: config.picklistTtlMs,

@@ -36,6 +36,11 @@ export const TICKET_PICKLIST_FIELDS = [
 export type TicketPicklistField = (typeof TICKET_PICKLIST_FIELDS)[number];
 export type NotePicklistField = "noteType" | "publish";
 
+/** The parent a dependent picklist value is resolved under; `parent` undefined = none given. */
+export interface ParentContext {
+  parent?: number | null;
+}
+
 /** Ticket picklist values as labels, for output. Absent when the ticket has no value. */
 export type TicketLabels = Partial<Record<TicketPicklistField, string>>;
 
@@ -80,8 +85,10 @@ export class TenantService {
     field: TicketPicklistField,
     input: string | number,
     options?: RequestOptions,
+    under?: ParentContext,
   ): Promise<PicklistValue> {
     const picklist = await this.ticketPicklist(field, options);
+    if (picklist.parentField !== undefined) return this.#resolveDependent(picklist, input, under, options);
     try {
       return picklist.resolve(input);
     } catch (error) {
@@ -98,6 +105,81 @@ export class TenantService {
       if (value) return value;
       throw error;
     }
+  }
+
+  /**
+   * The ticket field a dependent picklist hangs under (`subIssueType` -> `issueType`), from the
+   * metadata's `picklistParentValueField`; undefined for an independent picklist.
+   */
+  async parentFieldOf(field: TicketPicklistField, options?: RequestOptions): Promise<TicketPicklistField | undefined> {
+    const parentField = (await this.ticketPicklist(field, options)).parentField;
+    return parentField === undefined ? undefined : TICKET_PICKLIST_FIELDS.find((f) => f.toLowerCase() === parentField.toLowerCase());
+  }
+
+  /**
+   * Whether `childId` may stay under `parentId` (Autotask refuses a child of another parent, or under
+   * an inactive parent). A missing child always fits.
+   */
+  async childFits(field: TicketPicklistField, childId: number | null | undefined, parentId: number | null | undefined, options?: RequestOptions): Promise<boolean> {
+    if (typeof childId !== "number") return true;
+    const child = (await this.ticketPicklist(field, options)).values.find((v) => v.value === childId);
+    if (!child || child.parentValue === null) return true;
+    return child.parentValue === parentId && child.isActive;
+  }
+
+  /**
+   * A value of a dependent picklist (metadata `picklistParentValueField`; in Autotask, subIssueType
+   * under issueType). The same label repeats under many parents (the captured tenant has "Hardware"
+   * under 14 issue types), so a label resolves only among the active children of `under.parent`;
+   * without a parent, only if exactly one active child under an ACTIVE parent carries it. Autotask
+   * refuses a child under an inactive parent, so such children are never candidates.
+   * @throws UserInputError naming the parent's children, or the parents an ambiguous label could belong to.
+   */
+  async #resolveDependent(picklist: Picklist, input: string | number, under: ParentContext | undefined, options?: RequestOptions): Promise<PicklistValue> {
+    const parentName = TICKET_PICKLIST_FIELDS.find((f) => f.toLowerCase() === picklist.parentField?.toLowerCase());
+    const parents = parentName ? await this.ticketPicklist(parentName, options) : undefined;
+    const parentActive = (id: number | null) => id === null || !parents || parents.active().some((p) => p.value === id);
+    const parentLabel = (id: number | null) => (id === null ? "(none)" : (parents?.labelOf(id) ?? `#${id}`));
+    const candidates = picklist.active().filter((v) => parentActive(v.parentValue));
+    const parent = under?.parent ?? undefined;
+    const inScope = parent === undefined ? candidates : candidates.filter((v) => v.parentValue === parent || v.parentValue === null);
+    const field = picklist.field;
+    const parentArg = parentName ?? picklist.parentField ?? "parent";
+    const text = typeof input === "number" ? String(input) : input.trim();
+    const byId = /^-?\d+$/.test(text) ? picklist.values.find((v) => v.value === Number(text)) : undefined;
+    const wanted = text.toLowerCase();
+    const matches = byId ? [byId] : inScope.filter((v) => v.label.trim().toLowerCase() === wanted);
+    const scopeText = parent === undefined ? "" : ` under ${parentArg} ${parentLabel(parent)}`;
+    const children = () => inScope.map((v) => v.label).join(", ") || "(none)";
+    if (byId) {
+      if (!byId.isActive || !parentActive(byId.parentValue)) {
+        throw new UserInputError(`${field} ${text} (${byId.label}) cannot be used: ${byId.isActive ? `its ${parentArg} ${parentLabel(byId.parentValue)} is inactive` : "it is inactive"}.`, field);
+      }
+      if (parent !== undefined && byId.parentValue !== null && byId.parentValue !== parent) {
+        throw new UserInputError(
+          `${field} ${text} (${byId.label}) belongs to ${parentArg} ${parentLabel(byId.parentValue)}, not ${parentLabel(parent)}. ${capitalise(field)} values${scopeText}: ${children()}.`,
+          field,
+        );
+      }
+      return byId;
+    }
+    if (matches.length === 1) return matches[0] as PicklistValue;
+    if (matches.length > 1) {
+      const owners = [...new Set(matches.map((v) => parentLabel(v.parentValue)))];
+      throw new UserInputError(
+        `${field} "${text}" exists under several ${parentArg} values: ${owners.join(", ")}. Pass ${parentArg} too (e.g. ${parentArg}: "${owners[0]}").`,
+        field,
+      );
+    }
+    if (parent !== undefined && candidates.some((v) => v.label.trim().toLowerCase() === wanted)) {
+      const owners = [...new Set(candidates.filter((v) => v.label.trim().toLowerCase() === wanted).map((v) => parentLabel(v.parentValue)))];
+      throw new UserInputError(
+        `${field} "${text}" does not exist${scopeText}; it exists under ${owners.join(", ")}. ${capitalise(field)} values${scopeText}: ${children()}.`,
+        field,
+      );
+    }
+    if (parent !== undefined) throw new UserInputError(`Unknown ${field} "${text}"${scopeText}. Valid values${scopeText}: ${children()}.`, field);
+    throw new PicklistError(field, input, [...new Set(candidates.map((v) => v.label))]);
   }
 
   /**
@@ -181,4 +263,8 @@ export class TenantService {
 
 function isStalePicklistError(error: AutotaskValidationError): boolean {
   return error.autotaskErrors.some((message) => /picklist value .* does not exist/i.test(message));
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -11,18 +11,21 @@ import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
 import type { Condition } from "../autotask/query.js";
 import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
 import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
-import { computeSla, resolutionDueDate, type SlaStatus } from "../domain/sla.js";
+import { addBusinessTime } from "../domain/calendar.js";
+import { computeSla, DEFAULT_SLA_TARGETS, type SlaStatus } from "../domain/sla.js";
+import { HOUR_MS } from "../domain/time.js";
+import type { SlaTargetHours } from "../config.js";
 import type { TenantMapping } from "../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
 import { UserInputError } from "../errors.js";
-import { toUtcIso } from "./dates.js";
+import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
 import type { Directory } from "./directory.js";
 import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
 import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
 import { requireTicket } from "./lookup.js";
 import type { NoteEntry, NoteService } from "./notes.js";
 import type { DeskSettings } from "./settings.js";
-import type { TenantService, TicketLabels } from "./tenant.js";
+import type { TenantService, TicketLabels, TicketPicklistField } from "./tenant.js";
 import { resolveUserDefinedFields, type UdfValue } from "./udf.js";
 
 /** A picklist argument: the tenant's numeric id, its label, or (status, priority) a semantic name. */
@@ -33,6 +36,8 @@ export interface TicketNames {
   company?: string;
   contact?: string;
   assignedResource?: string;
+  /** Name of `assignedResourceRoleID` (a role from `/Roles`). */
+  assignedResourceRole?: string;
 }
 
 /** A ticket with everything needed to show it: labels, names and its SLA status at `now`. */
@@ -41,6 +46,8 @@ export interface DescribedTicket {
   labels: TicketLabels;
   names: TicketNames;
   sla: SlaStatus;
+  /** The desk's time zone (IANA): every instant shown for this ticket is written in it, with its offset. */
+  timeZone: string;
 }
 
 export interface TicketDetails extends DescribedTicket {
@@ -64,7 +71,7 @@ export interface TicketSearchQuery {
   unassigned?: boolean;
   /** A ticket number (or prefix, `T2026…`), or words in the title or description. */
   searchTerm?: string;
-  /** ISO 8601; UTC unless an offset is given. */
+  /** ISO 8601; without an offset, in the desk's time zone (a date alone: midnight there). */
   createdAfter?: string;
   createdBefore?: string;
   dueBefore?: string;
@@ -112,18 +119,23 @@ export interface TicketCreateRequest {
 export interface TicketCreated {
   ticket: DescribedTicket;
   alreadyExisted: boolean;
+  /** When the server chose the due date: when, and from which target ("due …: 8 business hours from now, AUTOTASK_SLA_TARGETS["High"]"). */
+  dueDateRule?: string;
   warnings: string[];
 }
 
 export interface TicketUpdateRequest {
   ticketID: number;
+  /** Moves the ticket to another company; its contact (of the old company) is cleared unless contactID is given. */
+  companyID?: number;
   status?: PicklistInput;
   priority?: PicklistInput;
   queueID?: PicklistInput;
   title?: string;
   description?: string;
   dueDateTime?: string;
-  contactID?: number;
+  /** null clears the contact. */
+  contactID?: number | null;
   assignedResourceID?: number;
   assignedResourceRoleID?: number;
   issueType?: PicklistInput;
@@ -171,6 +183,8 @@ const ROW_FIELDS: TicketField[] = [
   "firstResponseDueDateTime",
   "resolvedDateTime",
   "resolvedDueDateTime",
+  "serviceLevelAgreementID",
+  "serviceLevelAgreementHasBeenMet",
 ];
 
 const TICKET_NUMBER = /^T\d{4,}(\.\d*)?$/i;
@@ -200,6 +214,7 @@ export class TicketService {
           companies: tickets.map((t) => t.companyID),
           contacts: tickets.map((t) => t.contactID),
           resources: tickets.map((t) => t.assignedResourceID),
+          roles: tickets.map((t) => t.assignedResourceRoleID),
         },
         options,
       ),
@@ -213,8 +228,10 @@ export class TicketService {
         company: names.company(ticket.companyID),
         contact: names.contact(ticket.contactID),
         assignedResource: names.resource(ticket.assignedResourceID),
+        assignedResourceRole: names.role(ticket.assignedResourceRoleID),
       },
       sla: this.#sla(ticket, now, mapping),
+      timeZone: this.settings.calendar.timeZone,
     }));
   }
 
@@ -232,12 +249,10 @@ export class TicketService {
       this.notes.latest(ticket.id, count, options),
       this.tenant.mapping(options),
     ]);
-    const escalation = checkEscalation(ticket, this.clock(), { mapping, calendar: this.settings.calendar });
-    const next = allowedNextStatuses(mapping.statusOf(ticket.status)).flatMap((semantic) => {
-      const id = mapping.primaryStatusId(semantic);
-      const label = mapping.statusLabel(id);
-      return id !== undefined && label ? [{ id, label }] : [];
-    });
+    const own = this.#configuredTargets(ticket.priority, mapping);
+    // The same SLA options as the ticket's own SLA view, so the escalation check judges the due times shown.
+    const escalation = checkEscalation(ticket, this.clock(), { mapping, calendar: this.settings.calendar, ...(own ? { ticketTargets: own.targets } : {}) });
+    const next = this.#allowedNext(mapping, ticket.status);
     return { ...described, escalation, allowedNextStatuses: next, notes: notes.notes, notesTotal: notes.total, notesRequested: count };
   }
 
@@ -310,9 +325,12 @@ export class TicketService {
         });
       }
     }
-    if (args.createdAfter !== undefined) filter.push({ op: "gte", field: "createDate", value: toUtcIso(args.createdAfter) });
-    if (args.createdBefore !== undefined) filter.push({ op: "lt", field: "createDate", value: toUtcIso(args.createdBefore) });
-    if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore) });
+    // Date bounds are read in the desk's zone (a date alone = midnight there); a reversed range is refused.
+    const zone = this.settings.calendar.timeZone;
+    const created = rangeBounds({ name: "createdAfter", value: args.createdAfter }, { name: "createdBefore", value: args.createdBefore }, zone);
+    if (created.after !== undefined) filter.push({ op: "gte", field: "createDate", value: created.after });
+    if (created.before !== undefined) filter.push({ op: "lt", field: "createDate", value: created.before });
+    if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore, zone, "dueBefore") });
     if (filter.length === 0) filter.push({ op: "exist", field: "id" });
     return filter;
   }
@@ -332,6 +350,7 @@ export class TicketService {
    */
   async create(request: TicketCreateRequest, options?: RequestOptions): Promise<TicketCreated> {
     const warnings: string[] = [];
+    const dueDateRule: { text?: string } = {};
     const { idempotencyKey, ...fields } = request;
     const key = WriteLedger.keyOf("create_ticket", fields, idempotencyKey);
     const ownRef = `mcp:${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
@@ -348,12 +367,12 @@ export class TicketService {
       write: (attempt) =>
         this.tenant.withFreshPicklists(async () => {
           warnings.length = 0; // a second attempt re-resolves everything, and re-warns
-          const body = await this.#createBody(request, warnings, options);
+          const body = await this.#createBody(request, warnings, dueDateRule, options);
           body.externalID = attempt.ref ?? refOf(attempt.attempt);
           sent = body;
           return this.api.createTicket(body, options);
         }),
-      recover: async (attempts) => this.#findCreated(request, sent ?? (await this.#createBody(request, [], options)), attempts, options),
+      recover: async (attempts) => this.#findCreated(request, sent ?? (await this.#createBody(request, [], {}, options)), attempts, options),
       describe: (attempts) =>
         `a ticket for company ${request.companyID} titled "${request.title}" with externalID ${attempts.map((a) => `"${a.ref ?? refOf(a.attempt)}"`).join(" or ")}, created after ${new Date((attempts[0]?.startedAt ?? 0) - CLOCK_SKEW_MS).toISOString()}`,
       nameOf: async (id) => {
@@ -379,7 +398,7 @@ export class TicketService {
           : `An identical create call within ${Math.round(this.settings.duplicateWindowMs / 60_000)} min was taken as a retry, so no second ticket was created: this is ticket ${name}. To create another identical ticket on purpose, pass a new idempotencyKey.`,
       );
     }
-    return { ticket, alreadyExisted: outcome.replayed, warnings };
+    return { ticket, alreadyExisted: outcome.replayed, warnings, ...(dueDateRule.text && !outcome.replayed ? { dueDateRule: dueDateRule.text } : {}) };
   }
 
   /**
@@ -420,7 +439,7 @@ export class TicketService {
     });
   }
 
-  async #createBody(request: TicketCreateRequest, warnings: string[], options?: RequestOptions): Promise<TicketCreate> {
+  async #createBody(request: TicketCreateRequest, warnings: string[], dueDateRule: { text?: string }, options?: RequestOptions): Promise<TicketCreate> {
     const status = request.status !== undefined ? await this.tenant.resolveTicketValue("status", request.status, options) : await this.tenant.defaultStatus(options);
     let priority: PicklistValue;
     if (request.priority !== undefined) {
@@ -432,19 +451,14 @@ export class TicketService {
     }
     const body: TicketCreate = { companyID: request.companyID, title: request.title, status: status.value, priority: priority.value };
     if (request.description !== undefined) body.description = request.description;
-    for (const field of ["queueID", "issueType", "subIssueType", "ticketType", "ticketCategory", "source"] as const) {
-      const input = request[field];
-      if (input !== undefined) body[field] = (await this.tenant.resolveTicketValue(field, input, options)).value;
-    }
-    if (body.subIssueType !== undefined) {
-      const subIssues = await this.tenant.ticketPicklist("subIssueType", options);
-      const parent = subIssues.values.find((v) => v.value === body.subIssueType)?.parentValue;
-      if (body.issueType === undefined && parent !== undefined && parent !== null && `${parent}` !== "") {
-        body.issueType = Number(parent);
-      } else if (parent !== undefined && parent !== null && `${parent}` !== "" && Number(parent) !== body.issueType) {
-        throw new UserInputError("subIssueType does not belong to the given issueType; pick a sub-issue type of that issue type.", "subIssueType");
-      }
-    }
+    await this.#resolvePicklists(
+      request,
+      ["queueID", "issueType", "subIssueType", "ticketType", "ticketCategory", "source"],
+      body as unknown as Record<string, unknown>,
+      {},
+      warnings,
+      options,
+    );
     if (request.contactID !== undefined) body.contactID = request.contactID;
     if (request.contractID !== undefined) body.contractID = request.contractID;
     if (request.estimatedHours !== undefined) body.estimatedHours = request.estimatedHours;
@@ -457,14 +471,69 @@ export class TicketService {
       throw new UserInputError("assignedResourceRoleID was given without assignedResourceID; pass both or neither.", "assignedResourceID");
     }
     if (request.dueDateTime !== undefined) {
-      body.dueDateTime = toUtcIso(request.dueDateTime);
+      body.dueDateTime = toUtcIso(request.dueDateTime, this.settings.calendar.timeZone, "dueDateTime");
+      this.#warnIfPast(body.dueDateTime, warnings);
     } else {
-      const semantic = (await this.tenant.mapping(options)).priorityOf(priority.value);
-      if (semantic) body.dueDateTime = resolutionDueDate(semantic, this.clock(), { calendar: this.settings.calendar }).toISOString();
-      else warnings.push(`Priority "${priority.label}" has no SLA target, so no due date was set.`);
+      // Real tenants refuse a create without dueDateTime unless the category supplies one (reference §12,
+      // WYRE-AI/autotask-mcp#288), so one is always sent, from a target that can be named.
+      const target = this.#resolutionTarget(priority, await this.tenant.mapping(options));
+      const due = addBusinessTime(this.clock(), target.hours * HOUR_MS, this.settings.calendar);
+      body.dueDateTime = due.toISOString();
+      dueDateRule.text = `due ${inDeskZone(body.dueDateTime, this.settings.calendar.timeZone)}: ${target.hours} business hours from now, ${target.why}`;
+      if (target.fallback) warnings.push(`Priority ${priority.label} has no SLA target, so the due date comes from ${target.why}; set AUTOTASK_SLA_TARGETS to choose one.`);
     }
     if (request.userDefinedFields !== undefined) body.userDefinedFields = await resolveUserDefinedFields(this.api, request.userDefinedFields, options);
     return body;
+  }
+
+  /**
+   * Resolves picklist arguments into `out` (field -> id). Dependent picklists (metadata
+   * `picklistParentValueField`, e.g. subIssueType under issueType) resolve under the parent given in
+   * the same call, else the record's current parent (`current`, on update); a child given alone sets
+   * its parent. When only the parent changes and the record's child no longer fits under it, the child
+   * is cleared (Autotask refuses the pair, captured metadata + sandbox §dependent picklists) and a
+   * warning says so.
+   */
+  async #resolvePicklists(
+    args: Partial<Record<TicketPicklistField, PicklistInput | undefined>>,
+    fields: readonly TicketPicklistField[],
+    out: Record<string, unknown>,
+    current: Record<string, unknown>,
+    warnings: string[],
+    options?: RequestOptions,
+  ): Promise<void> {
+    const parentOf = new Map<TicketPicklistField, TicketPicklistField>();
+    for (const field of fields) {
+      const parent = await this.tenant.parentFieldOf(field, options);
+      if (parent) parentOf.set(field, parent);
+    }
+    // Parents first, so that a child resolves under the parent given in the same call.
+    const ordered = [...fields.filter((f) => !parentOf.has(f)), ...fields.filter((f) => parentOf.has(f))];
+    for (const field of ordered) {
+      const input = args[field];
+      const parentField = parentOf.get(field);
+      if (input === undefined) {
+        if (!parentField || args[parentField] === undefined) continue;
+        const currentChild = current[field];
+        const newParent = out[parentField] as number | undefined;
+        if (typeof currentChild === "number" && !(await this.tenant.childFits(field, currentChild, newParent, options))) {
+          out[field] = null;
+          const labels = await this.tenant.ticketLabels({ [field]: currentChild, [parentField]: newParent } as Partial<Record<TicketPicklistField, unknown>>, options);
+          warnings.push(
+            `${field} ${labels[field] ?? currentChild} does not belong under ${parentField} ${labels[parentField] ?? String(newParent)}, so it was cleared (Autotask refuses the pair); pass ${field} to set one of ${labels[parentField] ?? "its"} values.`,
+          );
+        }
+        continue;
+      }
+      if (!parentField) {
+        out[field] = (await this.tenant.resolveTicketValue(field, input, options)).value;
+        continue;
+      }
+      const parent = (out[parentField] ?? current[parentField]) as number | null | undefined;
+      const value = await this.tenant.resolveTicketValue(field, input, options, { parent: typeof parent === "number" ? parent : undefined });
+      out[field] = value.value;
+      if (value.parentValue !== null && typeof out[parentField] !== "number" && current[parentField] !== value.parentValue) out[parentField] = value.parentValue;
+    }
   }
 
   /**
@@ -510,11 +579,14 @@ export class TicketService {
         );
       }
       escalationNoteId = note.id;
-      warnings.push(
-        note.replayed
-          ? `The escalation reason was already saved as internal note ${note.id} by an earlier identical call; it was not added again.`
-          : `Autotask has no escalation-reason field, so the reason was saved as internal note ${note.id}.`,
-      );
+      if (note.replayed) {
+        warnings.push(`The escalation reason was already saved as internal note ${note.id} by an earlier identical call; it was not added again.`);
+      } else if (request.status !== undefined && !changed.includes("status")) {
+        const label = (await this.tenant.mapping(options)).statusLabel(current.status) ?? `#${current.status}`;
+        warnings.push(`The ticket was already ${label}, so its status is unchanged; the new escalation reason was saved as internal note ${note.id}.`);
+      } else {
+        warnings.push(`Autotask has no escalation-reason field, so the reason was saved as internal note ${note.id}.`);
+      }
     }
 
     const after = await this.get(ticketID, options);
@@ -522,8 +594,10 @@ export class TicketService {
     const changedByAutotask = changed
       .filter((field) => field !== "userDefinedFields" && !sameValue(record[field], afterRecord[field]))
       .map((field) => ({ field, from: record[field], to: afterRecord[field] ?? undefined }));
+    const shown = (value: unknown) =>
+      typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? inDeskZone(value, this.settings.calendar.timeZone) : String(value ?? "empty");
     for (const change of changedByAutotask) {
-      warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${String(change.from)}, now ${String(change.to ?? "empty")}).`);
+      warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${shown(change.from)}, now ${shown(change.to)}).`);
     }
     const ticket = await this.describeOne(after, options);
     return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };
@@ -566,15 +640,30 @@ export class TicketService {
       if (!sameValue(value, currentRecord[field])) target[field] = value;
     };
 
-    for (const field of ["priority", "queueID", "issueType", "subIssueType"] as const) {
-      const input = args[field];
-      if (input !== undefined) setIfChanged(field, (await this.tenant.resolveTicketValue(field, input, options)).value);
+    {
+      const resolved: Record<string, unknown> = {};
+      await this.#resolvePicklists(args, ["priority", "queueID", "issueType", "subIssueType"], resolved, currentRecord, warnings, options);
+      for (const [field, value] of Object.entries(resolved)) setIfChanged(field as keyof TicketPatch, value);
     }
     if (args.title !== undefined) setIfChanged("title", args.title);
     if (args.description !== undefined) setIfChanged("description", args.description);
     if (args.dueDateTime !== undefined) {
-      const due = toUtcIso(args.dueDateTime);
-      if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) patch.dueDateTime = due;
+      const due = toUtcIso(args.dueDateTime, this.settings.calendar.timeZone, "dueDateTime");
+      if (!current.dueDateTime || Date.parse(current.dueDateTime) !== Date.parse(due)) {
+        patch.dueDateTime = due;
+        this.#warnIfPast(due, warnings);
+      }
+    }
+    if (args.companyID !== undefined && args.companyID !== current.companyID) {
+      // Autotask refuses a contact of another company, and checks the pair in the same PATCH
+      // (reference §12: the old company's contact must be cleared or replaced together with the move).
+      patch.companyID = args.companyID;
+      if (args.contactID === undefined && typeof current.contactID === "number") {
+        patch.contactID = null;
+        warnings.push(
+          `The ticket's contact (${current.contactID}) belongs to the old company, so it was cleared with the move; pass contactID to set a contact of the new company.`,
+        );
+      }
     }
     if (args.contactID !== undefined) setIfChanged("contactID", args.contactID);
     if (args.resolution !== undefined) setIfChanged("resolution", args.resolution);
@@ -606,6 +695,9 @@ export class TicketService {
       const next = await this.tenant.resolveTicketValue("status", args.status, options);
       if (next.value !== current.status) {
         const mapping = await this.tenant.mapping(options);
+        const currentLabel = mapping.statusLabel(current.status) ?? `#${current.status}`;
+        const allowedList = this.#allowedNext(mapping, current.status);
+        const allowed = allowedList.map((s) => s.label).join(", ") || "none";
         const check = validateStatusTransition(
           mapping.statusOf(current.status),
           mapping.statusOf(next.value),
@@ -616,18 +708,12 @@ export class TicketService {
             assignedResourceID: patch.assignedResourceID ?? args.assignedResourceID,
             assignedResourceRoleID: patch.assignedResourceRoleID ?? args.assignedResourceRoleID,
           },
-          { force: args.force },
+          { force: args.force, table: this.settings.workflow, labels: { current: currentLabel, next: next.label, allowed } },
         );
         if (!check.canTransition) {
-          const currentLabel = mapping.statusLabel(current.status) ?? `#${current.status}`;
-          const allowed = check.allowedNext.map((s) => mapping.statusLabel(mapping.primaryStatusId(s)) ?? s).join(", ");
           const needs = check.requiredFields.length ? ` Required: ${check.requiredFields.join(", ")}.` : "";
-          throw new UserInputError(
-            `Cannot change ticket ${current.id} from ${currentLabel} to ${next.label}.${needs} ${check.warnings.join(" ")} Allowed next statuses from ${currentLabel}: ${allowed || "none"}.`
-              .replace(/\s+/g, " ")
-              .trim(),
-            "status",
-          );
+          const why = check.warnings.length ? check.warnings.join(" ") : `Allowed next statuses from ${currentLabel}: ${allowed}.`;
+          throw new UserInputError(`Cannot change ticket ${current.id} from ${currentLabel} to ${next.label}.${needs} ${why}`.replace(/\s+/g, " ").trim(), "status");
         }
         warnings.push(...check.warnings);
         patch.status = next.value;
@@ -640,8 +726,73 @@ export class TicketService {
     return patch;
   }
 
+  /**
+   * The tenant's statuses the workflow allows after `statusId`, as ids and labels: every active
+   * status mapped to an allowed semantic status, the tenant's own ones (OTHER: "Dispatched",
+   * "Waiting 3rd Party"…) included, so details and refusals list the same statuses. Inactive
+   * statuses are left out: Autotask refuses them.
+   */
+  #allowedNext(mapping: TenantMapping, statusId: number | null | undefined): Array<{ id: number; label: string }> {
+    const seen = new Set<number>();
+    const current = mapping.statusOf(statusId);
+    // A move between two statuses of the same meaning is always allowed (validateStatusTransition), so those are listed too.
+    const semantics = [...new Set([...allowedNextStatuses(current, this.settings.workflow), current])];
+    return semantics.flatMap((semantic) =>
+      mapping.statusIdsFor(semantic).flatMap((id) => {
+        const label = mapping.statusLabel(id);
+        if (id === statusId || seen.has(id) || !mapping.isStatusActive(id) || !label) return [];
+        seen.add(id);
+        return [{ id, label }];
+      }),
+    );
+  }
+
   #sla(ticket: Ticket, now: Date, mapping: TenantMapping): SlaStatus {
-    return computeSla(ticket, now, { mapping, calendar: this.settings.calendar });
+    const own = this.#configuredTargets(ticket.priority, mapping);
+    return computeSla(ticket, now, { mapping, calendar: this.settings.calendar, ...(own ? { ticketTargets: own.targets } : {}) });
+  }
+
+  /** Autotask accepts a due date in the past; it is almost always a typo, so say so. */
+  #warnIfPast(dueIso: string, warnings: string[]): void {
+    if (Date.parse(dueIso) < this.clock().getTime()) {
+      warnings.push(`dueDateTime ${inDeskZone(dueIso, this.settings.calendar.timeZone)} is in the past, so the ticket is overdue at once; pass a later date if that was not intended.`);
+    }
+  }
+
+  /**
+   * AUTOTASK_SLA_TARGETS for a priority: by id, then label (any casing), then its semantic name.
+   * Undefined when nothing is configured for it.
+   */
+  #configuredTargets(priorityId: number | null | undefined, mapping: TenantMapping): { targets: SlaTargetHours; key: string } | undefined {
+    const configured = this.settings.slaTargets ?? {};
+    if (typeof priorityId !== "number") return undefined;
+    const label = mapping.priorityLabel(priorityId)?.trim().toLowerCase();
+    const semantic = mapping.priorityOf(priorityId);
+    for (const [key, targets] of Object.entries(configured)) {
+      const k = key.toLowerCase();
+      if (k === String(priorityId) || (label !== undefined && k === label)) return { targets, key };
+    }
+    for (const [key, targets] of Object.entries(configured)) {
+      if (semantic !== undefined && key.toUpperCase() === semantic) return { targets, key };
+    }
+    return undefined;
+  }
+
+  /**
+   * The resolution target a new ticket's due date is computed from, and why that one: the configured
+   * target of its priority (id, label or semantic name), else the built-in target of its semantic
+   * priority, else the configured "default", else the built-in medium target (`fallback`).
+   */
+  #resolutionTarget(priority: PicklistValue, mapping: TenantMapping): { hours: number; why: string; fallback: boolean } {
+    const own = this.#configuredTargets(priority.value, mapping);
+    if (own?.targets.resolutionHours) return { hours: own.targets.resolutionHours, why: `the resolution target AUTOTASK_SLA_TARGETS["${own.key}"]`, fallback: false };
+    const semantic = mapping.priorityOf(priority.value);
+    if (semantic) {
+      return { hours: DEFAULT_SLA_TARGETS[semantic].resolutionHours, why: `the built-in resolution target for ${semantic.toLowerCase()} priority (${priority.label})`, fallback: false };
+    }
+    const fallback = Object.entries(this.settings.slaTargets ?? {}).find(([key]) => key.toLowerCase() === "default");
+    if (fallback?.[1].resolutionHours) return { hours: fallback[1].resolutionHours, why: `the fallback resolution target AUTOTASK_SLA_TARGETS["${fallback[0]}"]`, fallback: true };
+    return { hours: DEFAULT_SLA_TARGETS.MEDIUM.resolutionHours, why: "the fallback: the built-in medium resolution target", fallback: true };
   }
 }
 

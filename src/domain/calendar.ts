@@ -369,3 +369,8 @@ export function isBusinessTime(at: Date, cal: BusinessCalendar): boolean {
 export function formatInCalendarZone(at: Date, cal: BusinessCalendar): string {
   return `${format(new TZDate(at.getTime(), cal.timeZone), "EEE d MMM yyyy HH:mm")} ${cal.timeZone}`;
 }
+
+/** "Wed 9 Sep 2026 10:00 +01:00": the calendar's zone, with its offset (the desk shows one zone per answer). */
+export function formatWithOffset(at: Date, cal: BusinessCalendar): string {
+  return format(new TZDate(at.getTime(), cal.timeZone), "EEE d MMM yyyy HH:mm xxx");
+}

@@ -90,8 +90,38 @@ describe.each(tenants)("computeSla (%s)", (_name, mapping) => {
       resolvedDueDateTime: "2025-03-12T12:00:00Z",
     });
     const sla = computeSla(ticket, at("2025-03-10T12:00:00Z"), { ...options, contractTargets: { resolutionHours: 1 } });
-    expect(sla.response).toMatchObject({ source: "ticket", state: "breached", overdueBusinessMs: 2 * HOUR_MS, targetBusinessMs: null });
-    expect(sla.resolution).toMatchObject({ source: "ticket", dueAt: "2025-03-12T12:00:00.000Z", remainingBusinessMs: 5 * HOUR_MS + 9 * HOUR_MS + 4 * HOUR_MS });
+    expect(sla.response).toMatchObject({ source: "autotask_sla", state: "breached", overdueBusinessMs: 2 * HOUR_MS, targetBusinessMs: null });
+    expect(sla.resolution).toMatchObject({ source: "autotask_sla", dueAt: "2025-03-12T12:00:00.000Z", remainingBusinessMs: 5 * HOUR_MS + 9 * HOUR_MS + 4 * HOUR_MS });
+  });
+
+  it("takes the ticket's dueDateTime as the resolution due time when it has no Autotask SLA (one due date, not two)", () => {
+    // A due date six weeks past: the business-hours target would still be running, but Autotask's due date is the truth.
+    const ticket = ticketFor(mapping, "IN_PROGRESS", "LOW", { createDate: MON_0900, dueDateTime: "2025-03-10T10:00:00Z" });
+    const sla = computeSla(ticket, at("2025-04-21T12:00:00Z"), options);
+    expect(sla.resolution).toMatchObject({ source: "ticket_due_date", dueAt: "2025-03-10T10:00:00.000Z", state: "breached" });
+    expect(sla.response.source).toBe("default");
+  });
+
+  it("prefers the Autotask SLA's resolution due time over dueDateTime, and its met flag once resolved", () => {
+    const ticket = ticketFor(mapping, "COMPLETE", "LOW", {
+      createDate: MON_0900,
+      serviceLevelAgreementID: 1,
+      dueDateTime: "2025-03-10T10:00:00Z",
+      resolvedDueDateTime: "2025-03-20T12:00:00Z",
+      resolvedDateTime: "2025-03-11T12:00:00Z",
+      completedDate: "2025-03-11T12:00:00Z",
+      serviceLevelAgreementHasBeenMet: false,
+    });
+    const sla = computeSla(ticket, at("2025-03-12T12:00:00Z"), options);
+    expect(sla.resolution).toMatchObject({ source: "autotask_sla", dueAt: "2025-03-20T12:00:00.000Z" });
+    // Resolved before its due time by our clock, but Autotask (which knows its own pauses and first-response verdict) says not met.
+    expect(sla.resolution.state).toBe("breached");
+  });
+
+  it("uses a ticket's own configured targets (AUTOTASK_SLA_TARGETS by priority id or label) when nothing else applies", () => {
+    const ticket = ticketFor(mapping, "IN_PROGRESS", "HIGH", { createDate: MON_0900 });
+    const sla = computeSla(ticket, at("2025-03-10T09:30:00Z"), { ...options, ticketTargets: { resolutionHours: 3 } });
+    expect(sla.resolution).toMatchObject({ source: "configuration", dueAt: "2025-03-10T12:00:00.000Z" });
   });
 
   it("takes contract hours over configuration over defaults, per clock", () => {
@@ -175,7 +205,7 @@ describe.each(tenants)("computeSla (%s)", (_name, mapping) => {
     const sla = computeSla(ticket, at("2025-03-31T12:00:00Z"), { ...options, calendar: london });
     // Friday 15:00-17:00 GMT (2 h) + Monday 08:00-13:00 BST (5 h) = 7 h of 8.
     expect(sla.resolution).toMatchObject({ elapsedBusinessMs: 7 * HOUR_MS, dueAt: "2025-03-31T13:00:00.000Z", state: "at_risk" });
-    expect(sla.summary).toContain("Mon 31 Mar 2025 14:00 Europe/London");
+    expect(sla.summary).toContain("Mon 31 Mar 2025 14:00 +01:00");
   });
 });
 

@@ -2,10 +2,14 @@
  * The SLA clock: first-response and resolution targets per priority, measured in business time, paused
  * while the ticket waits on the customer or on materials and stopped at completion.
  *
- * Where each figure comes from is reported, because tenants differ: due dates Autotask already set on
- * the ticket (`firstResponseDueDateTime`, `resolvedDueDateTime`) win ("ticket"); otherwise the target
- * hours come from the contract, then configuration, then the defaults (CRITICAL 1/4 h, HIGH 2/8 h,
- * MEDIUM 4/24 h, LOW 8/72 h). Targets are added in business time on the priority's calendar.
+ * ONE due time per SLA event, and where it came from, because tenants differ. Autotask's own SLA fields
+ * are the truth when the ticket has them (`firstResponseDueDateTime`, `resolvedDueDateTime`, set by
+ * the ticket's `serviceLevelAgreementID`; reference "SLA fields on Tickets"): source "autotask_sla".
+ * Without them the resolution is due at the ticket's own `dueDateTime` ("ticket_due_date"), the date
+ * Autotask shows and people set. Only when neither exists is a due time computed: target hours from
+ * the contract, then the ticket's configured target (AUTOTASK_SLA_TARGETS), then configuration per
+ * semantic priority, then the defaults (CRITICAL 1/4 h, HIGH 2/8 h, MEDIUM 4/24 h, LOW 8/72 h), added
+ * in business time on the priority's calendar.
  *
  * What is known about the past matters. With a status timeline the clock replays it (before the first
  * change the ticket is taken to be NEW). Without one, the ticket is assumed to have been in its current
@@ -13,7 +17,7 @@
  * that is missing, and to have had a running clock before that. A note added while waiting therefore
  * shortens the known pause: the clock errs towards reporting too much elapsed time, never too little.
  */
-import { addBusinessTime, type BusinessCalendar, businessTimeBetween, DEFAULT_CALENDAR, formatInCalendarZone } from "./calendar.js";
+import { addBusinessTime, type BusinessCalendar, businessTimeBetween, DEFAULT_CALENDAR, formatWithOffset } from "./calendar.js";
 import type { SemanticPriority, SemanticStatus, TenantMapping } from "./states.js";
 import { HOUR_MS, MINUTE_MS, toEpochMs } from "./time.js";
 
@@ -36,6 +40,8 @@ export interface SlaTicket {
   priority?: number | null;
   createDate?: string | null;
   dueDateTime?: string | null;
+  serviceLevelAgreementID?: number | null;
+  serviceLevelAgreementHasBeenMet?: boolean | null;
   firstResponseDateTime?: string | null;
   firstResponseDueDateTime?: string | null;
   resolvedDateTime?: string | null;
@@ -61,6 +67,8 @@ export interface SlaOptions {
   targets?: Partial<Record<SemanticPriority, Partial<SlaTargets>>>;
   /** The ticket's contract/SLA targets; override configuration and defaults. */
   contractTargets?: Partial<SlaTargets>;
+  /** Targets configured for this ticket's own priority (id or label, AUTOTASK_SLA_TARGETS); after the contract. */
+  ticketTargets?: Partial<SlaTargets>;
   /** Statuses in which the clock pauses; default WAITING_CUSTOMER and WAITING_MATERIALS. */
   pausedStatuses?: SemanticStatus[];
   /** Share of the target after which an open clock is "at_risk" (strictly more than); default 0.75. */
@@ -69,7 +77,21 @@ export interface SlaOptions {
 }
 
 export type SlaState = "met" | "on_track" | "at_risk" | "breached" | "not_applicable";
-export type SlaSource = "ticket" | "contract" | "configuration" | "default";
+/**
+ * Where a due time came from: Autotask's SLA fields, the ticket's `dueDateTime`, or computed from
+ * target hours (contract, configuration, built-in default).
+ */
+export type SlaSource = "autotask_sla" | "ticket_due_date" | "contract" | "configuration" | "default";
+type TargetSource = Exclude<SlaSource, "autotask_sla" | "ticket_due_date">;
+
+/** Readable names of the sources, for summaries. */
+export const SLA_SOURCE_LABELS: Readonly<Record<SlaSource, string>> = Object.freeze({
+  autotask_sla: "Autotask SLA",
+  ticket_due_date: "ticket due date",
+  contract: "contract target",
+  configuration: "configured target",
+  default: "default target",
+});
 
 export interface SlaClockReport {
   /** ISO instant. For a paused clock computed from targets: where it would fall if the clock resumed now. */
@@ -127,10 +149,12 @@ const isUsableHours = (hours: number | undefined): hours is number =>
 export function targetFor(
   kind: keyof SlaTargets,
   priority: SemanticPriority | undefined,
-  options: Pick<SlaOptions, "targets" | "contractTargets">,
-): { hours: number; source: Exclude<SlaSource, "ticket"> } | undefined {
+  options: Pick<SlaOptions, "targets" | "contractTargets" | "ticketTargets">,
+): { hours: number; source: TargetSource } | undefined {
   const contract = options.contractTargets?.[kind];
   if (isUsableHours(contract)) return { hours: contract, source: "contract" };
+  const own = options.ticketTargets?.[kind];
+  if (isUsableHours(own)) return { hours: own, source: "configuration" };
   if (!priority) return undefined;
   const configured = options.targets?.[priority]?.[kind];
   if (isUsableHours(configured)) return { hours: configured, source: "configuration" };
@@ -238,7 +262,8 @@ interface ClockInput {
   now: number;
   completedAt: number | null;
   ticketDue: number | null;
-  target: { hours: number; source: Exclude<SlaSource, "ticket"> } | undefined;
+  ticketDueSource: "autotask_sla" | "ticket_due_date";
+  target: { hours: number; source: TargetSource } | undefined;
   segments: Segment[];
   currentMode: ClockMode;
   cal: BusinessCalendar;
@@ -296,7 +321,7 @@ function computeClock(input: ClockInput): SlaClockReport {
         : openState(elapsed, elapsed + remaining, overdue, input.atRiskRatio);
     return {
       dueAt: due.toISOString(),
-      source: "ticket",
+      source: input.ticketDueSource,
       state,
       elapsedBusinessMs: elapsed,
       remainingBusinessMs: remaining,
@@ -347,15 +372,15 @@ const PAUSE_REASONS: Partial<Record<SemanticStatus, string>> = {
 };
 
 function describeClock(name: string, report: SlaClockReport, cal: BusinessCalendar): string {
-  const due = report.dueAt ? ` (due ${formatInCalendarZone(new Date(report.dueAt), cal)})` : "";
+  const due = report.dueAt ? ` (due ${formatWithOffset(new Date(report.dueAt), cal)}, ${SLA_SOURCE_LABELS[report.source]})` : "";
   switch (report.state) {
     case "not_applicable":
       return `${name}: no SLA target`;
     case "met":
-      return `${name} met`;
+      return `${name} met${due}`;
     case "breached":
       return report.completedAt
-        ? `${name} target missed by ${formatDuration(report.overdueBusinessMs)} of business time`
+        ? `${name} target missed by ${formatDuration(report.overdueBusinessMs)} of business time${due}`
         : `${name} target breached by ${formatDuration(report.overdueBusinessMs)} of business time${due}`;
     case "at_risk":
       return `${name} at risk, ${formatDuration(report.remainingBusinessMs)} of business time left${due}`;
@@ -400,15 +425,22 @@ export function computeSla(ticket: SlaTicket, now: Date, options: SlaOptions): S
     kind: "response",
     completedAt: respondedAt,
     ticketDue: toEpochMs(ticket.firstResponseDueDateTime),
+    ticketDueSource: "autotask_sla",
     target: targetFor("responseHours", priority, options),
   });
+  const slaResolutionDue = toEpochMs(ticket.resolvedDueDateTime);
   const resolution = computeClock({
     ...common,
     kind: "resolution",
     completedAt: resolvedAt,
-    ticketDue: toEpochMs(ticket.resolvedDueDateTime),
+    ticketDue: slaResolutionDue ?? toEpochMs(ticket.dueDateTime),
+    ticketDueSource: slaResolutionDue !== null ? "autotask_sla" : "ticket_due_date",
     target: targetFor("resolutionHours", priority, options),
   });
+  // Autotask's verdict on a resolved SLA ticket wins over ours (it knows its own pauses).
+  if (resolvedAt !== null && typeof ticket.serviceLevelAgreementHasBeenMet === "boolean" && resolution.source === "autotask_sla") {
+    resolution.state = ticket.serviceLevelAgreementHasBeenMet ? "met" : "breached";
+  }
 
   let pausedBusinessMs = 0;
   if (created !== null) {

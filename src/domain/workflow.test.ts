@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { SEMANTIC_STATUSES, type SemanticStatus } from "./states.js";
-import { allowedNextStatuses, validateStatusTransition } from "./workflow.js";
+import { allowedNextStatuses, transitionTable, validateStatusTransition } from "./workflow.js";
 
 const assigned = { assignedResourceID: 29682885, assignedResourceRoleID: 29683461, resolution: null };
 const ALLOWED: Array<[SemanticStatus, SemanticStatus]> = [
   ["NEW", "IN_PROGRESS"],
   ["NEW", "COMPLETE"],
   ["NEW", "ESCALATED"],
+  ["NEW", "WAITING_CUSTOMER"],
+  ["NEW", "WAITING_MATERIALS"],
   ["IN_PROGRESS", "WAITING_CUSTOMER"],
   ["IN_PROGRESS", "WAITING_MATERIALS"],
   ["IN_PROGRESS", "ESCALATED"],
@@ -14,6 +16,11 @@ const ALLOWED: Array<[SemanticStatus, SemanticStatus]> = [
   ["WAITING_CUSTOMER", "IN_PROGRESS"],
   ["WAITING_CUSTOMER", "WAITING_MATERIALS"],
   ["WAITING_CUSTOMER", "COMPLETE"],
+  ["WAITING_CUSTOMER", "ESCALATED"],
+  ["WAITING_MATERIALS", "WAITING_CUSTOMER"],
+  ["WAITING_MATERIALS", "ESCALATED"],
+  ["ESCALATED", "WAITING_CUSTOMER"],
+  ["ESCALATED", "WAITING_MATERIALS"],
   ["WAITING_MATERIALS", "IN_PROGRESS"],
   ["WAITING_MATERIALS", "COMPLETE"],
   ["ESCALATED", "IN_PROGRESS"],
@@ -42,7 +49,15 @@ describe("the transition graph", () => {
     expect(result.warnings.join(" ")).toContain(`allowed from ${from}: ${allowedNextStatuses(from).join(", ")}`);
     const forced = validateStatusTransition(from, to, assigned, fullChanges, { force: true });
     expect(forced.canTransition).toBe(true);
-    expect(forced.warnings.join(" ")).toMatch(/^Forced transition/);
+    expect(forced.warnings.join(" ")).toMatch(/^Forced the change/);
+  });
+
+  it("uses the tenant's labels in its warnings when given, and a configured table", () => {
+    const table = transitionTable({ NEW: ["IN_PROGRESS"] });
+    const result = validateStatusTransition("NEW", "WAITING_CUSTOMER", assigned, {}, { table, labels: { current: "New", next: "Waiting Customer", allowed: "In Progress" } });
+    expect(result.canTransition).toBe(false);
+    expect(result.warnings).toEqual(["The workflow does not allow New → Waiting Customer; allowed from New: In Progress. Pass force to override."]);
+    expect(allowedNextStatuses("IN_PROGRESS", table)).toEqual(allowedNextStatuses("IN_PROGRESS"));
   });
 
   it("has exactly the expected refusals (the graph is not accidentally open)", () => {
@@ -52,14 +67,14 @@ describe("the transition graph", () => {
   it.each(SEMANTIC_STATUSES.filter((s) => s !== "COMPLETE" && s !== "OTHER"))("%s → OTHER is allowed with a warning", (from) => {
     const result = validateStatusTransition(from, "OTHER", assigned, {});
     expect(result.canTransition).toBe(true);
-    expect(result.warnings).toContain("The new status is tenant-specific (OTHER): check that it means what you intend.");
+    expect(result.warnings).toContain("The new status OTHER is specific to this tenant: check that it means what you intend.");
   });
 
   it("OTHER → any semantic status is allowed with a warning", () => {
     expect(allowedNextStatuses("OTHER")).toEqual(["NEW", "IN_PROGRESS", "WAITING_CUSTOMER", "WAITING_MATERIALS", "ESCALATED", "COMPLETE"]);
     const result = validateStatusTransition("OTHER", "WAITING_CUSTOMER", assigned, {});
     expect(result.canTransition).toBe(true);
-    expect(result.warnings[0]).toMatch(/current status is tenant-specific/);
+    expect(result.warnings[0]).toMatch(/current status OTHER is specific to this tenant/);
   });
 
   it("COMPLETE reopens only to IN_PROGRESS, with a warning", () => {

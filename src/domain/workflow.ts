@@ -29,20 +29,41 @@ export interface TransitionResult {
   allowedNext: SemanticStatus[];
 }
 
-const TRANSITIONS: Record<SemanticStatus, readonly SemanticStatus[]> = {
-  NEW: ["IN_PROGRESS", "ESCALATED", "COMPLETE", "OTHER"],
+/** Which semantic status may follow which: one row per current status. */
+export type TransitionTable = Readonly<Record<SemanticStatus, readonly SemanticStatus[]>>;
+
+/**
+ * The default table (AUTOTASK_WORKFLOW replaces rows of it per tenant). Asking the customer for
+ * details straight from triage (New → Waiting Customer) and parking a new ticket for parts are
+ * ordinary desk moves, so they are allowed; so is waiting after an escalation.
+ */
+export const DEFAULT_TRANSITIONS: TransitionTable = Object.freeze({
+  NEW: ["IN_PROGRESS", "WAITING_CUSTOMER", "WAITING_MATERIALS", "ESCALATED", "COMPLETE", "OTHER"],
   IN_PROGRESS: ["WAITING_CUSTOMER", "WAITING_MATERIALS", "ESCALATED", "COMPLETE", "OTHER"],
-  WAITING_CUSTOMER: ["IN_PROGRESS", "WAITING_MATERIALS", "COMPLETE", "OTHER"],
-  WAITING_MATERIALS: ["IN_PROGRESS", "COMPLETE", "OTHER"],
-  ESCALATED: ["IN_PROGRESS", "COMPLETE", "OTHER"],
+  WAITING_CUSTOMER: ["IN_PROGRESS", "WAITING_MATERIALS", "ESCALATED", "COMPLETE", "OTHER"],
+  WAITING_MATERIALS: ["IN_PROGRESS", "WAITING_CUSTOMER", "ESCALATED", "COMPLETE", "OTHER"],
+  ESCALATED: ["IN_PROGRESS", "WAITING_CUSTOMER", "WAITING_MATERIALS", "COMPLETE", "OTHER"],
   // A completed ticket reopens only to IN_PROGRESS (with a warning), not even to a tenant-specific status.
   COMPLETE: ["IN_PROGRESS"],
   OTHER: SEMANTIC_STATUSES.filter((status) => status !== "OTHER"),
-};
+});
+
+/** The default table with the given rows replaced (a row lists every status allowed next). */
+export function transitionTable(overrides: Partial<Record<SemanticStatus, readonly SemanticStatus[]>> = {}): TransitionTable {
+  return Object.freeze({ ...DEFAULT_TRANSITIONS, ...overrides });
+}
 
 /** The statuses that may follow `current`. OTHER (tenant-specific) targets are allowed, with a warning. */
-export function allowedNextStatuses(current: SemanticStatus): SemanticStatus[] {
-  return [...TRANSITIONS[current]];
+export function allowedNextStatuses(current: SemanticStatus, table: TransitionTable = DEFAULT_TRANSITIONS): SemanticStatus[] {
+  return [...table[current]];
+}
+
+/** How statuses are named in warnings: the tenant's labels (default: the semantic names). */
+export interface TransitionLabels {
+  current: string;
+  next: string;
+  /** The allowed next statuses as one readable list. */
+  allowed: string;
 }
 
 const isBlank = (value: string | null | undefined) => value === null || value === undefined || value.trim() === "";
@@ -61,11 +82,12 @@ export function validateStatusTransition(
   next: SemanticStatus,
   ticket: TransitionTicket,
   changes: TransitionChanges,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; table?: TransitionTable; labels?: TransitionLabels } = {},
 ): TransitionResult {
   const requiredFields: string[] = [];
   const warnings: string[] = [];
-  const allowedNext = allowedNextStatuses(current);
+  const allowedNext = allowedNextStatuses(current, options.table);
+  const names = options.labels ?? { current, next, allowed: allowedNext.join(", ") };
   const isSame = current === next;
   const isAllowed = isSame || allowedNext.includes(next);
 
@@ -87,27 +109,26 @@ export function validateStatusTransition(
   }
 
   if (!isAllowed) {
-    const list = allowedNext.join(", ");
     warnings.push(
       options.force
-        ? `Forced transition ${current} → ${next}, which the workflow does not allow (allowed from ${current}: ${list}).`
-        : `Transition ${current} → ${next} is not allowed; allowed from ${current}: ${list}. Pass force to override.`,
+        ? `Forced the change from ${names.current} to ${names.next}, which the workflow does not allow (allowed from ${names.current}: ${names.allowed}).`
+        : `The workflow does not allow ${names.current} → ${names.next}; allowed from ${names.current}: ${names.allowed}. Pass force to override.`,
     );
   }
   if (!isSame && (current === "OTHER" || next === "OTHER")) {
     warnings.push(
-      `${current === "OTHER" ? "The current" : "The new"} status is tenant-specific (OTHER): check that it means what you intend.`,
+      `${current === "OTHER" ? `The current status ${names.current}` : `The new status ${names.next}`} is specific to this tenant: check that it means what you intend.`,
     );
   }
   if (current === "NEW" && next === "COMPLETE") {
-    warnings.push("Completing straight from NEW: no work was recorded as in progress.");
+    warnings.push(`Completing straight from ${names.current}: no work was recorded as in progress.`);
   }
   if (current === "COMPLETE" && next === "IN_PROGRESS") {
     warnings.push("Reopening a completed ticket: the SLA clock runs again and the completion date is cleared.");
   }
   if (next === "IN_PROGRESS") {
     const assignee = effective(changes.assignedResourceID, ticket.assignedResourceID);
-    if (assignee === undefined || assignee === null) warnings.push("IN_PROGRESS with nobody assigned: assign a resource.");
+    if (assignee === undefined || assignee === null) warnings.push(`${names.next} with nobody assigned: assign a resource.`);
   }
 
   return {

@@ -142,14 +142,61 @@ function parseArguments(tool: AnyToolDefinition, rawArgs: unknown): unknown {
   }
   const parsed = schema.safeParse(normalized);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(describeIssue);
+  const problems = parsed.error.issues.map((issue) => describeIssue(issue, valueAt(normalized, issue.path)));
   throw new UserInputError(`Invalid arguments for ${tool.name}: ${problems.join("; ")}.`, String(parsed.error.issues[0]?.path[0] ?? ""));
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The value the caller sent at `path` (zod does not report inputs unless asked), or `undefined` when absent. */
+function valueAt(args: Record<string, unknown>, path: readonly PropertyKey[]): { present: boolean; value: unknown } {
+  let value: unknown = args;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key as string)) return { present: false, value: undefined };
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return { present: true, value };
+}
+
+/** Where a caller finds the id an argument takes, by argument name. */
+const ID_SOURCES: Record<string, string> = {
+  ticketID: "the ticket's numeric id: autotask_search_tickets finds it by number or words",
+  companyID: "a numeric company id: autotask_search_companies finds it by name",
+  assignedResourceID: "a numeric resource id: autotask_search_resources finds it by name",
+  resourceID: "a numeric resource id: autotask_search_resources finds it by name",
+  assignedResourceRoleID: "a numeric role id: autotask_search_resources lists each resource's roles",
+  contactID: "a numeric contact id (a ticket's contact is shown by autotask_get_ticket_details)",
+};
+
+function shownValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * One problem in words a model can act on: what was wrong with what was given, and what to pass
+ * instead (for ids: which tool finds them). zod's own "Invalid input: expected number, received
+ * string" hides the value, and without the input every type error used to read "X is required".
+ */
+function describeIssue(issue: z.core.$ZodIssue, given: { present: boolean; value: unknown }): string {
   const field = issue.path.length > 0 ? issue.path.join(".") : "(arguments)";
-  if (issue.code === "invalid_type" && issue.input === undefined) return `${field} is required`;
-  if (issue.code === "invalid_union") return `${field}: ${issue.message === "Invalid input" ? "has an unsupported type or value" : issue.message}`;
+  const name = String(issue.path.at(-1) ?? "");
+  if (!given.present && (issue.code === "invalid_type" || issue.code === "invalid_union")) return `${field} is required`;
+  const value = given.value;
+  if (issue.code === "invalid_type" || issue.code === "invalid_union") {
+    const source = ID_SOURCES[name];
+    if (value === null) {
+      return `${field} was null, which is not accepted here; leave ${field} out${source ? ` or pass ${source}` : ""}`;
+    }
+    const expected = issue.code === "invalid_type" ? issue.expected : undefined;
+    if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) && (expected === "number" || source)) {
+      return `${field} was ${shownValue(value)}; pass it as a JSON number (${Number(value)}), without quotes`;
+    }
+    if (source) return `${field} was ${shownValue(value)}; pass ${source}`;
+    if (expected) return `${field} was ${shownValue(value)}; pass a ${expected}`;
+    return `${field} was ${shownValue(value)}, which is not an accepted type or value`;
+  }
   return `${field}: ${issue.message}`;
 }
 

@@ -32,6 +32,7 @@ const outputSchema = {
   ticket: ticketViewSchema,
   sla: slaViewSchema,
   alreadyExisted: z.boolean(),
+  dueDateRule: z.string().optional(),
   warnings: z.array(z.string()).optional(),
 };
 
@@ -52,8 +53,13 @@ export default defineTool({
     const { warnings } = created;
     const heading = created.alreadyExisted ? "Ticket already existed (not created again)" : "Created ticket";
     return {
-      structured: { ticket: view, sla, alreadyExisted: created.alreadyExisted, warnings: warnings.length ? warnings : undefined },
-      text: [`${heading}:`, renderTicket(view, { withText: false, sla }), ...renderWarnings(warnings)].join("\n"),
+      structured: { ticket: view, sla, alreadyExisted: created.alreadyExisted, dueDateRule: created.dueDateRule, warnings: warnings.length ? warnings : undefined },
+      text: [
+        `${heading}:`,
+        renderTicket(view, { withText: false, sla }),
+        ...(created.dueDateRule ? [`Due date set by the server: ${created.dueDateRule}.`] : []),
+        ...renderWarnings(warnings),
+      ].join("\n"),
     };
   },
 });

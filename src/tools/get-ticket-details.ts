@@ -51,7 +51,7 @@ export default defineTool({
     const details = await ctx.desk.tickets.details(args.ticketID, args.notesCount, { signal: ctx.signal });
     const view = ticketView(details);
     const sla = slaView(details.sla);
-    const notes = details.notes.map(noteView);
+    const notes = details.notes.map((note) => noteView(note, details.timeZone));
     const { escalation, allowedNextStatuses, notesTotal } = details;
     const text = [
       renderTicket(view, { withText: true, sla }),

@@ -9,7 +9,7 @@ export const ticketIdParam = z
   .number()
   .int()
   .positive()
-  .describe("Id, not the T… number.");
+  .describe("Id, not T… number.");
 
 /** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
 export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);
@@ -27,10 +27,10 @@ export const dateTimeParam = z
 
 /** Assigning a ticket: Autotask needs a role with the resource, so the role is filled in when omitted. */
 export const assignmentParams = {
-  assignedResourceID: z.number().int().positive().optional().describe("Resource id; default role if no role given."),
+  assignedResourceID: z.number().int().positive().optional().describe("Role defaults."),
   assignedResourceRoleID: z.number().int().positive().optional().describe("Role id."),
 };
 
 export const userDefinedFieldsParam = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-  .describe('{"Site Code":"LON1"}; null clears.');
+  .describe('{"Site":"LON1"}; null clears.');

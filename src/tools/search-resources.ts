@@ -19,6 +19,7 @@ const outputSchema = {
       email: z.string().optional(),
       defaultRoleID: z.number().optional(),
       roleIDs: z.array(z.number()).optional(),
+      roles: z.array(z.object({ id: z.number(), name: z.string().optional() })).optional(),
     }),
   ),
   hasMore: z.boolean(),
@@ -34,7 +35,7 @@ export default defineTool({
   async handler(args, ctx) {
     const found = await ctx.desk.directory.searchResources({ name: args.name, limit: args.limit ?? 10 }, { signal: ctx.signal });
     const resources = found.resources.map((r) =>
-      compact({ id: r.id, name: r.name, email: r.email, defaultRoleID: r.defaultRoleID, roleIDs: r.roleIDs }),
+      compact({ id: r.id, name: r.name, email: r.email, defaultRoleID: r.defaultRoleID, roleIDs: r.roleIDs, roles: r.roles }),
     );
     const { hasMore } = found;
     const text =
@@ -44,7 +45,7 @@ export default defineTool({
             `${resources.length}${hasMore ? "+" : ""} resource${resources.length === 1 ? "" : "s"}:`,
             ...resources.map(
               (r) =>
-                `${r.id} ${r.name ?? ""}${r.email ? ` <${r.email}>` : ""}${r.roleIDs ? ` roles ${r.roleIDs.join(",")}${r.defaultRoleID ? ` (default ${r.defaultRoleID})` : ""}` : " (no service-desk role: cannot be assigned)"}`,
+                `${r.id} ${r.name ?? ""}${r.email ? ` <${r.email}>` : ""}${r.roles ? ` roles ${r.roles.map((role) => `${role.name ?? "role"} (${role.id}${role.id === r.defaultRoleID ? ", default" : ""})`).join(", ")}` : " (no service-desk role: cannot be assigned)"}`,
             ),
           ].join("\n");
     return { structured: { resources, hasMore }, text };

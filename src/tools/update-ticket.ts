@@ -9,20 +9,21 @@ import { assignmentParams, dateTimeParam, picklistParam, ticketIdParam, userDefi
 
 const inputSchema = {
   ticketID: ticketIdParam,
-  status: picklistParam("Or in_progress, waiting_customer, escalated, complete…").optional(),
-  priority: picklistParam("Or critical/high/medium/low.").optional(),
-  queueID: picklistParam("Queue.").optional(),
-  title: z.string().trim().min(1).max(255).optional().describe("New title."),
-  description: z.string().max(8000).optional().describe("Replaces it."),
+  status: picklistParam("Or in_progress…").optional(),
+  priority: picklistParam("Or high…").optional(),
+  queueID: picklistParam("Queue").optional(),
+  title: z.string().trim().min(1).max(255).optional().describe("Title"),
+  description: z.string().max(8000).optional().describe("Replaces it"),
   dueDateTime: dateTimeParam.optional().describe("ISO 8601."),
-  contactID: z.number().int().positive().optional().describe("Contact id."),
+  companyID: z.number().int().min(0).optional().describe("Moves it"),
+  contactID: z.number().int().positive().nullable().optional().describe("null clears."),
   ...assignmentParams,
-  issueType: picklistParam("Issue type.").optional(),
-  subIssueType: picklistParam("Sub-issue type.").optional(),
-  resolution: z.string().trim().min(1).max(32000).optional().describe("Needed to complete."),
-  escalationReason: z.string().trim().min(1).max(32000).optional().describe("Needed to escalate; kept as internal note."),
+  issueType: picklistParam("Issue type").optional(),
+  subIssueType: picklistParam("Of issueType.").optional(),
+  resolution: z.string().trim().min(1).max(32000).optional().describe("To complete."),
+  escalationReason: z.string().trim().min(1).max(32000).optional().describe("To escalate."),
   userDefinedFields: userDefinedFieldsParam.optional(),
-  force: z.boolean().optional().describe("Override the workflow check."),
+  force: z.boolean().optional().describe("Skip workflow"),
   idempotencyKey: z.string().trim().min(1).max(200).optional().describe("Same key, same update."),
 };
 
@@ -41,8 +42,8 @@ export default defineTool({
   name: "autotask_update_ticket",
   title: "Update ticket",
   description: [
-    "Change only the given fields: assign, move through the workflow, escalate (needs escalationReason), complete (needs resolution). Not for comments (autotask_create_ticket_note).",
-    "Picklists take ids or labels. A forbidden status change is refused with the allowed ones unless force.",
+    "Change the given fields. Escalate: needs escalationReason (saved as note). Complete: needs resolution. A new company clears the contact unless contactID. Not for notes.",
+    "Picklists: id or label.",
   ].join("\n"),
   inputSchema,
   outputSchema,
@@ -55,7 +56,9 @@ export default defineTool({
     const text = [
       changed.length
         ? `Updated ${changed.join(", ")} on ticket ${view.ticketNumber ?? view.id}.`
-        : `Ticket ${view.ticketNumber ?? view.id} unchanged: every field given already had that value.`,
+        : updated.escalationNoteId !== undefined
+          ? `No field of ticket ${view.ticketNumber ?? view.id} changed; the escalation reason was saved as internal note ${updated.escalationNoteId}.`
+          : `Ticket ${view.ticketNumber ?? view.id} unchanged: every field given already had that value.`,
       renderTicket(view, { withText: false, sla }),
       ...renderWarnings(warnings),
     ].join("\n");

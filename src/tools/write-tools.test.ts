@@ -32,6 +32,7 @@ const mswServer = setupServer(
   http.post(`${BASE}/Companies/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 7, companyName: "Contoso" }] })),
   http.post(`${BASE}/Contacts/query`, () => HttpResponse.json(EMPTY_PAGE)),
   http.post(`${BASE}/Resources/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 30, firstName: "Ada", lastName: "Lovelace" }] })),
+  http.post(`${BASE}/Roles/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 29683400, name: "Level 1 Support" }] })),
   http.post(`${BASE}/ResourceServiceDeskRoles/query`, () =>
     HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 1, resourceID: 30, roleID: 29683400, isDefault: true, isActive: true }] }),
   ),

@@ -35,7 +35,8 @@ function picklistField(name: string, values: Value[]) {
       isActive: !options?.inactive,
       isSystem: false,
     })),
-    picklistParentValueField: "",
+    // As in the captured metadata, a picklist whose values have parents names its parent field.
+    picklistParentValueField: values.some(([, , options]) => options?.parent !== undefined) ? "IssueType" : "",
     isSupportedWebhookField: false,
   };
 }

@@ -65,8 +65,9 @@ export async function startProbeProxy(sandboxApiUrl: string): Promise<ProbeProxy
       done = true;
       for (const endpoint of endpoints) probe.inFlight[endpoint] = (probe.inFlight[endpoint] ?? 1) - 1;
     };
-    // Autotask's thread ends when it has written its answer ("finish"); "close" covers aborted requests.
-    res.once("finish", finish);
+    // Autotask's thread ends when its answer is complete: counted down just before the answer is written
+    // (waiting for "finish" would race a client in another process that already has the answer and sends
+    // its next request before this loop runs the callback); "close" covers aborted requests.
     res.once("close", finish);
 
     const forward = () => {
@@ -78,6 +79,7 @@ export async function startProbeProxy(sandboxApiUrl: string): Promise<ProbeProxy
           answer.on("end", () => {
             const body = Buffer.concat(chunks);
             if (/thread threshold/i.test(body.toString("utf8"))) probe.threadRefusals += 1;
+            finish();
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(body);
           });

@@ -1,6 +1,6 @@
 /** How notes look in tool output: labels, author, client visibility, and the text delimited. */
 import { z } from "zod";
-import type { NoteCreated, NoteEntry } from "../../desk/index.js";
+import { inDeskZone, type NoteCreated, type NoteEntry } from "../../desk/index.js";
 import { compact, quoted, shortDateTime } from "./text.js";
 
 export const noteViewSchema = z.object({
@@ -15,8 +15,9 @@ export const noteViewSchema = z.object({
 });
 export type NoteView = z.infer<typeof noteViewSchema>;
 
-export function noteView(note: NoteEntry): NoteView {
-  return compact(note);
+/** A note for output; `timeZone` (the desk's) writes its time with the same offset as the rest of the answer. */
+export function noteView(note: NoteEntry, timeZone?: string): NoteView {
+  return compact(timeZone ? { ...note, createDateTime: inDeskZone(note.createDateTime, timeZone) } : note);
 }
 
 /** One note as two lines: its header, then its text delimited as client/technician data. */

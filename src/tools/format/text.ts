@@ -40,9 +40,14 @@ export function quoted(text: string): string {
 
 export { UNTRUSTED_TEXT_NOTICE } from "./untrusted-text.js";
 
-/** "2026-11-28T17:00:00.000Z" -> "2026-11-28 17:00Z": short, unambiguous, still UTC. */
+/**
+ * "2026-11-28T18:00:00+01:00" -> "2026-11-28 18:00+01:00": short, with the offset it was written with
+ * (the desk's zone, see `inDeskZone`). A UTC instant ("…Z") stays UTC.
+ */
 export function shortDateTime(iso: string | null | undefined): string | undefined {
   if (!iso) return undefined;
+  const local = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(iso);
+  if (local) return `${local[1]} ${local[2]}${local[3]}`;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 16).replace("T", " ")}Z`;

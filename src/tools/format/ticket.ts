@@ -6,7 +6,7 @@
  * delimited in the text rendering. A row is a subset of the details' fields, never a renaming.
  */
 import { z } from "zod";
-import type { DescribedTicket } from "../../desk/index.js";
+import { type DescribedTicket, inDeskZone } from "../../desk/index.js";
 import { compact, oneLine, quoted, shortDateTime } from "./text.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
@@ -14,12 +14,18 @@ const named = z.object({ id: z.number(), name: z.string().optional() });
 type Labelled = z.infer<typeof labelled>;
 type Named = z.infer<typeof named>;
 
+/**
+ * One due time per SLA event, each with its source: `autotask_sla` (the ticket's Autotask SLA fields),
+ * `ticket_due_date` (its dueDateTime), or computed from targets (`configuration`, `default`, `contract`).
+ */
 export const slaViewSchema = z.object({
   state: z.string(),
   clock: z.string(),
   responseDue: z.string().optional(),
+  responseSource: z.string().optional(),
   responseState: z.string().optional(),
   resolutionDue: z.string().optional(),
+  resolutionSource: z.string().optional(),
   summary: z.string(),
 });
 export type SlaView = z.infer<typeof slaViewSchema>;
@@ -51,7 +57,10 @@ export const ticketRowSchema = z.object({
   company: named.optional(),
   assignedResource: named.optional(),
   dueDateTime: z.string().optional(),
-  sla: z.object({ state: z.string() }).optional(),
+  /** The resolution clock: state, due time and its source; `clock: "paused"` while the ticket waits. */
+  sla: z
+    .object({ state: z.string(), due: z.string().optional(), source: z.string().optional(), clock: z.string().optional(), responseDue: z.string().optional() })
+    .optional(),
 });
 export type TicketRow = z.infer<typeof ticketRowSchema>;
 
@@ -71,7 +80,7 @@ export interface TicketView {
   source?: Labelled;
   company?: Named;
   contact?: Named;
-  assignedResource?: Named & { roleID?: number };
+  assignedResource?: Named & { roleID?: number; roleName?: string };
   contractID?: number;
   estimatedHours?: number;
   createDate?: string;
@@ -95,6 +104,7 @@ function name(id: number | null | undefined, text: string | undefined) {
 /** The full view of a described ticket (details, create and update results). */
 export function ticketView(described: DescribedTicket): TicketView {
   const { ticket, labels, names } = described;
+  const zoned = (iso: string | null | undefined) => inDeskZone(iso, described.timeZone);
   const udfs = Array.isArray(ticket.userDefinedFields)
     ? Object.fromEntries(
         ticket.userDefinedFields
@@ -118,15 +128,20 @@ export function ticketView(described: DescribedTicket): TicketView {
     contact: name(ticket.contactID, names.contact),
     assignedResource:
       typeof ticket.assignedResourceID === "number"
-        ? { id: ticket.assignedResourceID, name: names.assignedResource, roleID: ticket.assignedResourceRoleID ?? undefined }
+        ? {
+            id: ticket.assignedResourceID,
+            name: names.assignedResource,
+            roleID: ticket.assignedResourceRoleID ?? undefined,
+            roleName: names.assignedResourceRole,
+          }
         : undefined,
     contractID: ticket.contractID ?? undefined,
     estimatedHours: ticket.estimatedHours ?? undefined,
-    createDate: ticket.createDate ?? undefined,
-    dueDateTime: ticket.dueDateTime ?? undefined,
-    firstResponseDateTime: ticket.firstResponseDateTime ?? undefined,
-    lastActivityDate: ticket.lastActivityDate ?? undefined,
-    completedDate: ticket.completedDate ?? undefined,
+    createDate: zoned(ticket.createDate),
+    dueDateTime: zoned(ticket.dueDateTime),
+    firstResponseDateTime: zoned(ticket.firstResponseDateTime),
+    lastActivityDate: zoned(ticket.lastActivityDate),
+    completedDate: zoned(ticket.completedDate),
     description: ticket.description ?? undefined,
     resolution: ticket.resolution ?? undefined,
     userDefinedFields: udfs,
@@ -136,7 +151,10 @@ export function ticketView(described: DescribedTicket): TicketView {
 /** A search row: the view's identity, status, priority, company, assignee and due date, plus the SLA state. */
 export function ticketRow(described: DescribedTicket): TicketRow {
   const view = ticketView(described);
-  const state = described.sla.resolution.state;
+  const { resolution, response, clock } = described.sla;
+  const state = resolution.state;
+  // The first-response due time matters on a row only while the response is still owed.
+  const responseOpen = !response.completedAt && response.state !== "not_applicable";
   return compact({
     id: view.id,
     ticketNumber: view.ticketNumber,
@@ -146,19 +164,48 @@ export function ticketRow(described: DescribedTicket): TicketRow {
     company: view.company,
     assignedResource: view.assignedResource ? { id: view.assignedResource.id, name: view.assignedResource.name } : undefined,
     dueDateTime: view.dueDateTime,
-    sla: state === "not_applicable" ? undefined : { state },
+    sla:
+      state === "not_applicable"
+        ? undefined
+        : {
+            state,
+            due: inDeskZone(resolution.dueAt, described.timeZone),
+            source: resolution.source,
+            clock: clock === "paused" ? clock : undefined,
+            responseDue: responseOpen ? inDeskZone(response.dueAt, described.timeZone) : undefined,
+          },
   });
 }
 
+/** A ticket's SLA: one due time per event (in the SLA's calendar zone, the desk's), its source and state. */
 export function slaView(sla: DescribedTicket["sla"]): SlaView {
+  const { timeZone } = sla;
+  const applies = (state: string) => state !== "not_applicable";
   return compact({
     state: sla.resolution.state,
     clock: sla.clock,
-    responseDue: sla.response.dueAt ?? undefined,
+    responseDue: inDeskZone(sla.response.dueAt, timeZone),
+    responseSource: applies(sla.response.state) ? sla.response.source : undefined,
     responseState: sla.response.state,
-    resolutionDue: sla.resolution.dueAt ?? undefined,
+    resolutionDue: inDeskZone(sla.resolution.dueAt, timeZone),
+    resolutionSource: applies(sla.resolution.state) ? sla.resolution.source : undefined,
     summary: sla.summary,
   });
+}
+
+const SOURCE_TEXT: Record<string, string> = {
+  autotask_sla: "Autotask SLA",
+  ticket_due_date: "ticket due date",
+  contract: "contract target",
+  configuration: "configured target",
+  default: "default target",
+};
+
+/** "resolution 2026-11-30 17:00+01:00 (Autotask SLA, breached)". */
+function dueText(name: string, due: string | undefined, source: string | undefined, state: string | undefined): string | undefined {
+  if (!due) return undefined;
+  const parts = [source ? (SOURCE_TEXT[source] ?? source) : undefined, state?.replace("_", " ")].filter(Boolean).join(", ");
+  return `${name} ${shortDateTime(due)}${parts ? ` (${parts})` : ""}`;
 }
 
 /** "Label (id)", "Name (id)" or "#id" when the label is unknown. */
@@ -194,7 +241,7 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
       [
         "Assigned",
         view.assignedResource
-          ? `${pair(view.assignedResource)}${view.assignedResource.roleID ? ` role ${view.assignedResource.roleID}` : ""}`
+          ? `${pair(view.assignedResource)}${view.assignedResource.roleID ? ` as ${view.assignedResource.roleName ?? "role"} (${view.assignedResource.roleID})` : ""}`
           : "nobody",
       ],
     ]),
@@ -207,12 +254,21 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
     ]),
     line([
       ["Created", shortDateTime(view.createDate)],
-      ["Due", shortDateTime(view.dueDateTime)],
+      // With an SLA view, the due times are the SLA's, one per event (the due date is the resolution's when it applies).
+      ["Due", options.sla ? undefined : shortDateTime(view.dueDateTime)],
       ["Last activity", shortDateTime(view.lastActivityDate)],
       ["Completed", shortDateTime(view.completedDate)],
     ]),
   ];
-  if (options.sla) lines.push(`SLA: ${options.sla.summary}`);
+  if (options.sla) {
+    const sla = options.sla;
+    const dues = [
+      dueText("first response", sla.responseDue, sla.responseSource, sla.responseState),
+      dueText("resolution", sla.resolutionDue, sla.resolutionSource, sla.state),
+    ].filter(Boolean);
+    if (dues.length > 0 || sla.clock === "paused") lines.push(`Due: ${dues.join(" · ") || "no SLA target"}${sla.clock === "paused" ? " · clock PAUSED" : ""}`);
+    lines.push(`SLA: ${sla.summary}`);
+  }
   if (options.withText && view.description) lines.push(`Description: ${quoted(view.description)}`);
   if (options.withText && view.resolution) lines.push(`Resolution: ${quoted(view.resolution)}`);
   if (view.userDefinedFields) {
@@ -239,8 +295,13 @@ export function renderTicketRows(rows: TicketRow[], meta: { total?: number; page
       shown(row.priority),
       shown(row.company),
       shown(row.assignedResource) ?? "unassigned",
-      row.dueDateTime ? `due ${shortDateTime(row.dueDateTime)}` : undefined,
-      row.sla?.state,
+      row.sla?.due
+        ? `due ${shortDateTime(row.sla.due)} (${SOURCE_TEXT[row.sla.source ?? ""] ?? row.sla.source})`
+        : row.dueDateTime
+          ? `due ${shortDateTime(row.dueDateTime)}`
+          : undefined,
+      row.sla ? `${row.sla.state.replace("_", " ")}${row.sla.clock === "paused" ? ", paused" : ""}` : undefined,
+      row.sla?.responseDue ? `response due ${shortDateTime(row.sla.responseDue)}` : undefined,
       quoted(row.title ?? ""),
     ]
       .filter(Boolean)

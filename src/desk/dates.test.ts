@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { UserInputError } from "../errors.js";
+import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
+
+describe("dates in the desk's time zone", () => {
+  it("reads a date alone as midnight in the desk's zone, not UTC", () => {
+    // Europe/Berlin is UTC+2 in July (CEST): local midnight is 22:00 UTC the day before.
+    expect(toUtcIso("2026-07-10", "Europe/Berlin")).toBe("2026-07-09T22:00:00.000Z");
+    expect(toUtcIso("2026-01-10", "America/New_York")).toBe("2026-01-10T05:00:00.000Z");
+    expect(toUtcIso("2026-07-10", "UTC")).toBe("2026-07-10T00:00:00.000Z");
+  });
+
+  it("reads a date-time without offset in the desk's zone and keeps an explicit offset", () => {
+    expect(toUtcIso("2026-07-10T09:30", "Europe/Berlin")).toBe("2026-07-10T07:30:00.000Z");
+    expect(toUtcIso("2026-07-10T09:30:00Z", "Europe/Berlin")).toBe("2026-07-10T09:30:00.000Z");
+    expect(toUtcIso("2026-07-10T09:30:00-04:00", "Europe/Berlin")).toBe("2026-07-10T13:30:00.000Z");
+  });
+
+  it("refuses a date that does not exist", () => {
+    expect(() => toUtcIso("2026-02-30", "UTC", "createdAfter")).toThrow(UserInputError);
+  });
+
+  it("writes an instant in the desk's zone with its offset", () => {
+    expect(inDeskZone("2026-07-09T22:00:00.000Z", "Europe/Berlin")).toBe("2026-07-10T00:00:00+02:00");
+    expect(inDeskZone("2026-01-10T05:00:00Z", "America/New_York")).toBe("2026-01-10T00:00:00-05:00");
+    expect(inDeskZone("2026-01-10T05:00:00Z", "UTC")).toBe("2026-01-10T05:00:00Z");
+  });
+
+  it("refuses a lower bound later than its partner instead of matching nothing", () => {
+    expect(() => rangeBounds({ name: "createdAfter", value: "2026-07-11" }, { name: "createdBefore", value: "2026-07-10" }, "UTC")).toThrow(
+      /createdAfter \(2026-07-11\) is not before createdBefore \(2026-07-10\)/,
+    );
+    expect(rangeBounds({ name: "a", value: "2026-07-10" }, { name: "b", value: undefined }, "Europe/Berlin")).toEqual({ after: "2026-07-09T22:00:00.000Z" });
+  });
+});
