@@ -69,7 +69,15 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
-export type { Assignment, CompanyEntry, ResourceEntry } from "./directory.js";
+export type { Assignment, CompanyEntry, PersonNameFields, ResourceEntry } from "./directory.js";
+export {
+  CONTACT_NAME_FIELDS,
+  personNameFilter,
+  personNameMatches,
+  personNameWords,
+  RESOURCE_NAME_FIELDS,
+} from "./directory.js";
+export { parseTicketRef, TICKET_NUMBER_PATTERN, type TicketRef } from "./lookup.js";
 export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger } from "./ledger.js";
 export type { NoteCreated, NoteCreateRequest, NoteEntry, PublishChoice } from "./notes.js";
 export type { TicketLabels, TicketPicklistField } from "./tenant.js";
@@ -83,7 +91,9 @@ export type {
   TicketNames,
   TicketSearchPage,
   TicketSearchQuery,
+  TicketSearchSort,
   TicketUpdated,
   TicketUpdateRequest,
 } from "./tickets.js";
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_SCAN_LIMIT, searchTermFilter } from "./tickets.js";
 export { Directory, NoteService, TenantService, TicketService };
