@@ -7,6 +7,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "../src/server.js";
 import { emptyPaths, type Harness, startHarness, textOf } from "./support/harness.js";
+import { listedIds, parseTicketPage } from "./support/rows.js";
 
 type Structured = Record<string, any>;
 
@@ -17,10 +18,15 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
 
   beforeAll(async () => {
     h = await startHarness({ profile });
-    const companies = (await h.call("autotask_search_companies", { name: "a", limit: 5 })).structuredContent as Structured;
-    companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
-    const resources = (await h.call("autotask_search_resources", { name: "a", limit: 10 })).structuredContent as Structured;
-    resourceId = resources.resources.find((r: Structured) => r.defaultRoleID).id;
+    const companies = await h.call("autotask_search_companies", { name: "a", limit: 5 });
+    expect(companies.structuredContent).toBeUndefined();
+    companyId = listedIds(textOf(companies)).find((id) => id !== 0) as number;
+    const resources = await h.call("autotask_search_resources", { name: "a", limit: 10 });
+    expect(resources.structuredContent).toBeUndefined();
+    const withDefault = textOf(resources)
+      .split("\n")
+      .find((line) => /\(default \d+\)/.test(line)) as string;
+    resourceId = Number(/^(\d+) /.exec(withDefault)?.[1]);
   });
   afterAll(async () => h?.close());
 
@@ -167,30 +173,34 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
   it("searches open tickets with labels and names, and pages with a cursor", async () => {
     const first = await h.call("autotask_search_tickets", { status: "open", pageSize: 10 });
     expect(first.isError, textOf(first)).toBeFalsy();
-    const page1 = first.structuredContent as Structured;
-    expect(page1.tickets).toHaveLength(10);
-    expect(page1.hasMore).toBe(true);
-    for (const row of page1.tickets) {
-      expect(row.status.label).not.toBe("Complete");
-      expect(row.company).toBeTruthy();
-      expect(emptyPaths(row)).toEqual([]);
+    // Rows are sent once, as text (no structured copy, no output schema).
+    expect(first.structuredContent).toBeUndefined();
+    const page1 = parseTicketPage(textOf(first));
+    expect(page1.rows).toHaveLength(10);
+    expect(page1.nextCursor).toBeTruthy();
+    const openInSandbox = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5);
+    // The total comes with the first page (Autotask's query/count).
+    expect(page1.total).toBe(openInSandbox.length);
+    for (const row of page1.rows) {
+      const stored = openInSandbox.find((t: Structured) => t.id === row.id) as Structured;
+      expect(row.status).not.toBe("Complete");
+      expect(row.ticketNumber).toBe(stored.ticketNumber);
+      expect(row.companyID).toBe(stored.companyID);
+      expect(row.company).not.toMatch(/^#/);
     }
-    const second = (await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor: page1.nextCursor }))
-      .structuredContent as Structured;
-    expect(second.tickets).toHaveLength(10);
-    expect(second.tickets[0].id).toBeGreaterThan(page1.tickets.at(-1).id);
-    // Walking every page visits each open ticket once and ends with the total.
-    const openInSandbox = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5).length;
+    const second = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor: page1.nextCursor })));
+    expect(second.rows).toHaveLength(10);
+    expect(second.rows[0]?.id).toBeGreaterThan(page1.rows.at(-1)?.id as number);
+    // Walking every page visits each open ticket once.
     let cursor: string | undefined = page1.nextCursor;
-    const seen = new Set<number>(page1.tickets.map((t: Structured) => t.id));
-    let last: Structured = page1;
+    const seen = new Set<number>(page1.rows.map((t) => t.id));
     while (cursor) {
-      last = (await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor })).structuredContent as Structured;
-      for (const t of last.tickets) seen.add(t.id);
-      cursor = last.nextCursor;
+      const next = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor })));
+      for (const t of next.rows) seen.add(t.id);
+      expect(next.total).toBe(openInSandbox.length);
+      cursor = next.nextCursor;
     }
-    expect(seen.size).toBe(openInSandbox);
-    expect(last.total).toBe(openInSandbox);
+    expect(seen.size).toBe(openInSandbox.length);
     const wrong = await h.call("autotask_search_tickets", { cursor: page1.nextCursor, status: "New" });
     expect(wrong.isError).toBe(true);
   });
@@ -198,16 +208,21 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
   it("answers a search with no matches with an empty list, not an error", async () => {
     const result = await h.call("autotask_search_tickets", { searchTerm: "no ticket has this phrase zqx" });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(result.structuredContent).toEqual({ tickets: [], hasMore: false, total: 0 });
+    expect(result.structuredContent).toBeUndefined();
     expect(textOf(result)).toBe("No tickets match these filters.");
   });
 
   it("finds a ticket by number prefix and by words in its title", async () => {
     const ticket = await createTicket({ title: "Scanner jams on tray two" });
-    const byNumber = (await h.call("autotask_search_tickets", { searchTerm: ticket.ticketNumber })).structuredContent as Structured;
-    expect(byNumber.tickets.map((t: Structured) => t.id)).toEqual([ticket.id]);
-    const byWords = (await h.call("autotask_search_tickets", { searchTerm: "jams on tray" })).structuredContent as Structured;
-    expect(byWords.tickets.map((t: Structured) => t.id)).toContain(ticket.id);
+    const byNumber = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: ticket.ticketNumber })));
+    expect(byNumber.rows.map((t) => t.id)).toEqual([ticket.id]);
+    const byWords = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: "jams on tray" })));
+    expect(byWords.rows.map((t) => t.id)).toContain(ticket.id);
+    // Each word must match, in any order and not as a phrase (Autotask's contains is per field and string).
+    const outOfOrder = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: "scanner two" })));
+    expect(outOfOrder.rows.map((t) => t.id)).toContain(ticket.id);
+    const oneWordMissing = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: "scanner zqxw" })));
+    expect(oneWordMissing.rows.map((t) => t.id)).not.toContain(ticket.id);
   });
 
   it("returns details without null or empty fields, with SLA, escalation and next statuses", async () => {

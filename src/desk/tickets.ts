@@ -107,6 +107,8 @@ export interface TicketSearchPage {
   /** Tickets matching the filters over all pages (Autotask's `query/count` on the first page). */
   total: number;
   pageNumber: number;
+  /** Rows shown on earlier pages. */
+  offset: number;
   sort: TicketSearchSort;
   /** What was resolved for the caller (a company or technician named), and ids that do not exist. */
   notes: string[];
@@ -348,7 +350,7 @@ export class TicketService {
       hasMore && after !== undefined
         ? encodeCursor({ after, page: page + 1, shown: shown + tickets.length, size, filters, total })
         : undefined;
-    return { tickets, hasMore, ...(nextCursor ? { nextCursor } : {}), total, pageNumber: page, sort, notes };
+    return { tickets, hasMore, ...(nextCursor ? { nextCursor } : {}), total, pageNumber: page, offset: shown, sort, notes };
   }
 
   /** Ids of every match in `sort` order, from id-only pages. */

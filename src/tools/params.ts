@@ -4,12 +4,19 @@
  */
 import { z } from "zod";
 
-/** `ticketID`: the numeric id, as Autotask spells the field. */
+/**
+ * `ticketID`: the id (a number, or a string of digits) or the ticket number (`T20261130.0001`); the
+ * desk resolves either (`TicketRef`, `requireTicket`).
+ */
 export const ticketIdParam = z
-  .number()
-  .int()
-  .positive()
-  .describe("Id, not the T… number.");
+  .union([
+    z.number().int().positive(),
+    z
+      .string()
+      .trim()
+      .regex(/^(\d{1,15}|[Tt]\d{8}\.\d{1,6})$/, "must be a ticket id (12345) or a ticket number (T20261130.0001)"),
+  ])
+  .describe("Id or T… number.");
 
 /** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
 export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);
