@@ -194,19 +194,7 @@ export class Directory {
    * active service-desk roles.
    */
   async searchResources(query: { name: string; limit: number }, options?: RequestOptions): Promise<{ resources: ResourceEntry[]; hasMore: boolean }> {
-    const words = personNameWords(query.name);
-    const found = (
-      await collect(
-        this.api.queryResources(
-          {
-            filter: [{ op: "eq", field: "isActive", value: true }, ...personNameFilter(words, RESOURCE_NAME_FIELDS)],
-            includeFields: ["id", "firstName", "lastName", "email"],
-            maxRecords: query.limit + 1,
-          },
-          { ...options, maxTotal: query.limit + 1 },
-        ),
-      )
-    ).filter((person) => personNameMatches(person, words, RESOURCE_NAME_FIELDS));
+    const found = await this.#matchResources(query.name, query.limit, options);
     const shown = found.slice(0, query.limit);
     const roles = new Map<number, { ids: number[]; defaultId?: number }>();
     if (shown.length > 0) {
@@ -239,14 +227,36 @@ export class Directory {
     return { resources, hasMore: found.length > query.limit };
   }
 
+  /** Active resources matching `name` by the person rule, at most `limit + 1` (so the caller knows whether there are more). */
+  async #matchResources(name: string, limit: number, options?: RequestOptions) {
+    const words = personNameWords(name);
+    const found = await collect(
+      this.api.queryResources(
+        {
+          filter: [{ op: "eq", field: "isActive", value: true }, ...personNameFilter(words, RESOURCE_NAME_FIELDS)],
+          includeFields: ["id", "firstName", "lastName", "email"],
+          maxRecords: limit + 1,
+        },
+        { ...options, maxTotal: limit + 1 },
+      ),
+    );
+    // Autotask applied the same rule; checking it here keeps the answer right whatever its matching does with case or accents.
+    return found.filter((person) => personNameMatches(person, words, RESOURCE_NAME_FIELDS));
+  }
+
   /**
    * The one resource a technician named (`"Ada Lovelace"`, `"lovelace"`, an e-mail): active resources
    * matched by the person rule; an exact full-name or e-mail match wins over partial ones.
    * @throws UserInputError (argument `argument`) when nobody matches, or when several do (naming them with ids).
    */
   async resolveResourceName(name: string, argument: string, options?: RequestOptions): Promise<{ id: number; name?: string }> {
-    const { resources, hasMore } = await this.searchResources({ name, limit: 10 }, options);
-    return pickOne(resources, name, argument, "active resource", "autotask_search_resources", hasMore, (r) => [r.name, r.email]);
+    const found = await this.#matchResources(name, 10, options);
+    const resources = found.slice(0, 10).map((r) => ({
+      id: r.id,
+      name: [r.firstName, r.lastName].filter(Boolean).join(" ") || undefined,
+      email: r.email ?? undefined,
+    }));
+    return pickOne(resources, name, argument, "active resource", "autotask_search_resources", found.length > 10, (r) => [r.name, r.email]);
   }
 
   /**
