@@ -14,17 +14,17 @@ const manyPicklist = z.union([picklistValue, z.array(picklistValue).min(1).max(5
 const name = z.string().trim().min(2).max(100);
 
 const inputSchema = {
-  companyID: z.number().int().min(0).optional().describe("Company id."),
-  companyName: name.optional().describe("Or a company by name."),
-  contactID: z.number().int().positive().optional().describe("Raised by this contact."),
-  status: manyPicklist.optional().describe('Id, label or list; "open" = all but complete.'),
-  priority: manyPicklist.optional().describe("Id, label or list."),
+  companyID: z.number().int().min(0).optional().describe("Id."),
+  companyName: name.optional().describe("Or by name."),
+  contactID: z.number().int().positive().optional().describe("Contact id."),
+  status: manyPicklist.optional().describe('Id/label/list; "open"=not complete.'),
+  priority: manyPicklist.optional().describe("Id/label/list."),
   queueID: picklistParam("Queue.").optional(),
-  assignedResourceID: z.number().int().positive().optional().describe("Resource id."),
-  assignedResourceName: name.optional().describe("Or a technician by name/e-mail."),
+  assignedResourceID: z.number().int().positive().optional().describe("Id."),
+  assignedResourceName: name.optional().describe("Or by name/e-mail."),
   unassigned: z.boolean().optional().describe("true: nobody."),
-  searchTerm: z.string().trim().min(2).max(200).optional().describe("T… number (prefix), or words all in title/description."),
-  createdAfter: dateTimeParam.optional().describe("ISO 8601; After inclusive, Before exclusive."),
+  searchTerm: z.string().trim().min(2).max(200).optional().describe("T… number, or words."),
+  createdAfter: dateTimeParam.optional().describe("ISO 8601."),
   createdBefore: dateTimeParam.optional().describe("ISO 8601."),
   completedAfter: dateTimeParam.optional().describe("ISO 8601."),
   completedBefore: dateTimeParam.optional().describe("ISO 8601."),
@@ -33,15 +33,15 @@ const inputSchema = {
   dueBefore: dateTimeParam.optional().describe("ISO 8601."),
   sort: z.enum(["oldest", "newest", "dueSoonest"]).optional().describe("Default oldest."),
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`≤${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}.`),
-  cursor: z.string().min(1).optional().describe("From the last page's text."),
+  cursor: z.string().min(1).optional().describe("From the text."),
 };
 
 export default defineTool({
   name: "autotask_search_tickets",
   title: "Search tickets",
   description: [
-    "Find tickets by company, contact, status, priority, queue, assignee, number, words, dates; picklists take ids or labels, names work for company and assignee. One ticket in full: autotask_get_ticket_details.",
-    "Text rows with the total; if more, pass the cursor the text gives.",
+    "Find tickets. Picklists: ids or labels; company, assignee: ids or names; searchTerm: all words in title or description; …After inclusive, …Before exclusive.",
+    "Text rows, total, cursor for more. One ticket: autotask_get_ticket_details.",
   ].join("\n"),
   inputSchema,
   aliases: { query: "searchTerm", assigneeID: "assignedResourceID", limit: "pageSize" },

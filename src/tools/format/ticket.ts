@@ -235,7 +235,7 @@ export function renderTicketRows(tickets: readonly DescribedTicket[], meta: Tick
   const first = meta.offset + 1;
   const last = meta.offset + tickets.length;
   lines.push(
-    `${meta.total} ticket${meta.total === 1 ? "" : "s"} match, ${SORT_TEXT[meta.sort]}; rows ${first}-${last}${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`,
+    `${meta.total} ticket${meta.total === 1 ? " matches" : "s match"}, ${SORT_TEXT[meta.sort]}; rows ${first}-${last}${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`,
     TICKET_ROW_COLUMNS,
   );
   for (const described of tickets) lines.push(ticketRowLine(described));
