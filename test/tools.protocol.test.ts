@@ -248,6 +248,64 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/999999999 was not found/);
   });
+
+  it("takes a ticket number or a numeric string wherever a ticket id is taken", async () => {
+    const ticket = await createTicket({ title: "VPN drops every hour" });
+    // Autotask's ticket numbers look like T20261130.0001 (T + creation date + sequence).
+    expect(ticket.ticketNumber).toMatch(/^T\d{8}\.\d{4}$/);
+    const details = await h.call("autotask_get_ticket_details", { ticketID: ticket.ticketNumber.toLowerCase() });
+    expect(details.isError, textOf(details)).toBeFalsy();
+    expect((details.structuredContent as Structured).ticket.id).toBe(ticket.id);
+    const updated = await h.call("autotask_update_ticket", { ticketID: ticket.ticketNumber, title: "VPN drops every hour (site B)" });
+    expect(updated.isError, textOf(updated)).toBeFalsy();
+    expect(h.sandbox.store.getTicket(ticket.id)?.title).toBe("VPN drops every hour (site B)");
+    const note = await h.call("autotask_create_ticket_note", { ticketID: String(ticket.id), description: "Checked the tunnel logs." });
+    expect(note.isError, textOf(note)).toBeFalsy();
+    expect(h.sandbox.store.notesFor(ticket.id).some((n: Structured) => n.description === "Checked the tunnel logs.")).toBe(true);
+    const unknown = await h.call("autotask_get_ticket_details", { ticketID: "T19990101.9999" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/No ticket has the number T19990101\.9999/);
+    const junk = await h.call("autotask_get_ticket_details", { ticketID: "abc" });
+    expect(junk.isError).toBe(true);
+    expect(textOf(junk)).toMatch(/neither a ticket id .* nor a ticket number/);
+  });
+
+  it("finds a technician by full name, reversed name or e-mail, and says when a resource id does not exist", async () => {
+    const person = h.sandbox.store.resources().find((r: Structured) => r.isActive !== false && r.firstName && r.lastName && r.email) as Structured;
+    for (const name of [`${person.firstName} ${person.lastName}`, `${person.lastName}, ${person.firstName}`, person.email]) {
+      const found = await h.call("autotask_search_resources", { name });
+      expect(found.isError, textOf(found)).toBeFalsy();
+      expect(listedIds(textOf(found)), name).toContain(person.id);
+    }
+    // All words must match: a real first name with a surname nobody has finds nobody.
+    const nobody = await h.call("autotask_search_resources", { name: `${person.firstName} Zqxwv` });
+    expect(listedIds(textOf(nobody))).toEqual([]);
+    // Searching tickets by the technician's full name resolves to that one resource.
+    const byName = await h.call("autotask_search_tickets", { assignedResourceName: `${person.firstName} ${person.lastName}`, pageSize: 5 });
+    expect(byName.isError, textOf(byName)).toBeFalsy();
+    const expected = h.sandbox.store.tickets().filter((t: Structured) => t.assignedResourceID === person.id).length;
+    expect(parseTicketPage(textOf(byName)).total).toBe(expected);
+    const ticket = await createTicket();
+    const ghost = await h.call("autotask_update_ticket", { ticketID: ticket.id, assignedResourceID: 424_242 });
+    expect(ghost.isError).toBe(true);
+    expect(textOf(ghost)).toMatch(/Resource 424242 does not exist/);
+  });
+
+  it("sorts newest first and by due date, with the same total as the default order", async () => {
+    const newest = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", sort: "newest", pageSize: 5 })));
+    const open = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5);
+    const byIdDesc = open.map((t: Structured) => t.id as number).sort((a: number, b: number) => b - a);
+    expect(newest.rows.map((r) => r.id)).toEqual(byIdDesc.slice(0, 5));
+    expect(newest.total).toBe(open.length);
+    const next = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", sort: "newest", pageSize: 5, cursor: newest.nextCursor })));
+    expect(next.rows.map((r) => r.id)).toEqual(byIdDesc.slice(5, 10));
+    const due = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", sort: "dueSoonest", pageSize: 5 })));
+    const byDue = open
+      .filter((t: Structured) => t.dueDateTime)
+      .sort((a: Structured, b: Structured) => Date.parse(a.dueDateTime) - Date.parse(b.dueDateTime) || a.id - b.id)
+      .map((t: Structured) => t.id);
+    expect(due.rows.map((r) => r.id)).toEqual(byDue.slice(0, 5));
+  });
 });
 
 describe("tenant-specific status names from AUTOTASK_STATUS_MAP", () => {
