@@ -91,9 +91,10 @@ export type {
   TicketNames,
   TicketSearchPage,
   TicketSearchQuery,
+  TicketSearchRow,
   TicketSearchSort,
   TicketUpdated,
   TicketUpdateRequest,
 } from "./tickets.js";
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_SCAN_LIMIT, searchTermFilter } from "./tickets.js";
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEARCH_ROW_FIELDS, SORT_SCAN_LIMIT, searchTermFilter } from "./tickets.js";
 export { Directory, NoteService, TenantService, TicketService };

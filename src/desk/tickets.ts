@@ -12,7 +12,7 @@ import { AutotaskNetworkError } from "../autotask/errors.js";
 import type { Condition } from "../autotask/query.js";
 import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
 import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
-import { computeSla, resolutionDueDate, type SlaStatus } from "../domain/sla.js";
+import { computeSla, resolutionDueDate, resolutionSlaState, type SlaState, type SlaStatus } from "../domain/sla.js";
 import type { TenantMapping } from "../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
 import { UserInputError } from "../errors.js";
@@ -41,6 +41,18 @@ export interface DescribedTicket {
   labels: TicketLabels;
   names: TicketNames;
   sla: SlaStatus;
+}
+
+/**
+ * A search row's data: only what a row shows (status and priority labels, company and assignee
+ * names, the resolution SLA state), so that a row costs what it renders (bench "row cost").
+ */
+export interface TicketSearchRow {
+  ticket: Ticket;
+  labels: Pick<TicketLabels, "status" | "priority">;
+  names: Pick<TicketNames, "company" | "assignedResource">;
+  /** `computeSla(…).resolution.state`, computed alone. */
+  slaState: SlaState;
 }
 
 export interface TicketDetails extends DescribedTicket {
@@ -101,7 +113,7 @@ export const MAX_PAGE_SIZE = 100;
 export const SORT_SCAN_LIMIT = 5_000;
 
 export interface TicketSearchPage {
-  tickets: DescribedTicket[];
+  tickets: TicketSearchRow[];
   hasMore: boolean;
   nextCursor?: string;
   /** Tickets matching the filters over all pages (Autotask's `query/count` on the first page). */
@@ -183,7 +195,7 @@ export interface TicketUpdated {
 }
 
 /** Fields a search row needs: identity, labels, names, and what the SLA state is computed from. */
-const ROW_FIELDS: TicketField[] = [
+export const SEARCH_ROW_FIELDS: TicketField[] = [
   "id",
   "ticketNumber",
   "title",
@@ -275,6 +287,32 @@ export class TicketService {
     }));
   }
 
+  /**
+   * Search rows: the two picklists and the names a row shows, loaded once for all rows (cached), and
+   * each row's resolution SLA state. No other labels, no contact names, no SLA text.
+   */
+  async describeRows(tickets: Ticket[], options?: RequestOptions): Promise<TicketSearchRow[]> {
+    const [mapping, names, statuses, priorities] = await Promise.all([
+      this.tenant.mapping(options),
+      this.directory.names(
+        { companies: tickets.map((t) => t.companyID), resources: tickets.map((t) => t.assignedResourceID) },
+        options,
+      ),
+      this.tenant.ticketPicklist("status", options),
+      this.tenant.ticketPicklist("priority", options),
+    ]);
+    const now = this.clock();
+    const slaOptions = { mapping, calendar: this.settings.calendar };
+    const label = (list: typeof statuses, id: number | null | undefined) =>
+      typeof id === "number" ? (list.labelOf(id) ?? `#${id}`) : undefined;
+    return tickets.map((ticket) => ({
+      ticket,
+      labels: { status: label(statuses, ticket.status), priority: label(priorities, ticket.priority) },
+      names: { company: names.company(ticket.companyID), assignedResource: names.resource(ticket.assignedResourceID) },
+      slaState: resolutionSlaState(ticket, now, slaOptions),
+    }));
+  }
+
   async describeOne(ticket: Ticket, options?: RequestOptions): Promise<DescribedTicket> {
     const [described] = await this.describe([ticket], options);
     return described as DescribedTicket;
@@ -329,7 +367,7 @@ export class TicketService {
       const pageFilter = position ? [...filter, { op: "gt" as const, field: "id" as const, value: position.after }] : filter;
       // One row more than the page tells whether another page exists; the count comes with the first page only.
       const [found, counted] = await Promise.all([
-        this.api.queryTicketsPage({ filter: pageFilter, includeFields: ROW_FIELDS, maxRecords: size + 1 }, undefined, options),
+        this.api.queryTicketsPage({ filter: pageFilter, includeFields: SEARCH_ROW_FIELDS, maxRecords: size + 1 }, undefined, options),
         position ? Promise.resolve(position.total) : this.api.countTickets({ filter }, options),
       ]);
       rows = found.items.slice(0, size);
@@ -344,7 +382,7 @@ export class TicketService {
       rows = ids.length === 0 ? [] : await this.#rowsById(ids, options);
       after = 0;
     }
-    const tickets = await this.describe(rows, options);
+    const tickets = await this.describeRows(rows, options);
     if (tickets.length === 0 && page === 1) notes.push(...(await this.#unknownIds(filterArgs, options)));
     const nextCursor =
       hasMore && after !== undefined
@@ -379,7 +417,7 @@ export class TicketService {
   /** The rows with these ids, in the given order (one `in` query; ids are at most MAX_PAGE_SIZE). */
   async #rowsById(ids: number[], options?: RequestOptions): Promise<Ticket[]> {
     const found = await this.api.queryTicketsPage(
-      { filter: [{ op: "in", field: "id", value: ids }], includeFields: ROW_FIELDS, maxRecords: Math.min(500, ids.length) },
+      { filter: [{ op: "in", field: "id", value: ids }], includeFields: SEARCH_ROW_FIELDS, maxRecords: Math.min(500, ids.length) },
       undefined,
       options,
     );

@@ -6,6 +6,7 @@ import {
   DEFAULT_SLA_TARGETS,
   formatDuration,
   resolutionDueDate,
+  resolutionSlaState,
   responseDueDate,
   type SlaOptions,
   type SlaTicket,
@@ -229,6 +230,28 @@ describe("SLA properties", () => {
           }
         }
       }),
+    );
+  });
+
+  it("resolutionSlaState (search rows) is always computeSla's resolution state", () => {
+    const maybeDate = fc.option(createdArb.map((d) => d.toISOString()), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({
+          status: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
+          priority: fc.option(fc.integer({ min: 0, max: 7 }), { nil: null }),
+          createDate: maybeDate,
+          completedDate: maybeDate,
+          resolvedDateTime: maybeDate,
+          resolvedDueDateTime: maybeDate,
+          firstResponseDateTime: maybeDate,
+        }),
+        createdArb,
+        calendarArb,
+        (ticket, now, calendar) => {
+          expect(resolutionSlaState(ticket as SlaTicket, now, { mapping, calendar })).toBe(computeSla(ticket as SlaTicket, now, { mapping, calendar }).resolution.state);
+        },
+      ),
     );
   });
 

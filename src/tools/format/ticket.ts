@@ -6,7 +6,7 @@
  * delimited in the text rendering. A row is a subset of the details' fields, never a renaming.
  */
 import { z } from "zod";
-import type { DescribedTicket } from "../../desk/index.js";
+import type { DescribedTicket, TicketSearchRow } from "../../desk/index.js";
 import { compact, oneLine, quoted, shortDateTime } from "./text.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
@@ -226,7 +226,7 @@ export const TICKET_ROW_COLUMNS =
  * Built straight from the described tickets, computing only what is shown: a row costs a few string
  * joins, no view object, no SLA text.
  */
-export function renderTicketRows(tickets: readonly DescribedTicket[], meta: TicketRowsMeta): string {
+export function renderTicketRows(tickets: readonly TicketSearchRow[], meta: TicketRowsMeta): string {
   const lines: string[] = [...meta.notes];
   if (tickets.length === 0) {
     lines.push(meta.pageNumber > 1 ? "No more tickets." : "No tickets match these filters.");
@@ -244,15 +244,14 @@ export function renderTicketRows(tickets: readonly DescribedTicket[], meta: Tick
 }
 
 /** One row: `101 T20261120.0001 | In Progress | High | Contoso (7) | Ada Lovelace (30) | due 2026-11-30 17:00Z | on_track | <<<title>>>`. */
-function ticketRowLine(described: DescribedTicket): string {
-  const { ticket, labels, names } = described;
+function ticketRowLine(row: TicketSearchRow): string {
+  const { ticket, labels, names } = row;
   let line = ticket.ticketNumber ? `${ticket.id} ${ticket.ticketNumber}` : String(ticket.id);
   line += ` | ${rowLabel(ticket.status, labels.status)} | ${rowLabel(ticket.priority, labels.priority)}`;
   line += ` | ${rowNamed(ticket.companyID, names.company) ?? "no company"}`;
   line += ` | ${rowNamed(ticket.assignedResourceID, names.assignedResource) ?? "unassigned"}`;
   if (ticket.dueDateTime) line += ` | due ${shortDateTime(ticket.dueDateTime)}`;
-  const state = described.sla.resolution.state;
-  if (state !== "not_applicable") line += ` | ${state}`;
+  if (row.slaState !== "not_applicable") line += ` | ${row.slaState}`;
   return `${line} | ${quoted(oneLine(ticket.title, 120))}`;
 }
 
