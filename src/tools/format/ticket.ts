@@ -137,12 +137,6 @@ function pair(value: { id: number; label?: string; name?: string } | undefined):
   return text ? `${text} (${value.id})` : `#${value.id}`;
 }
 
-/** The text of a value without its id: the label or name, or "#id". */
-function shown(value: { id: number; label?: string; name?: string } | undefined): string | undefined {
-  if (!value) return undefined;
-  return value.label ?? value.name ?? `#${value.id}`;
-}
-
 /** A readable block for one ticket; `withText` adds description and resolution, delimited as client data. */
 export function renderTicket(view: TicketView, options: { withText: boolean; sla?: SlaView }): string {
   const line = (parts: Array<[string, string | undefined]>) =>
