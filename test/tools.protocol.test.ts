@@ -285,10 +285,39 @@ describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile
     expect(byName.isError, textOf(byName)).toBeFalsy();
     const expected = h.sandbox.store.tickets().filter((t: Structured) => t.assignedResourceID === person.id).length;
     expect(parseTicketPage(textOf(byName)).total).toBe(expected);
+    // A name that fits several technicians is refused with the candidates, never guessed.
+    const several = await h.call("autotask_search_tickets", { assignedResourceName: "ex" });
+    expect(several.isError).toBe(true);
+    expect(textOf(several)).toMatch(/"ex" matches .*resources: .+ \(\d+\), .+ \(\d+\)/);
     const ticket = await createTicket();
     const ghost = await h.call("autotask_update_ticket", { ticketID: ticket.id, assignedResourceID: 424_242 });
     expect(ghost.isError).toBe(true);
     expect(textOf(ghost)).toMatch(/Resource 424242 does not exist/);
+  });
+
+  it("filters by contact, by company name and by completed-date range, with Autotask's count", async () => {
+    const tickets = h.sandbox.store.tickets();
+    const withContact = tickets.find((t: Structured) => typeof t.contactID === "number") as Structured;
+    const byContact = parseTicketPage(textOf(await h.call("autotask_search_tickets", { contactID: withContact.contactID, pageSize: 100 })));
+    const expectedContact = tickets.filter((t: Structured) => t.contactID === withContact.contactID).map((t: Structured) => t.id);
+    expect(byContact.total).toBe(expectedContact.length);
+    expect(byContact.rows.map((r) => r.id).sort()).toEqual([...expectedContact].sort());
+
+    // A company by its full name (the sandbox's names are unique), resolved to its id and said so.
+    const company = h.sandbox.store.companies().find((c: Structured) => c.id !== 0 && c.isActive !== false) as Structured;
+    const byName = await h.call("autotask_search_tickets", { companyName: company.companyName, pageSize: 5 });
+    expect(byName.isError, textOf(byName)).toBeFalsy();
+    expect(textOf(byName)).toContain(`is ${company.companyName} (${company.id})`);
+    expect(parseTicketPage(textOf(byName)).total).toBe(tickets.filter((t: Structured) => t.companyID === company.id).length);
+
+    // "What did we close last week": completedDate in [after, before).
+    const completed = tickets.filter((t: Structured) => t.completedDate).map((t: Structured) => Date.parse(t.completedDate)).sort((a: number, b: number) => a - b);
+    const from = new Date(completed[Math.floor(completed.length / 4)] as number).toISOString();
+    const to = new Date(completed[Math.floor((completed.length * 3) / 4)] as number).toISOString();
+    const closed = parseTicketPage(textOf(await h.call("autotask_search_tickets", { completedAfter: from, completedBefore: to, pageSize: 1 })));
+    const expectedClosed = tickets.filter((t: Structured) => t.completedDate && Date.parse(t.completedDate) >= Date.parse(from) && Date.parse(t.completedDate) < Date.parse(to));
+    expect(expectedClosed.length).toBeGreaterThan(0);
+    expect(closed.total).toBe(expectedClosed.length);
   });
 
   it("sorts newest first and by due date, with the same total as the default order", async () => {
