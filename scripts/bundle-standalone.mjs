@@ -23,6 +23,7 @@
  */
 import { readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,6 +85,13 @@ if (!profileOutput?.[0].includes("/chunks/")) {
   throw new Error(`src/sandbox/profile.ts must land in chunks/ for ../fixtures/profiles/ to resolve (it is in ${profileOutput?.[0]})`);
 }
 await cp(join(root, "fixtures", "profiles"), join(outdir, "fixtures", "profiles"), { recursive: true });
+// The metrics chart (a lazily loaded chunk) finds its rasteriser and font in assets/ above its own folder
+// (src/desk/reports/chart.ts), so both ship beside the bundle.
+await mkdir(join(outdir, "assets", "fonts"), { recursive: true });
+await cp(createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm"), join(outdir, "assets", "resvg.wasm"));
+for (const name of ["DejaVuSans.ttf", "LICENSE-DejaVu.txt"]) {
+  await cp(join(root, "assets", "fonts", name), join(outdir, "assets", "fonts", name));
+}
 
 if (checkOnly) {
   const differences = await compareTrees(outdir, target);

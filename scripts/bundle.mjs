@@ -29,7 +29,8 @@
  * Measured by bench/run.mjs against the bare SDK server bundled with the same options (bench/README.md).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { chmod, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, mkdir, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -58,7 +59,7 @@ const sandboxStaysExternal = {
  * against esbuild's input paths (relative to the package root).
  */
 const LAZY_ONLY = [
-  /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-lite|echarts|@resvg|quickchart-js|sharp)\//,
+  /node_modules\/(express|hono|@hono|fastify|koa|ioredis|redis|@redis|chart\.js|chartjs-node-canvas|canvas|@napi-rs\/canvas|vega|vega-[a-z-]+|echarts|@resvg|quickchart-js|sharp)\//,
   /node_modules\/@modelcontextprotocol\/sdk\/dist\/esm\/server\/(streamableHttp|sse|express|webStandardStreamableHttp)\.js$/,
   // Own modules named for what they are (src/http/…, src/transports/…, src/redis.ts, src/charts/…); a module
   // with another name that imports such a package statically is caught by the package rules above.
@@ -126,6 +127,11 @@ if (!entryOutput || !Object.keys(entryOutput.inputs).some((input) => input.endsW
 }
 assertStdioStartPathIsLean(result.metafile, relative(root, outfile).split("\\").join("/"));
 await chmod(outfile, 0o755);
+
+// The metrics chart's rasteriser (resvg compiled to WebAssembly) ships beside the bundle, so the chart
+// chunk finds it without node_modules (Claude Desktop bundle, plugin). See src/desk/reports/chart.ts.
+await mkdir(join(outdir, "assets"), { recursive: true });
+await copyFile(createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm"), join(outdir, "assets", "resvg.wasm"));
 
 const { size } = await stat(outfile);
 const inputs = Object.keys(result.metafile.inputs);

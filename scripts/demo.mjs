@@ -7,7 +7,7 @@
  * its resolution. Prints what each tool returned; exits non-zero if any step fails, so CI runs it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -32,11 +32,12 @@ const transport = new StdioClientTransport({
 const client = new Client({ name: "autotask-tickets-demo", version: "1.0.0" });
 
 let step = 0;
-async function call(title, name, args) {
+async function call(title, name, args, onResult) {
   step += 1;
   console.log(`\n━━ ${step}. ${title}`);
   console.log(`   → ${name} ${JSON.stringify(args)}`);
   const result = await client.callTool({ name, arguments: args });
+  onResult?.(result);
   const text = result.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("\n");
   console.log(text.replace(/^/gm, "   "));
   if (result.isError) throw new Error(`step ${step} (${name}) failed`);
@@ -118,6 +119,26 @@ try {
 
   const details = await call("Check the final state", "autotask_get_ticket_details", { ticketID: ticketId, notesCount: 3 });
   if (details.ticket.status?.label !== "Complete") throw new Error(`expected Complete, got ${details.ticket.status?.label}`);
+
+  // ---- Act 2: the desk lead's morning (issue 12) ----
+  console.log("\n━━━━ Act 2: the service-desk lead's morning");
+  const chartFile = join(root, ".tmp", "demo-metrics-chart.png");
+  await call("How is the desk doing? Metrics with a chart", "autotask_ticket_metrics", { breakdown: "queue", chart: true }, (result) => {
+    const image = result.content.find((part) => part.type === "image");
+    if (!image) throw new Error("the metrics call returned no chart");
+    mkdirSync(dirname(chartFile), { recursive: true });
+    writeFileSync(chartFile, Buffer.from(image.data, "base64"));
+    console.log(`   (chart saved to ${chartFile})`);
+  });
+  await call("Which SLAs are breached or at risk?", "autotask_sla_report", { groupBy: "queue", limit: 8 });
+  const sweep = await call("Which tickets need escalation right now?", "autotask_check_escalations", { limit: 5 });
+  // The workflow may not allow escalating the very first one (e.g. waiting on the customer).
+  const worst = sweep.tickets.find((t) => !t.alreadyEscalated && !t.cannotEscalate);
+  if (worst) {
+    await call("Escalate the worst one (status Escalated + internal note)", "autotask_escalate_tickets", { ticketIDs: [worst.id] });
+    const again = await call("Run it again: nothing is written twice", "autotask_escalate_tickets", { ticketIDs: [worst.id] });
+    if (again.escalated !== 0) throw new Error("the second escalation wrote again");
+  }
   console.log("\nDemo finished: every step succeeded.");
   await client.close();
   process.exit(0);

@@ -25,6 +25,10 @@ Options:
                           (same as AUTOTASK_SANDBOX_STATE)
   --dotenv FILE           read variables from FILE (KEY=value lines, like .env);
                           variables already set in the environment win
+  --http                  serve MCP over Streamable HTTP at /mcp for a team (bearer
+                          tokens from AUTOTASK_HTTP_TOKENS_FILE; see the README)
+  --port N                HTTP port (default 8787); needs --http
+  --host ADDRESS          HTTP bind address (default 127.0.0.1); needs --http
   -h, --help              print this help and exit
   -v, --version           print the version and exit`;
 
@@ -33,14 +37,24 @@ export type CliCommand =
   | { kind: "help" }
   | { kind: "version" }
   | { kind: "usage-error"; message: string }
-  | { kind: "run" | "check"; sandbox: boolean; sandboxState?: string; dotenvFile?: string };
+  | { kind: "run" | "check"; sandbox: boolean; sandboxState?: string; dotenvFile?: string; http?: { port: number; host: string } };
 
 /**
  * Parses `argv` (without node and script). Never throws: a bad command line is a `usage-error`
  * carrying one line naming the problem.
  */
 export function parseCommandLine(argv: readonly string[]): CliCommand {
-  let values: { help?: boolean; version?: boolean; check?: boolean; sandbox?: boolean; "sandbox-state"?: string; dotenv?: string };
+  let values: {
+    help?: boolean;
+    version?: boolean;
+    check?: boolean;
+    sandbox?: boolean;
+    "sandbox-state"?: string;
+    dotenv?: string;
+    http?: boolean;
+    port?: string;
+    host?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -53,6 +67,9 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         sandbox: { type: "boolean" },
         "sandbox-state": { type: "string" },
         dotenv: { type: "string" },
+        http: { type: "boolean" },
+        port: { type: "string" },
+        host: { type: "string" },
       },
     }));
   } catch (error) {
@@ -62,8 +79,13 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   if (values.version) return { kind: "version" };
   if (values["sandbox-state"] === "") return { kind: "usage-error", message: "Option '--sandbox-state <value>' needs a file path" };
   if (values.dotenv === "") return { kind: "usage-error", message: "Option '--dotenv <value>' needs a file path" };
+  if (!values.http && (values.port !== undefined || values.host !== undefined)) return { kind: "usage-error", message: "--port and --host need --http" };
+  const port = Number(values.port ?? "8787");
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) return { kind: "usage-error", message: `--port must be a port number 0-65535, got "${values.port}"` };
+  if (values.http && values.check) return { kind: "usage-error", message: "--check and --http cannot be combined" };
   return {
     kind: values.check ? "check" : "run",
+    ...(values.http ? { http: { port, host: values.host ?? "127.0.0.1" } } : {}),
     sandbox: values.sandbox === true,
     ...(values["sandbox-state"] === undefined ? {} : { sandboxState: values["sandbox-state"] }),
     ...(values.dotenv === undefined ? {} : { dotenvFile: values.dotenv }),

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Entry point: `autotask-tickets-mcp [--sandbox] [--sandbox-state FILE] [--dotenv FILE] [--check] [--help] [--version]`
- * (arguments in cli.ts, the tenant check in check.ts).
+ * Entry point: `autotask-tickets-mcp [--sandbox] [--sandbox-state FILE] [--dotenv FILE] [--check]
+ * [--http [--port N] [--host ADDRESS]] [--help] [--version]` (arguments in cli.ts, the tenant check in
+ * check.ts, the team server in http/main.ts, shared state in state/setup.ts).
  *
  * Parses the configuration once (failing fast with one readable line on stderr), then serves MCP
  * over stdio. stdout carries JSON-RPC only; everything else goes to stderr. With `--sandbox` (or
@@ -11,13 +12,16 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { config as zodConfig } from "zod";
-import { AutotaskClient } from "./autotask/client.js";
+import { AutotaskClient, type AutotaskClientOptions } from "./autotask/client.js";
 import { environmentFor, parseCommandLine, USAGE } from "./cli.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
+import { parseTeamEnv } from "./config-team.js";
 import { createDesk, settingsFromConfig } from "./desk/index.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
 import { serveStdio } from "./stdio.js";
+import { isWriteTool } from "./tools/define.js";
+import { TOOLS } from "./tools/index.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 
 // zod 4 compiles a fast path for each object schema with `new Function` on its first parse. A stdio
@@ -37,8 +41,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   let config: Config;
+  let environment: Record<string, string | undefined>;
   try {
-    config = parseEnv(environmentFor(command, env));
+    environment = environmentFor(command, env);
+    config = parseEnv(environment);
   } catch (error) {
     throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
   }
@@ -47,7 +53,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     level: command.kind === "check" && !env.LOG_LEVEL ? "warn" : config.logLevel,
     secrets: config.credentials ? [config.credentials.secret, config.credentials.integrationCode] : [],
   });
-  const { client, closeSandbox, username } = await connectAutotask(config, logger);
+  const team = parseTeamEnv(environment);
+  // Shared state (Redis) and the HTTP transport are loaded only when asked for.
+  const shared =
+    command.kind === "run" && (command.http || team.redisUrl)
+      ? await (await import("./state/setup.js")).createSharedState(team, config.credentials?.integrationCode ?? "sandbox", logger)
+      : undefined;
+  const { client, closeSandbox, username } = await connectAutotask(config, logger, shared ? { slots: shared.slots, budget: shared.budget } : {});
+  shared?.budget.readThresholdWith(() => client.getThresholdInformation());
   if (command.kind === "check") {
     const { runCheck } = await import("./check.js");
     const report = await runCheck({ client, config, username, ...(config.sandbox ? { zoneSource: "embedded sandbox" } : {}) });
@@ -57,23 +70,56 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.exit(report.ok ? 0 : 1);
   }
 
-  // The one desk of this process: every MCP session shares its caches and write ledger.
-  const desk = createDesk(client, settingsFromConfig(config), () => new Date(), { logger });
+  // The one desk of this process: every MCP session shares its caches and write ledger. The team
+  // server's desk shares metadata and the ledger through the shared store (http/main.ts).
+  const http = command.http && shared ? await import("./http/main.js") : undefined;
+  const teamDesk = http && shared ? http.teamDeskInputs({ api: client, store: shared.store, logger, picklistTtlMs: config.picklistTtlMs }) : undefined;
+  const desk = createDesk(teamDesk?.api ?? client, settingsFromConfig(config), () => new Date(), teamDesk?.options ?? { logger });
+
+  if (http && command.http && shared) {
+    const handle = await http.serveHttp({
+      config,
+      team,
+      desk,
+      shared,
+      logger,
+      host: command.http.host,
+      port: command.http.port,
+      createServer,
+      writeTools: TOOLS.filter(isWriteTool).map((tool) => tool.name),
+    });
+    const stop = async (reason: string) => {
+      logger.info({ reason }, "shutting down");
+      await handle.close().catch(() => undefined);
+      await client.close().catch(() => undefined);
+      await shared.close().catch(() => undefined);
+      await closeSandbox?.().catch(() => undefined);
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    return;
+  }
+
   const server = createServer(desk, { warmUp: true });
   // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
   await serveStdio(server, {
     logger,
     cleanup: async () => {
       await client.close().catch(() => undefined);
+      await shared?.close().catch(() => undefined);
       await closeSandbox?.().catch(() => undefined);
     },
   });
   logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
 }
 
-async function connectAutotask(config: Config, logger: ReturnType<typeof createLogger>) {
+/** Slots and budget shared with other processes (state/setup.ts); empty = the client's own. */
+type SharedLimits = Pick<AutotaskClientOptions, "slots" | "budget">;
+
+async function connectAutotask(config: Config, logger: ReturnType<typeof createLogger>, limits: SharedLimits) {
   if (!config.sandbox) {
-    const client = new AutotaskClient({ credentials: config.credentials, apiUrl: config.apiUrl, logger });
+    const client = new AutotaskClient({ credentials: config.credentials, apiUrl: config.apiUrl, logger, ...limits });
     return { client, closeSandbox: undefined, username: config.credentials.username };
   }
   // Loaded only in sandbox mode: a real deployment never pays for the sandbox's code or data.
@@ -82,7 +128,7 @@ async function connectAutotask(config: Config, logger: ReturnType<typeof createL
   if (statePath !== undefined) mkdirSync(dirname(statePath), { recursive: true });
   const sandbox = await startSandbox({ port: 0, profile: config.sandboxProfile, ...(statePath === undefined ? {} : { statePath }) });
   logger.info({ url: sandbox.apiUrl, profile: config.sandboxProfile, statePath }, "embedded Autotask sandbox started");
-  const client = new AutotaskClient({ credentials: sandbox.credentials, apiUrl: sandbox.apiUrl, logger });
+  const client = new AutotaskClient({ credentials: sandbox.credentials, apiUrl: sandbox.apiUrl, logger, ...limits });
   return { client, closeSandbox: () => sandbox.close(), username: sandbox.credentials.username };
 }
 

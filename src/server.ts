@@ -12,9 +12,12 @@
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "pino";
 import { z } from "zod";
-import type { Desk } from "./desk/index.js";
+import type { Desk, ProgressListener } from "./desk/index.js";
 import { addBusinessTime } from "./domain/calendar.js";
+import { registerDeskPrompts } from "./mcp/prompts.js";
+import { registerDeskResources } from "./mcp/resources.js";
 import { precomputedListedTool } from "./precomputed.js";
 import { CallToolRequestKeepingArguments, callTool } from "./tools/boundary.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
@@ -26,6 +29,13 @@ import { warmUpAfterHandshake } from "./warm-up.js";
 export interface ServerOptions {
   /** Load the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
   warmUp?: boolean;
+  /**
+   * Serve this session read-only even when the desk may write (a read-only token of the team server):
+   * write tools are neither listed nor callable. The desk's own `settings.readOnly` always applies.
+   */
+  readOnly?: boolean;
+  /** The session's logger (the team server's carries the technician); default the desk's. */
+  logger?: Logger;
 }
 
 const INSTRUCTIONS = [
@@ -37,7 +47,8 @@ const INSTRUCTIONS = [
 
 /** One MCP server (one session's worth of protocol state) over the process's shared desk. */
 export function createServer(desk: Desk, options: ServerOptions = {}): McpServer {
-  const readOnly = desk.settings.readOnly;
+  const readOnly = desk.settings.readOnly || options.readOnly === true;
+  const logger = options.logger ?? desk.logger;
   const tools = TOOLS.filter((tool) => !(readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
   const available = tools.map((tool) => tool.name);
@@ -50,7 +61,7 @@ export function createServer(desk: Desk, options: ServerOptions = {}): McpServer
   const warmUp = options.warmUp
     ? warmUpAfterHandshake(
         [() => desk.tenant.mapping(), () => addBusinessTime(desk.clock(), 3_600_000, desk.settings.calendar)],
-        desk.logger,
+        logger,
       )
     : undefined;
   if (warmUp) server.server.oninitialized = () => warmUp.initialized();
@@ -66,11 +77,37 @@ export function createServer(desk: Desk, options: ServerOptions = {}): McpServer
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);
-    const ctx: ToolContext = { desk, logger: desk.logger, signal: extra.signal };
+    const progress = progressReporter(request.params._meta?.progressToken, extra);
+    const ctx: ToolContext = { desk, logger, signal: extra.signal, ...(progress ? { progress } : {}) };
     return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, available });
   });
 
+  // Desk prompts and resources (issue 12): registered over the shared desk, no service built here.
+  registerDeskPrompts(server);
+  registerDeskResources(server, desk);
+
   return server;
+}
+
+/**
+ * Progress notifications for one call, when the client asked for them with a progressToken
+ * (MCP `notifications/progress`). Sending is best-effort: a closed transport must not fail the call.
+ */
+function progressReporter(
+  token: string | number | undefined,
+  extra: { sendNotification: (notification: { method: "notifications/progress"; params: Record<string, unknown> }) => Promise<void> },
+): ProgressListener | undefined {
+  if (token === undefined) return undefined;
+  return async (progress, total, message) => {
+    try {
+      await extra.sendNotification({
+        method: "notifications/progress",
+        params: total === undefined ? { progressToken: token, progress, message } : { progressToken: token, progress, total, message },
+      });
+    } catch {
+      // the client went away; the call itself decides what happens next
+    }
+  };
 }
 
 /** The `tools/list` entry, with compact JSON Schemas (see `compactSchema`). */

@@ -132,6 +132,7 @@ describe("tools/list", () => {
     const { client, tools } = await listTools(true);
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     expect(tools.map((t) => t.name)).toContain("autotask_search_tickets");
+    expect(tools.map((t) => t.name)).not.toContain("autotask_escalate_tickets");
     const result = await client.callTool({ name: "autotask_create_ticket", arguments: { companyID: 1, title: "x" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/read-only mode/);

@@ -11,13 +11,17 @@ import { listedIds, parseTicketPage } from "./support/rows.js";
 
 type Structured = Record<string, any>;
 
-describe.each(["default", "real-tenant"])("ticket tools on the %s tenant profile", (profile) => {
+describe.each([
+  ["default", "memory"],
+  ["real-tenant", "memory"],
+  ["default", "http"],
+] as const)("ticket tools on the %s tenant profile over the %s transport", (profile, transport) => {
   let h: Harness;
   let companyId: number;
   let resourceId: number;
 
   beforeAll(async () => {
-    h = await startHarness({ profile });
+    h = await startHarness({ profile, transport });
     const companies = await h.call("autotask_search_companies", { name: "a", limit: 5 });
     expect(companies.structuredContent).toBeUndefined();
     companyId = listedIds(textOf(companies)).find((id) => id !== 0) as number;

@@ -17,6 +17,7 @@ import type {
   Resource,
   ResourceField,
   ResourceServiceDeskRole,
+  ServiceLevelAgreementResult,
   ResourceServiceDeskRoleField,
   ThresholdInformation,
   Ticket,
@@ -35,7 +36,8 @@ export type QueryableEntity =
   | "Companies"
   | "Contacts"
   | "Resources"
-  | "ResourceServiceDeskRoles";
+  | "ResourceServiceDeskRoles"
+  | "ServiceLevelAgreementResults";
 
 /** Entities whose field metadata the server reads (picklists, lengths, UDF definitions). */
 export type MetadataEntity = "Tickets" | "TicketNotes" | "Companies" | "Contacts" | "Resources";
@@ -77,6 +79,15 @@ export interface AutotaskApi {
     spec: QuerySpec<ResourceServiceDeskRoleField>,
     options?: RequestOptions & { maxTotal?: number },
   ): AsyncIterable<ResourceServiceDeskRole[]>;
+
+  /**
+   * POST /ServiceLevelAgreementResults/query, every page: Autotask's own SLA record per ticket
+   * (elapsed hours on its business-hours, pause-aware clock; met flags). Read-only entity.
+   */
+  queryServiceLevelAgreementResults(
+    spec: QuerySpec,
+    options?: RequestOptions & { maxTotal?: number },
+  ): AsyncIterable<ServiceLevelAgreementResult[]>;
 
   /** GET /{Entity}/entityInformation/fields */
   getFieldInfo(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]>;

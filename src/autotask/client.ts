@@ -22,12 +22,14 @@ import {
   AutotaskConfigurationError,
   AutotaskError,
   AutotaskNetworkError,
+  AutotaskRateLimitError,
   AutotaskServerError,
   errorFromResponse,
   QueryValidationError,
 } from "./errors.js";
 import { headerValueProblem } from "./headers.js";
 import { EndpointLimiter, endpointKeys } from "./limiter.js";
+import { acquireEach, currentCaller, type EndpointSlots, type RequestBudget } from "./shared-limits.js";
 import { MAX_RECORDS_LIMIT, type QueryBody, type QuerySpec, toCountBody, toQueryBody } from "./query.js";
 import {
   type AttemptOutcome,
@@ -55,6 +57,8 @@ import {
   ResourceSchema,
   type ResourceServiceDeskRole,
   ResourceServiceDeskRoleSchema,
+  type ServiceLevelAgreementResult,
+  ServiceLevelAgreementResultSchema,
   type ThresholdInformation,
   type TicketCreate,
   type TicketNoteCreate,
@@ -117,6 +121,10 @@ export interface AutotaskClientOptions {
   random?: () => number;
   now?: () => number;
   onResponse?: (event: ResponseEvent) => void;
+  /** Where the per-endpoint slots come from (default: in this process). Redis shares them between processes. */
+  slots?: EndpointSlots;
+  /** Hourly request budget consulted before every attempt (default: none beyond threshold pacing). */
+  budget?: RequestBudget;
 }
 
 type HttpMethod = "GET" | "POST" | "PATCH";
@@ -162,7 +170,8 @@ const CONNECT_PHASE_CODES = new Set([
 export class AutotaskClient implements AutotaskApi {
   readonly #credentials: AutotaskCredentials;
   readonly #logger: Logger | undefined;
-  readonly #limiter: EndpointLimiter;
+  readonly #limiter: EndpointSlots;
+  readonly #budget: RequestBudget | undefined;
   readonly #retry: RetryOptions;
   readonly #attemptTimeoutMs: number;
   readonly #deadlineMs: number;
@@ -201,7 +210,8 @@ export class AutotaskClient implements AutotaskApi {
     }
     this.#credentials = { ...credentials };
     this.#logger = options.logger;
-    this.#limiter = new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
+    this.#limiter = options.slots ?? new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
+    this.#budget = options.budget;
     this.#retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -365,6 +375,13 @@ export class AutotaskClient implements AutotaskApi {
     return this.#queryAll("ResourceServiceDeskRoles", ResourceServiceDeskRoleSchema, spec, options);
   }
 
+  queryServiceLevelAgreementResults(
+    spec: QuerySpec,
+    options?: RequestOptions & { maxTotal?: number },
+  ): AsyncIterable<ServiceLevelAgreementResult[]> {
+    return this.#queryAll("ServiceLevelAgreementResults", ServiceLevelAgreementResultSchema, spec, options);
+  }
+
   // ---- Metadata ------------------------------------------------------------------------------------
 
   async getFieldInfo(entity: MetadataEntity, options?: RequestOptions): Promise<FieldInfo[]> {
@@ -385,6 +402,7 @@ export class AutotaskClient implements AutotaskApi {
       signal: options?.signal,
     });
     this.#threshold = { info, at: this.#now() };
+    await this.#budget?.observe(info).catch((error: unknown) => this.#logger?.warn({ err: error }, "could not share ThresholdInformation"));
     return info;
   }
 
@@ -529,8 +547,10 @@ export class AutotaskClient implements AutotaskApi {
     for (let attempt = 1; ; attempt++) {
       this.#noteRequestForThreshold(spec, false);
       await this.#paceForThreshold(spec);
-      // A child route takes a slot of its parent entity too (see `endpointKeys`).
-      const release = await this.#limiter.acquireAll(endpointKeys(spec.path), spec.signal);
+      await this.#takeBudget(spec);
+      // A child route takes a slot of its parent entity too (see `endpointKeys`), each by name in one
+      // fixed order, whether the slots live in this process or in Redis.
+      const release = await acquireEach(this.#limiter, endpointKeys(spec.path), spec.signal);
       // Time spent queued for a slot counts against the deadline too.
       const remaining = this.#deadlineMs - (this.#now() - started);
       let result: AttemptResult<T | null>;
@@ -555,6 +575,17 @@ export class AutotaskClient implements AutotaskApi {
       );
       await this.#sleep(delay, spec.signal);
     }
+  }
+
+  /** Refuses before sending when the shared hourly budget (or the caller's share of it) is used up. */
+  async #takeBudget(spec: RequestSpec<unknown>): Promise<void> {
+    if (!this.#budget) return;
+    const decision = await this.#budget.take(currentCaller());
+    if (decision.ok) return;
+    throw new AutotaskRateLimitError(
+      { method: spec.method, path: spec.path, retryAfterMs: decision.retryAfterMs, hint: "Wait for the hourly window to move on." },
+      `Not sent to Autotask: ${decision.reason}`,
+    );
   }
 
   /**
@@ -617,7 +648,7 @@ export class AutotaskClient implements AutotaskApi {
     };
 
     const headers: Record<string, string> = { Accept: "application/json" };
-    if (authenticated) Object.assign(headers, this.#authHeaders());
+    if (authenticated) Object.assign(headers, this.#authHeaders(spec.isRead));
     const init: { method: string; headers: Record<string, string>; signal: AbortSignal; body?: string; dispatcher?: unknown } = {
       method: spec.method,
       headers,
@@ -687,15 +718,15 @@ export class AutotaskClient implements AutotaskApi {
     }
   }
 
-  #authHeaders(): Record<string, string> {
+  #authHeaders(isRead: boolean): Record<string, string> {
     const headers: Record<string, string> = {
       ApiIntegrationCode: this.#credentials.integrationCode,
       UserName: this.#credentials.username,
       Secret: this.#credentials.secret,
     };
-    if (this.#credentials.impersonationResourceId !== undefined) {
-      headers.ImpersonationResourceId = String(this.#credentials.impersonationResourceId);
-    }
+    // A technician's writes through the HTTP transport are attributed to them; reads keep the API user's view.
+    const impersonate = (isRead ? undefined : currentCaller()?.impersonationResourceId) ?? this.#credentials.impersonationResourceId;
+    if (impersonate !== undefined) headers.ImpersonationResourceId = String(impersonate);
     return headers;
   }
 

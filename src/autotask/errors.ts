@@ -88,10 +88,11 @@ export class AutotaskValidationError extends AutotaskError {
 
 /** HTTP 429 or "Thread Threshold Exceeded", still failing after the allowed retries. */
 export class AutotaskRateLimitError extends AutotaskError {
-  constructor(details: AutotaskErrorDetails) {
+  /** @param summary replaces "Autotask rejected ..." when this server refused before sending (shared hourly budget). */
+  constructor(details: AutotaskErrorDetails, summary?: string) {
     const wait = details.retryAfterMs === undefined ? "" : ` Retry in about ${Math.ceil(details.retryAfterMs / 1000)} s.`;
     super(
-      rejectedSummary(details),
+      summary ?? rejectedSummary(details),
       details,
       `Autotask is limiting this integration (hourly request threshold or 3 concurrent requests per endpoint).${wait}`,
     );

@@ -90,6 +90,8 @@ export interface PicklistCacheOptions {
   /** How long metadata is trusted. Default 15 minutes. */
   ttlMs?: number;
   now?: () => number;
+  /** Told about every `invalidate()`, so a cache shared beyond this one (Redis) can drop its copy too. */
+  onInvalidate?: (entity?: MetadataEntity) => void;
 }
 
 interface CacheEntry {
@@ -108,6 +110,7 @@ export class PicklistCache {
   readonly #api: Pick<AutotaskApi, "getFieldInfo">;
   readonly #ttlMs: number;
   readonly #now: () => number;
+  readonly #onInvalidate: ((entity?: MetadataEntity) => void) | undefined;
   readonly #entries = new Map<MetadataEntity, CacheEntry>();
   readonly #loading = new Map<MetadataEntity, Promise<CacheEntry>>();
   // Bumped by invalidate(), so a load that started before it does not store stale data afterwards.
@@ -117,6 +120,7 @@ export class PicklistCache {
     this.#api = api;
     this.#ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.#now = options.now ?? Date.now;
+    this.#onInvalidate = options.onInvalidate;
   }
 
   /** The picklist of `field` (name case-insensitive). Throws if the entity has no such picklist field. */
@@ -141,6 +145,7 @@ export class PicklistCache {
   /** Forgets one entity's metadata, or all of it (e.g. after Autotask said a value does not exist). */
   invalidate(entity?: MetadataEntity): void {
     this.#generation += 1;
+    this.#onInvalidate?.(entity);
     if (entity === undefined) {
       this.#entries.clear();
       this.#loading.clear();

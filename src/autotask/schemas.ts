@@ -74,6 +74,23 @@ export const TicketNoteSchema = z.looseObject({
 });
 export type TicketNote = z.infer<typeof TicketNoteSchema>;
 
+/**
+ * One ticket's SLA outcome as Autotask records it (`ServiceLevelAgreementResults`, read-only). Hours
+ * are business hours on Autotask's pause-aware SLA clock; met flags are null while undecided.
+ */
+export const ServiceLevelAgreementResultSchema = z.looseObject({
+  id: z.number(),
+  ticketID: optionalNumber,
+  serviceLevelAgreementName: optionalString,
+  firstResponseElapsedHours: optionalNumber,
+  isFirstResponseMet: optionalBoolean,
+  resolutionPlanElapsedHours: optionalNumber,
+  isResolutionPlanMet: optionalBoolean,
+  resolutionElapsedHours: optionalNumber,
+  isResolutionMet: optionalBoolean,
+});
+export type ServiceLevelAgreementResult = z.infer<typeof ServiceLevelAgreementResultSchema>;
+
 export const CompanySchema = z.looseObject({
   id: z.number(),
   companyName: optionalString,

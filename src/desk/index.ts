@@ -9,11 +9,12 @@
  * Calls go one way: tools -> desk -> domain (pure rules) and client (`src/autotask/`, the network).
  */
 import pino, { type Logger } from "pino";
-import type { AutotaskApi } from "../autotask/api.js";
+import type { AutotaskApi, MetadataEntity } from "../autotask/api.js";
 import { PicklistCache } from "../autotask/picklists.js";
 import { Directory } from "./directory.js";
 import { InMemoryLedgerStore, type LedgerStore, WriteLedger } from "./ledger.js";
 import { NoteService } from "./notes.js";
+import { createDeskReports, type DeskReports } from "./reports/index.js";
 import type { DeskSettings } from "./settings.js";
 import { TenantService } from "./tenant.js";
 import { TicketService } from "./tickets.js";
@@ -27,6 +28,11 @@ export interface Desk {
   notes: NoteService;
   /** Dedupe and idempotency keys for writes. */
   ledger: WriteLedger;
+  /**
+   * Reports and sweeps over many tickets (issue 12): picklist listing, contacts and note listing,
+   * escalation check and write, SLA report, metrics and its chart (chart code loaded on first use).
+   */
+  reports: DeskReports;
   settings: DeskSettings;
   logger: Logger;
   /** The desk's clock (wall-clock `Date`); injected so tests and SLA figures agree on "now". */
@@ -38,6 +44,10 @@ export interface DeskOptions {
   logger?: Logger;
   /** Where settled writes are remembered. Default: in memory (one process). */
   ledgerStore?: LedgerStore;
+  /** The current call's ledger scope (the team server passes the caller's token id). Default: one scope. */
+  ledgerScope?: () => string | undefined;
+  /** Called when the tenant's picklists turned out stale, so a shared metadata copy is dropped too. */
+  onPicklistsInvalidated?: (entity?: MetadataEntity) => void;
 }
 
 /**
@@ -52,15 +62,23 @@ export function createDesk(
   clock: () => Date = () => new Date(),
   options: DeskOptions | Logger = {},
 ): Desk {
-  const { logger = pino({ level: "silent" }), ledgerStore } = isLogger(options) ? { logger: options, ledgerStore: undefined } : options;
+  const { logger = pino({ level: "silent" }), ledgerStore, ledgerScope, onPicklistsInvalidated } = isLogger(options)
+    ? ({ logger: options } as DeskOptions)
+    : options;
   const now = () => clock().getTime();
-  const picklists = new PicklistCache(api, { ttlMs: settings.picklistTtlMs });
+  const picklists = new PicklistCache(api, {
+    ttlMs: settings.picklistTtlMs,
+    ...(onPicklistsInvalidated ? { onInvalidate: onPicklistsInvalidated } : {}),
+  });
   const tenant = new TenantService(picklists, settings.mappingOverrides);
   const directory = new Directory(api);
-  const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), settings.duplicateWindowMs);
+  const ledger = new WriteLedger(ledgerStore ?? new InMemoryLedgerStore(now), settings.duplicateWindowMs, {
+    ...(ledgerScope ? { scope: ledgerScope } : {}),
+  });
   const notes = new NoteService(api, tenant, directory, ledger);
   const tickets = new TicketService(api, tenant, directory, notes, ledger, settings, clock);
-  return { tenant, directory, tickets, notes, ledger, settings, logger, clock };
+  const reports = createDeskReports({ api, tenant, settings, notes, directory });
+  return { tenant, directory, tickets, notes, ledger, reports, settings, logger, clock };
 }
 
 function isLogger(value: DeskOptions | Logger): value is Logger {
@@ -78,7 +96,7 @@ export {
   RESOURCE_NAME_FIELDS,
 } from "./directory.js";
 export { parseTicketRef, TICKET_NUMBER_PATTERN, type TicketRef } from "./lookup.js";
-export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger } from "./ledger.js";
+export { InMemoryLedgerStore, type LedgerOutcome, type LedgerRecord, type LedgerStore, WriteLedger, type WriteLedgerOptions } from "./ledger.js";
 export type { NoteCreated, NoteCreateRequest, NoteEntry, PublishChoice } from "./notes.js";
 export type { TicketLabels, TicketPicklistField } from "./tenant.js";
 export type {
@@ -97,4 +115,5 @@ export type {
   TicketUpdateRequest,
 } from "./tickets.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEARCH_ROW_FIELDS, SORT_SCAN_LIMIT, searchTermFilter } from "./tickets.js";
+export type { DeskReports, ProgressListener, ReportCallOptions } from "./reports/index.js";
 export { Directory, NoteService, TenantService, TicketService };

@@ -49,4 +49,52 @@ describe("WriteLedger", () => {
     expect(await processA.run("idem:1", async () => 5)).toEqual({ id: 5, replayed: false });
     expect(await processB.run("idem:1", async () => 6)).toEqual({ id: 5, replayed: true });
   });
+
+  it("scopes keys per caller: the same create for another scope is a new write", async () => {
+    let scope = "ann";
+    const ledger = new WriteLedger(new InMemoryLedgerStore(), 60_000, { scope: () => scope });
+    expect(await ledger.run("k", async () => 1)).toEqual({ id: 1, replayed: false });
+    scope = "bob";
+    expect(await ledger.run("k", async () => 2)).toEqual({ id: 2, replayed: false });
+    scope = "ann";
+    expect(await ledger.run("k", async () => 3)).toEqual({ id: 1, replayed: true });
+  });
+
+  it("with a claiming store, waits for a write pending in another process instead of writing again", async () => {
+    // Two ledgers (two processes) over one store that offers claim/release, as the team server's does.
+    const records = new Map<string, number>();
+    const claims = new Set<string>();
+    const shared: LedgerStore = {
+      get: async (key) => (records.has(key) ? { id: records.get(key)! } : undefined),
+      setIfAbsent: async (key, record) => {
+        if (records.has(key)) return false;
+        records.set(key, record.id);
+        return true;
+      },
+      claim: async (key) => {
+        if (claims.has(key)) return false;
+        claims.add(key);
+        return true;
+      },
+      release: async (key) => {
+        claims.delete(key);
+      },
+    };
+    const one = new WriteLedger(shared, 60_000, { pollMs: 2 });
+    const two = new WriteLedger(shared, 60_000, { pollMs: 2 });
+    let creates = 0;
+    const slow = async () => {
+      creates += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return 42;
+    };
+    const [a, b] = await Promise.all([one.run("k", slow), two.run("k", slow)]);
+    expect(creates).toBe(1);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect(b.id).toBe(42);
+    // A failed write releases its claim: the retry elsewhere runs at once.
+    await expect(one.run("f", async () => Promise.reject(new Error("refused")))).rejects.toThrow("refused");
+    expect(claims.has("f")).toBe(false);
+    expect(await two.run("f", async () => 7)).toEqual({ id: 7, replayed: false });
+  });
 });

@@ -56,7 +56,7 @@ export async function callTool(
     if (!tool.outputSchema) return { content: [{ type: "text", text: result.text }] };
     assertMatchesOutputSchema(tool, result.structured);
     return {
-      content: [{ type: "text", text: result.text }],
+      content: [{ type: "text", text: result.text }, ...(result.images ?? []).map((image) => ({ type: "image" as const, ...image }))],
       structuredContent: result.structured as Record<string, unknown>,
     };
   } catch (error) {

@@ -7,7 +7,7 @@
  */
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { Desk } from "../desk/index.js";
+import type { Desk, ProgressListener } from "../desk/index.js";
 
 export interface RequiredToolAnnotations {
   readOnlyHint: boolean;
@@ -24,6 +24,8 @@ export interface ToolContext {
   desk: Desk;
   logger: Logger;
   signal?: AbortSignal;
+  /** Reports progress to the client; set per call when the request carried an MCP progressToken. */
+  progress?: ProgressListener;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface ToolContext {
 export interface ToolResult<Structured> {
   structured?: Structured;
   text: string;
+  /** Images added after the text as MCP image content (base64), e.g. the metrics chart. */
+  images?: Array<{ data: string; mimeType: "image/png" }>;
 }
 
 export interface ToolDefinition<In extends z.ZodRawShape, Out extends z.ZodRawShape = Record<never, never>> {

@@ -1,6 +1,7 @@
 /**
  * Test harness: the real server, the real Autotask client and the sandbox over loopback HTTP,
- * joined to an MCP `Client` by the SDK's in-memory transport.
+ * joined to an MCP `Client` by the SDK's in-memory transport (or, with `transport: "http"`, by the
+ * team server's Streamable HTTP transport with a bearer token).
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -22,7 +23,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { profile?: string; tickets?: number; settings?: Partial<DeskSettings>; now?: () => Date } = {},
+  options: {
+    profile?: string;
+    tickets?: number;
+    settings?: Partial<DeskSettings>;
+    now?: () => Date;
+    /** "http": the same server behind the Streamable HTTP transport, with a bearer token (see support/http.ts). */
+    transport?: "memory" | "http";
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0, profile: options.profile ?? "default", tickets: options.tickets ?? 300, seed: 7 });
   const api = new AutotaskClient({
@@ -38,11 +46,26 @@ export async function startHarness(
     duplicateWindowMs: 10 * 60_000,
     ...options.settings,
   };
-  const desk = createDesk(api, settings, options.now, pino({ level: "silent" }));
-  const server = createServer(desk);
+  const logger = pino({ level: "silent" });
   const client = new Client({ name: "test-client", version: "1.0.0" });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([client.connect(clientTransport), server.connect(serverTransport)]);
+  let desk: Desk;
+  let server: { close(): Promise<void> };
+  if (options.transport === "http") {
+    // Loaded only here: the in-memory runs never touch the HTTP code.
+    const { connectOverHttp } = await import("./http.js");
+    const { teamDeskInputs, teamServerFactory } = await import("../../src/http/main.js");
+    const { MemoryStore } = await import("../../src/state/store.js");
+    // The team server's one desk, as src/index.ts builds it with --http.
+    const inputs = teamDeskInputs({ api, store: new MemoryStore(), logger, picklistTtlMs: 15 * 60_000 });
+    desk = createDesk(inputs.api, settings, options.now, inputs.options);
+    server = await connectOverHttp(client, { api, logger, createMcpServer: teamServerFactory({ desk, createServer }) });
+  } else {
+    desk = createDesk(api, settings, options.now, logger);
+    const mcp = createServer(desk);
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await Promise.all([client.connect(clientTransport), mcp.connect(serverTransport)]);
+    server = mcp;
+  }
   // Listing first makes the SDK client validate every structuredContent against its outputSchema.
   await client.listTools();
   return {

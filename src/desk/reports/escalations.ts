@@ -1,0 +1,288 @@
+/**
+ * The escalation sweep and the escalation write.
+ *
+ * Check: every open ticket matching the filters goes through the domain's escalation rules
+ * (`domain/escalation.ts`: open SLA breach levels 1-3 by business hours overdue, waiting-customer with
+ * no activity for more than N days, CRITICAL without an assignee). The breach-level thresholds are
+ * configurable here (defaults 4 and 8 business hours, the domain's). Results: most urgent first.
+ *
+ * Escalate: status → the tenant's Escalated status plus ONE internal note with the reasons, exactly
+ * once per ticket however often it is called. Idempotency is deterministic, read from Autotask itself
+ * (no state kept by the server): a ticket already in an Escalated status is skipped; an escalation
+ * note that is the ticket's newest note means an earlier call wrote the note and did not get to the
+ * status change, so only the status is set. In-process, calls for the same ticket are serialised.
+ * Autotask's REST API sends no notifications; a tenant workflow rule on "status is Escalated" does.
+ */
+import type { RequestOptions } from "../../autotask/api.js";
+import { AutotaskValidationError } from "../../autotask/errors.js";
+import type { Ticket } from "../../autotask/schemas.js";
+import { checkEscalation, type EscalationLevel } from "../../domain/escalation.js";
+import type { SlaTicket } from "../../domain/sla.js";
+import type { TenantMapping } from "../../domain/states.js";
+import { allowedNextStatuses, validateStatusTransition } from "../../domain/workflow.js";
+import { HOUR_MS } from "../../domain/time.js";
+import { ServerConfigurationError } from "../../errors.js";
+import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
+import { streamTickets } from "./paging.js";
+import type { ReportCallOptions, ReportDependencies } from "./types.js";
+
+/** Title of the note an escalation writes; also how a half-finished earlier escalation is recognised. */
+export const ESCALATION_NOTE_TITLE = "Escalated by the service desk";
+
+export interface EscalationThresholds {
+  /** Days without activity after which a waiting-customer ticket escalates; default 7. */
+  waitingCustomerDays?: number;
+  /** Business hours overdue above which a breach is level 2; default 4. */
+  level2AfterHours?: number;
+  /** Business hours overdue above which a breach is level 3; default 8. */
+  level3AfterHours?: number;
+}
+
+export type EscalationCandidate = {
+  id: number;
+  ticketNumber?: string;
+  title?: string;
+  level: 1 | 2 | 3;
+  reasons: string[];
+  actions: string[];
+  priority?: string;
+  status?: string;
+  queue?: string;
+  assignedResourceID?: number;
+  assignedResource?: string;
+  /** Set when the ticket already has an Escalated status (autotask_escalate_tickets would skip it). */
+  alreadyEscalated?: true;
+  /** Why the status workflow does not allow Escalated from the current status (domain/workflow.ts). */
+  cannotEscalate?: string;
+  /** Business hours past the earliest breached SLA due date (0 when the reason is not a breach). */
+  overdueBusinessHours: number;
+};
+
+export type EscalationSweep = {
+  checked: number;
+  needAction: number;
+  tickets: EscalationCandidate[];
+  byLevel: { "1": number; "2": number; "3": number };
+};
+
+export type EscalationOutcome = "escalated" | "already_escalated" | "completed" | "not_allowed" | "no_reason" | "not_found" | "failed";
+
+export type EscalationWrite = {
+  id: number;
+  ticketNumber?: string;
+  outcome: EscalationOutcome;
+  /** What happened, in one sentence (Autotask's words for a refusal). */
+  detail: string;
+  noteId?: number;
+  reasons?: string[];
+};
+
+const LEVEL_ACTIONS = ["Notify the assigned resource", "Notify the team lead", "Notify management"] as const;
+
+export class EscalationService {
+  readonly #locks = new Map<number, Promise<unknown>>();
+
+  constructor(private readonly deps: ReportDependencies) {}
+
+  /**
+   * Sweeps open tickets and returns those that need action now, most urgent first (level, then
+   * business hours overdue), at most `limit` (default 25) rows; counts cover all of them.
+   */
+  async check(
+    args: SweepFilters & EscalationThresholds & { limit?: number },
+    options: ReportCallOptions,
+  ): Promise<EscalationSweep> {
+    const request: RequestOptions = { signal: options.signal };
+    const mapping = await this.deps.tenant.mapping(request);
+    const filter = await openTicketFilter(this.deps.tenant, mapping, args, request);
+    const found: Array<{ ticket: Ticket; candidate: EscalationCandidate }> = [];
+    const summary = await streamTickets(
+      this.deps.api,
+      { filter, includeFields: SWEEP_FIELDS },
+      { ...options, label: "Escalation check" },
+      (page) => {
+        for (const ticket of page) {
+          const candidate = this.evaluate(ticket, mapping, options.now, args);
+          // Only the selected tickets are kept, slimmed to what is shown.
+          if (candidate) found.push({ ticket: slim(ticket), candidate });
+        }
+      },
+    );
+    found.sort((a, b) => b.candidate.level - a.candidate.level || b.candidate.overdueBusinessHours - a.candidate.overdueBusinessHours || a.candidate.id - b.candidate.id);
+    const limit = args.limit ?? 25;
+    const shown = found.slice(0, limit);
+    const [queues, names] = await Promise.all([
+      this.deps.tenant.ticketPicklist("queueID", request),
+      resourceNames(this.deps.directory, shown.flatMap((f) => (typeof f.ticket.assignedResourceID === "number" ? [f.ticket.assignedResourceID] : [])), request),
+    ]);
+    const tickets = shown.map(({ ticket, candidate }) => {
+      const row = { ...candidate };
+      const queue = queues.labelOf(ticket.queueID);
+      if (queue) row.queue = queue;
+      const name = row.assignedResourceID === undefined ? undefined : names.get(row.assignedResourceID);
+      if (name) row.assignedResource = name;
+      return row;
+    });
+    const byLevel = { "1": 0, "2": 0, "3": 0 };
+    for (const { candidate } of found) byLevel[String(candidate.level) as "1" | "2" | "3"] += 1;
+    return { checked: summary.tickets, needAction: found.length, tickets, byLevel };
+  }
+
+  /** The rules applied to one ticket; undefined when it needs no action. Pure apart from `mapping`. */
+  evaluate(ticket: SlaTicket & { ticketNumber?: string | null; title?: string | null }, mapping: TenantMapping, now: Date, thresholds: EscalationThresholds = {}): EscalationCandidate | undefined {
+    const result = checkEscalation(ticket, now, {
+      mapping,
+      calendar: this.deps.settings.calendar,
+      waitingCustomerStaleDays: thresholds.waitingCustomerDays,
+    });
+    if (!result.requiresEscalation) return undefined;
+    const level2 = (thresholds.level2AfterHours ?? 4) * HOUR_MS;
+    const level3 = (thresholds.level3AfterHours ?? 8) * HOUR_MS;
+    let overdue = 0;
+    for (const clock of [result.sla?.response, result.sla?.resolution]) {
+      if (clock && clock.state === "breached" && !clock.completedAt) overdue = Math.max(overdue, clock.overdueBusinessMs);
+    }
+    // The breach level with this desk's thresholds; the other rules keep the domain's levels.
+    let level: EscalationLevel = overdue <= 0 ? 0 : overdue <= level2 ? 1 : overdue <= level3 ? 2 : 3;
+    if (result.reasons.some((r) => r.startsWith("CRITICAL"))) level = Math.max(level, 2) as EscalationLevel;
+    if (result.reasons.some((r) => r.startsWith("Waiting for the customer"))) level = Math.max(level, 1) as EscalationLevel;
+    if (level === 0) return undefined;
+    const hasAssignee = typeof ticket.assignedResourceID === "number";
+    const actions: string[] = [hasAssignee ? LEVEL_ACTIONS[0] : "Assign a resource now"];
+    if (level >= 2) actions.push(LEVEL_ACTIONS[1]);
+    if (level >= 3) actions.push(LEVEL_ACTIONS[2]);
+    for (const action of result.actions) if (!actions.includes(action) && !(LEVEL_ACTIONS as readonly string[]).includes(action)) actions.push(action);
+    const candidate: EscalationCandidate = {
+      id: ticket.id!,
+      level,
+      reasons: result.reasons,
+      actions,
+      overdueBusinessHours: Math.round((overdue / HOUR_MS) * 100) / 100,
+    };
+    if (ticket.ticketNumber) candidate.ticketNumber = ticket.ticketNumber;
+    if (ticket.title) candidate.title = ticket.title;
+    const priority = mapping.priorityLabel(ticket.priority);
+    if (priority) candidate.priority = priority;
+    const status = mapping.statusLabel(ticket.status);
+    if (status) candidate.status = status;
+    if (hasAssignee) candidate.assignedResourceID = ticket.assignedResourceID!;
+    const state = mapping.statusOf(ticket.status);
+    if (state === "ESCALATED") candidate.alreadyEscalated = true;
+    else if (!allowedNextStatuses(state).includes("ESCALATED")) candidate.cannotEscalate = workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state);
+    return candidate;
+  }
+
+  /**
+   * Escalates each ticket at most once (see the module comment). Tickets are processed one after the
+   * other; a refusal by Autotask for one ticket is reported and does not stop the others.
+   * @throws ServerConfigurationError when the tenant has no status mapped to ESCALATED.
+   */
+  async escalate(
+    args: { ticketIDs: number[]; reason?: string } & EscalationThresholds,
+    options: ReportCallOptions,
+  ): Promise<EscalationWrite[]> {
+    const request: RequestOptions = { signal: options.signal };
+    const mapping = await this.deps.tenant.mapping(request);
+    const escalatedId = mapping.primaryStatusId("ESCALATED");
+    if (escalatedId === undefined) {
+      throw new ServerConfigurationError(
+        'the tenant has no ticket status mapped to ESCALATED. Map one with AUTOTASK_STATUS_MAP, e.g. {"Escalated - Tier 2":"ESCALATED"} (see autotask_list_picklists field status).',
+      );
+    }
+    const results: EscalationWrite[] = [];
+    const ids = [...new Set(args.ticketIDs)];
+    for (const [index, id] of ids.entries()) {
+      options.signal?.throwIfAborted();
+      results.push(await this.#serialised(id, () => this.#escalateOne(id, escalatedId, mapping, args, options)));
+      await options.onProgress?.(index + 1, ids.length, `Escalation: ${index + 1} of ${ids.length} tickets handled`);
+    }
+    return results;
+  }
+
+  async #escalateOne(
+    id: number,
+    escalatedId: number,
+    mapping: TenantMapping,
+    args: { reason?: string } & EscalationThresholds,
+    options: ReportCallOptions,
+  ): Promise<EscalationWrite> {
+    const request: RequestOptions = { signal: options.signal };
+    const ticket = await this.deps.api.getTicket(id, request);
+    if (!ticket) return { id, outcome: "not_found", detail: `Ticket ${id} was not found in Autotask.` };
+    const base: EscalationWrite = { id, outcome: "failed", detail: "" };
+    if (ticket.ticketNumber) base.ticketNumber = ticket.ticketNumber;
+    const state = mapping.statusOf(ticket.status);
+    if (state === "ESCALATED") {
+      return { ...base, outcome: "already_escalated", detail: `Already in status ${mapping.statusLabel(ticket.status) ?? ticket.status}; nothing written.` };
+    }
+    if (state === "COMPLETE") return { ...base, outcome: "completed", detail: "The ticket is complete; nothing written." };
+    const candidate = this.evaluate(ticket, mapping, options.now, args);
+    const reasons = [...(candidate?.reasons ?? [])];
+    if (args.reason?.trim()) reasons.push(args.reason.trim());
+    if (reasons.length === 0) {
+      return { ...base, outcome: "no_reason", detail: "No escalation rule selects this ticket now and no reason was given; nothing written." };
+    }
+    // The same workflow autotask_update_ticket enforces: e.g. a ticket waiting on the customer is
+    // followed up or moved back to work, not escalated.
+    const transition = validateStatusTransition(state, "ESCALATED", ticket, { escalationReason: reasons.join("; ") });
+    if (!transition.canTransition) {
+      return { ...base, outcome: "not_allowed", detail: `${workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state)}; nothing written.`, reasons };
+    }
+    try {
+      const notes = await this.deps.api.listTicketNotes(id, request);
+      const newest = notes.reduce<(typeof notes)[number] | undefined>(
+        (best, note) => (!best || (note.createDateTime ?? "") > (best.createDateTime ?? "") || ((note.createDateTime ?? "") === (best.createDateTime ?? "") && note.id > best.id) ? note : best),
+        undefined,
+      );
+      let noteId: number | undefined;
+      if (newest?.title === ESCALATION_NOTE_TITLE) {
+        noteId = newest.id; // written by an earlier call that did not reach the status change
+      } else {
+        // The desk's one choice of internal publish value and default note type (NoteService).
+        const [noteType, publish] = await Promise.all([
+          this.deps.notes.resolveNoteType(undefined, request),
+          this.deps.notes.internalPublishValue(request),
+        ]);
+        const level = candidate ? ` (level ${candidate.level})` : "";
+        const actions = candidate?.actions.length ? `\nRecommended: ${candidate.actions.join("; ")}.` : "";
+        noteId = await this.deps.api.createTicketNote(
+          id,
+          {
+            ticketID: id,
+            title: ESCALATION_NOTE_TITLE,
+            description: `Escalated${level} because:\n- ${reasons.join("\n- ")}${actions}`,
+            noteType: noteType.value,
+            publish: publish.value,
+          },
+          request,
+        );
+      }
+      await this.deps.tenant.withFreshPicklists(() => this.deps.api.updateTicket({ id, status: escalatedId }, request));
+      return { ...base, outcome: "escalated", detail: `Status set to ${mapping.statusLabel(escalatedId) ?? escalatedId}; internal note ${noteId} holds the reasons.`, noteId, reasons };
+    } catch (error) {
+      if (error instanceof AutotaskValidationError) return { ...base, outcome: "failed", detail: `Autotask refused: ${error.message}`, reasons };
+      throw error;
+    }
+  }
+
+  /** Runs `task` after any running escalation of the same ticket in this process. */
+  async #serialised<T>(id: number, task: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(id) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(task);
+    this.#locks.set(id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(id) === run) this.#locks.delete(id);
+    }
+  }
+}
+
+function workflowRefusal(label: string, state: Parameters<typeof allowedNextStatuses>[0]): string {
+  return `The status workflow does not allow ${label} → Escalated (allowed: ${allowedNextStatuses(state).join(", ")})`;
+}
+
+function slim(ticket: Ticket): Ticket {
+  return { id: ticket.id, queueID: ticket.queueID, assignedResourceID: ticket.assignedResourceID } as Ticket;
+}
+

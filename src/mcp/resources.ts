@@ -1,0 +1,36 @@
+/**
+ * MCP resources: the tenant's ticket picklists (`autotask://picklists/tickets`) and one ticket
+ * (`autotask://tickets/{id}`), as JSON. Both read through the process's desk, like the tools.
+ */
+import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Desk } from "../desk/index.js";
+import { UserInputError } from "../errors.js";
+
+export function registerDeskResources(server: McpServer, desk: Desk): void {
+  server.registerResource(
+    "ticket-picklists",
+    "autotask://picklists/tickets",
+    {
+      title: "Ticket picklists",
+      description: "This tenant's active ticket and note picklists: statuses with their semantic state, priorities, queues, types, SLAs.",
+      mimeType: "application/json",
+    },
+    async (uri, extra) => {
+      const listing = await desk.reports.picklists.list({}, { signal: extra.signal });
+      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(listing) }] };
+    },
+  );
+  server.registerResource(
+    "ticket",
+    new ResourceTemplate("autotask://tickets/{id}", { list: undefined }),
+    { title: "Ticket", description: "One ticket by its Autotask id, with picklist labels.", mimeType: "application/json" },
+    async (uri, variables, extra) => {
+      const id = Number(variables.id);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new UserInputError(`"${String(variables.id)}" is not a ticket id.`);
+      // TicketService.get throws UserInputError for an unknown ticket.
+      const ticket = await desk.tickets.get(id, { signal: extra.signal });
+      const labels = await desk.tenant.ticketLabels(ticket, { signal: extra.signal });
+      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ ...ticket, labels }) }] };
+    },
+  );
+}

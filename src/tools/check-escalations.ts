@@ -1,0 +1,47 @@
+/**
+ * autotask_check_escalations: sweeps open tickets through the escalation rules (read-only).
+ */
+import { z } from "zod";
+import { defineTool } from "./define.js";
+import { quoted } from "./format/index.js";
+
+const inputSchema = {
+  companyID: z.number().int().optional().describe("Company id."),
+  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  assignedResourceID: z.number().int().optional().describe("Resource id."),
+  priority: z.union([z.number().int(), z.string()]).optional().describe("Id or label."),
+  waitingCustomerDays: z.number().optional().describe("Default 7."),
+  limit: z.number().int().min(1).max(100).optional().describe("Default 25."),
+};
+
+const outputSchema = {
+  checked: z.number(),
+  needAction: z.number(),
+  tickets: z.array(z.unknown()),
+};
+
+export default defineTool({
+  name: "autotask_check_escalations",
+  title: "Check escalations",
+  description:
+    "Open tickets to escalate now (SLA breach, idle waiting customer, critical unassigned), most urgent first, with reasons and actions.",
+  inputSchema,
+  outputSchema,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const sweep = await ctx.desk.reports.escalations.check(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
+    const lines = [
+      `${sweep.checked} open tickets checked; ${sweep.needAction} need action (level 3: ${sweep.byLevel["3"]}, 2: ${sweep.byLevel["2"]}, 1: ${sweep.byLevel["1"]}).`,
+    ];
+    for (const t of sweep.tickets) {
+      lines.push(
+        `L${t.level} ${t.id} ${t.ticketNumber ?? ""} ${t.title ? quoted(t.title) : ""} [${[t.priority, t.status, t.queue, t.assignedResource ?? (t.assignedResourceID === undefined ? "unassigned" : `resource ${t.assignedResourceID}`)].filter(Boolean).join(", ")}]${t.alreadyEscalated ? " already escalated" : ""}`,
+        ...(t.cannotEscalate ? [`  Note: ${t.cannotEscalate}`] : []),
+        `  Why: ${t.reasons.join("; ")}`,
+        `  Do: ${t.actions.join("; ")}`,
+      );
+    }
+    if (sweep.needAction > sweep.tickets.length) lines.push(`${sweep.needAction - sweep.tickets.length} more not shown: raise limit or filter.`);
+    return { structured: sweep, text: lines.join("\n") };
+  },
+});

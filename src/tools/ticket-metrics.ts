@@ -1,0 +1,68 @@
+/**
+ * autotask_ticket_metrics: the desk's figures over a filter, optionally with a PNG chart.
+ */
+import { z } from "zod";
+import { defineTool } from "./define.js";
+
+const inputSchema = {
+  companyID: z.number().int().optional().describe("Company id."),
+  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  assignedResourceID: z.number().int().optional().describe("Resource id."),
+  createdFrom: z.string().optional().describe("YYYY-MM-DD, inclusive."),
+  createdTo: z.string().optional().describe("Exclusive."),
+  completedFrom: z.string().optional().describe("Date."),
+  completedTo: z.string().optional().describe("Exclusive."),
+  breakdown: z.enum(["queue", "resource"]).optional().describe("Group by."),
+  chart: z.boolean().optional().describe("Add a PNG chart."),
+};
+
+const outputSchema = {
+  total: z.number(),
+  open: z.number(),
+  escalated: z.number(),
+  resolution: z.object({}).loose(),
+  sla: z.object({}).loose(),
+  sources: z.object({}).loose(),
+};
+
+const h = (value: number | null) => (value === null ? "n/a" : `${value} h`);
+
+export default defineTool({
+  name: "autotask_ticket_metrics",
+  title: "Ticket metrics",
+  description:
+    "Figures over all matching tickets: counts, resolution/response hours, SLA compliance %, escalations; breakdown and PNG chart on request.",
+  inputSchema,
+  outputSchema,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const { chart, ...filters } = args;
+    const { report } = await ctx.desk.reports.metrics.metrics(filters, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
+    const s = report.sources;
+    const lines =
+      report.total === 0
+        ? ["No tickets match: all figures are zero."]
+        : [
+            `${report.total} tickets (${report.open} open, ${report.escalated} escalated).`,
+            `Resolution (${report.resolution.count}): average ${h(report.resolution.averageHours)}, median ${h(report.resolution.medianHours)}; business: average ${h(report.resolution.averageBusinessHours)}, median ${h(report.resolution.medianBusinessHours)}.`,
+            `First response (${report.firstResponse.count}): average ${h(report.firstResponse.averageHours)}, median ${h(report.firstResponse.medianHours)}; business median ${h(report.firstResponse.medianBusinessHours)}.`,
+            `SLA compliance: ${report.sla.compliancePercent === null ? "n/a (no due dates)" : `${report.sla.compliancePercent}%`} (${report.sla.compliant} of ${report.sla.eligible}).`,
+            `By status: ${report.byStatus.map((e) => `${e.label} ${e.count}`).join(", ")}.`,
+            `By priority: ${report.byPriority.map((e) => `${e.label} ${e.count}`).join(", ")}.`,
+            ...(report.breakdown
+              ? [`By ${report.breakdown.by}:`, ...report.breakdown.rows.map((r) => `  ${r.key}: ${r.count} (${r.open} open), avg resolution ${h(r.averageResolutionHours)}, SLA ${r.slaCompliancePercent ?? "n/a"}%`)]
+              : []),
+            `Sources: ${s.autotaskFigures} figures from Autotask's SLA record (${s.ticketsWithSla} tickets with an SLA, ${s.slaResultsRead} SLA results read${s.slaResultsUnavailable ? "; ServiceLevelAgreementResults unavailable, ticket flags used" : ""}), ${s.serverFigures} computed by the server on business hours.`,
+          ];
+    const result: { structured: typeof report; text: string; images?: Array<{ data: string; mimeType: "image/png" }> } = {
+      structured: report,
+      text: lines.join("\n"),
+    };
+    if (chart) {
+      const drawn = await ctx.desk.reports.chart(report, `Ticket metrics: ${report.total} tickets`);
+      result.images = [{ data: Buffer.from(drawn.png).toString("base64"), mimeType: "image/png" }];
+      result.text += `\nChart: PNG ${drawn.width}x${drawn.height} attached.`;
+    }
+    return result;
+  },
+});
