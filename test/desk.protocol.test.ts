@@ -170,10 +170,19 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     const contact = h.sandbox.store.contacts().find((c) => c.isActive === 1 || c.isActive === true)!;
     const found = structured(await h.call("autotask_search_contacts", { name: `${contact.firstName} ${contact.lastName}` }));
     expect((found.contacts as Row[]).map((c) => c.id)).toContain(contact.id);
+    // The desk's person rule: every word in first name, last name or e-mail, in any order.
+    for (const name of [`${contact.lastName}, ${contact.firstName}`, `${contact.lastName} ${String(contact.emailAddress).split("@")[0]}`]) {
+      const again = structured(await h.call("autotask_search_contacts", { name }));
+      expect((again.contacts as Row[]).map((c) => c.id), name).toContain(contact.id);
+    }
+    const nobody = structured(await h.call("autotask_search_contacts", { name: `${contact.firstName} Zqxwv` }));
+    expect(nobody.contacts).toEqual([]);
 
     const ticket = h.sandbox.store.tickets().find((t) => h.sandbox.store.notesFor(t.id as number).length >= 2)!;
     const notes = structured(await h.call("autotask_list_ticket_notes", { ticketNumber: ticket.ticketNumber, limit: 50 }));
     expect(notes.ticketID).toBe(ticket.id);
+    // ticketID takes the number too, like every tool that takes a ticket.
+    expect(structured(await h.call("autotask_list_ticket_notes", { ticketID: ticket.ticketNumber })).ticketID).toBe(ticket.id);
     const stored = h.sandbox.store.notesFor(ticket.id as number);
     expect(notes.notes).toHaveLength(stored.length);
     const times = (notes.notes as Row[]).map((n) => n.createdAt as string);
