@@ -14,6 +14,7 @@ import { DEFAULT_CALENDAR } from "../src/domain/calendar.js";
 import { checkEscalation } from "../src/domain/escalation.js";
 import { buildTenantMapping, type TenantMapping } from "../src/domain/states.js";
 import { type Harness, startHarness, textOf } from "./support/harness.js";
+import { listedIds } from "./support/rows.js";
 
 type Row = Record<string, any>;
 const NOW = new Date(Date.now() + 60_000);
@@ -168,15 +169,16 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
 
   it("finds contacts by full name and lists a ticket's notes newest first", async () => {
     const contact = h.sandbox.store.contacts().find((c) => c.isActive === 1 || c.isActive === true)!;
-    const found = structured(await h.call("autotask_search_contacts", { name: `${contact.firstName} ${contact.lastName}` }));
-    expect((found.contacts as Row[]).map((c) => c.id)).toContain(contact.id);
+    const found = await h.call("autotask_search_contacts", { name: `${contact.firstName} ${contact.lastName}` });
+    expect(found.structuredContent).toBeUndefined();
+    expect(listedIds(textOf(found))).toContain(contact.id);
     // The desk's person rule: every word in first name, last name or e-mail, in any order.
     for (const name of [`${contact.lastName}, ${contact.firstName}`, `${contact.lastName} ${String(contact.emailAddress).split("@")[0]}`]) {
-      const again = structured(await h.call("autotask_search_contacts", { name }));
-      expect((again.contacts as Row[]).map((c) => c.id), name).toContain(contact.id);
+      const again = await h.call("autotask_search_contacts", { name });
+      expect(listedIds(textOf(again)), name).toContain(contact.id);
     }
-    const nobody = structured(await h.call("autotask_search_contacts", { name: `${contact.firstName} Zqxwv` }));
-    expect(nobody.contacts).toEqual([]);
+    const nobody = await h.call("autotask_search_contacts", { name: `${contact.firstName} Zqxwv` });
+    expect(listedIds(textOf(nobody))).toEqual([]);
 
     const ticket = h.sandbox.store.tickets().find((t) => h.sandbox.store.notesFor(t.id as number).length >= 2)!;
     const notes = structured(await h.call("autotask_list_ticket_notes", { ticketNumber: ticket.ticketNumber, limit: 50 }));

@@ -40,7 +40,7 @@ async function listTools(readOnly: boolean) {
 }
 
 /** Tools whose answer is a list of rows, sent once as text. */
-const LIST_TOOLS = new Set(["autotask_search_tickets", "autotask_search_companies", "autotask_search_resources"]);
+const LIST_TOOLS = new Set(["autotask_search_tickets", "autotask_search_companies", "autotask_search_resources", "autotask_search_contacts"]);
 
 describe("tools/list", () => {
   it("keeps every tool's conventions", async () => {
