@@ -212,6 +212,9 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     const id = h.sandbox.store.tickets()[0]!.id as number;
     const ticket = await h.client.readResource({ uri: `autotask://tickets/${id}` });
     expect(JSON.parse((ticket.contents[0] as { text: string }).text)).toMatchObject({ id });
+    const number = h.sandbox.store.tickets()[0]!.ticketNumber as string;
+    const byNumber = await h.client.readResource({ uri: `autotask://tickets/${number}` });
+    expect(JSON.parse((byNumber.contents[0] as { text: string }).text)).toMatchObject({ id });
   });
 });
 
