@@ -41,7 +41,17 @@ async function call(title, name, args, onResult) {
   const text = result.content.map((part) => (part.type === "text" ? part.text : `[${part.type}]`)).join("\n");
   console.log(text.replace(/^/gm, "   "));
   if (result.isError) throw new Error(`step ${step} (${name}) failed`);
-  return result.structuredContent;
+  // List tools answer in text rows only (no structuredContent); single-record tools in both.
+  return { ...(result.structuredContent ?? {}), text };
+}
+
+/** Ids at the start of the rows of a list tool's text ("123 Name …"). */
+function idsIn(text) {
+  return text
+    .split("\n")
+    .map((line) => /^(\d+) /.exec(line)?.[1])
+    .filter(Boolean)
+    .map(Number);
 }
 
 try {
@@ -50,8 +60,8 @@ try {
   console.log(`Connected to ${client.getServerVersion()?.name} ${client.getServerVersion()?.version}: ${tools.length} tools (${tools.map((t) => t.name).join(", ")})`);
 
   const companies = await call("Find the customer who e-mailed", "autotask_search_companies", { name: "a", limit: 3 });
-  const company = companies.companies[0];
-  if (!company) throw new Error("the sandbox has no companies");
+  const company = { id: idsIn(companies.text)[0] };
+  if (company.id === undefined) throw new Error("the sandbox has no companies");
 
   const created = await call("Open a ticket from the customer's e-mail (labels, not ids)", "autotask_create_ticket", {
     companyID: company.id,
@@ -63,19 +73,22 @@ try {
     ticketType: "Incident",
   });
   const ticketId = created.ticket.id;
+  const ticketNumber = created.ticket.ticketNumber;
 
-  await call("Find it among the open tickets", "autotask_search_tickets", {
+  await call("Find it among the open tickets (every word must match, in any order)", "autotask_search_tickets", {
     companyID: company.id,
     status: "open",
-    searchTerm: "printer",
+    searchTerm: "blank printer",
+    sort: "newest",
   });
 
   const resources = await call("Pick a technician", "autotask_search_resources", { name: "a", limit: 3 });
-  const tech = resources.resources.find((r) => r.roleIDs?.length);
-  if (!tech) throw new Error("the sandbox has no resource with a service-desk role");
+  const techLine = resources.text.split("\n").find((line) => /^\d+ .* roles \d/.test(line));
+  if (!techLine) throw new Error("the sandbox has no resource with a service-desk role");
+  const tech = { id: idsIn(techLine)[0] };
 
-  await call("Assign it and start work", "autotask_update_ticket", {
-    ticketID: ticketId,
+  await call("Assign it and start work (the ticket named by its number)", "autotask_update_ticket", {
+    ticketID: ticketNumber,
     assignedResourceID: tech.id,
     status: "In Progress",
   });

@@ -117,7 +117,7 @@ export function toListedTool(tool: AnyToolDefinition): Tool {
     title: tool.title,
     description: tool.description,
     inputSchema: jsonSchemaOf(tool.inputSchema, "input") as Tool["inputSchema"],
-    outputSchema: jsonSchemaOf(tool.outputSchema, "output") as Tool["outputSchema"],
+    ...(tool.outputSchema ? { outputSchema: jsonSchemaOf(tool.outputSchema, "output") as Tool["outputSchema"] } : {}),
     annotations: { ...tool.annotations },
   };
 }

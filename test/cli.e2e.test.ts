@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
+import { listedIds } from "./support/rows.js";
 
 const BIN = fileURLToPath(new URL("../dist/autotask-tickets-mcp.js", import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -87,7 +88,7 @@ describe("embedded sandbox with a state file", () => {
     let ticketId = 0;
     await session(statePath, async (client) => {
       const companies = await client.callTool({ name: "autotask_search_companies", arguments: { name: "a" } });
-      const companyId = (companies.structuredContent as { companies: { id: number }[] }).companies[0]!.id;
+      const companyId = listedIds((companies.content as Array<{ text: string }>)[0]!.text)[0]!;
       const created = await client.callTool({
         name: "autotask_create_ticket",
         arguments: { companyID: companyId, title: "Printer on floor 3 jams", priority: "low", idempotencyKey: "state-test" },

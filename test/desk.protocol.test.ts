@@ -14,6 +14,7 @@ import { DEFAULT_CALENDAR } from "../src/domain/calendar.js";
 import { checkEscalation } from "../src/domain/escalation.js";
 import { buildTenantMapping, type TenantMapping } from "../src/domain/states.js";
 import { type Harness, startHarness, textOf } from "./support/harness.js";
+import { listedIds } from "./support/rows.js";
 
 type Row = Record<string, any>;
 const NOW = new Date(Date.now() + 60_000);
@@ -133,7 +134,10 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
       h.call("autotask_escalate_tickets", { ticketIDs: ids }),
       h.call("autotask_escalate_tickets", { ticketIDs: ids }),
     ]);
-    const third = structured(await h.call("autotask_escalate_tickets", { ticketIDs: ids }));
+    // The same tickets named by their numbers: resolved to the same ids, so nothing is written again.
+    const numbers = ids.map((id) => h.sandbox.store.getTicket(id)?.ticketNumber as string);
+    const third = structured(await h.call("autotask_escalate_tickets", { ticketIDs: numbers }));
+    expect(third.results.map((r: Row) => r.id)).toEqual(ids);
     const outcomes = [...structured(first).results, ...structured(second).results].map((r: Row) => r.outcome);
     expect(outcomes.filter((o) => o !== "escalated" && o !== "already_escalated"), JSON.stringify([first.structuredContent, second.structuredContent])).toEqual([]);
     expect(outcomes.filter((o) => o === "escalated")).toHaveLength(ids.length);
@@ -168,12 +172,22 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
 
   it("finds contacts by full name and lists a ticket's notes newest first", async () => {
     const contact = h.sandbox.store.contacts().find((c) => c.isActive === 1 || c.isActive === true)!;
-    const found = structured(await h.call("autotask_search_contacts", { name: `${contact.firstName} ${contact.lastName}` }));
-    expect((found.contacts as Row[]).map((c) => c.id)).toContain(contact.id);
+    const found = await h.call("autotask_search_contacts", { name: `${contact.firstName} ${contact.lastName}` });
+    expect(found.structuredContent).toBeUndefined();
+    expect(listedIds(textOf(found))).toContain(contact.id);
+    // The desk's person rule: every word in first name, last name or e-mail, in any order.
+    for (const name of [`${contact.lastName}, ${contact.firstName}`, `${contact.lastName} ${String(contact.emailAddress).split("@")[0]}`]) {
+      const again = await h.call("autotask_search_contacts", { name });
+      expect(listedIds(textOf(again)), name).toContain(contact.id);
+    }
+    const nobody = await h.call("autotask_search_contacts", { name: `${contact.firstName} Zqxwv` });
+    expect(listedIds(textOf(nobody))).toEqual([]);
 
     const ticket = h.sandbox.store.tickets().find((t) => h.sandbox.store.notesFor(t.id as number).length >= 2)!;
     const notes = structured(await h.call("autotask_list_ticket_notes", { ticketNumber: ticket.ticketNumber, limit: 50 }));
     expect(notes.ticketID).toBe(ticket.id);
+    // ticketID takes the number too, like every tool that takes a ticket.
+    expect(structured(await h.call("autotask_list_ticket_notes", { ticketID: ticket.ticketNumber })).ticketID).toBe(ticket.id);
     const stored = h.sandbox.store.notesFor(ticket.id as number);
     expect(notes.notes).toHaveLength(stored.length);
     const times = (notes.notes as Row[]).map((n) => n.createdAt as string);
@@ -198,6 +212,9 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     const id = h.sandbox.store.tickets()[0]!.id as number;
     const ticket = await h.client.readResource({ uri: `autotask://tickets/${id}` });
     expect(JSON.parse((ticket.contents[0] as { text: string }).text)).toMatchObject({ id });
+    const number = h.sandbox.store.tickets()[0]!.ticketNumber as string;
+    const byNumber = await h.client.readResource({ uri: `autotask://tickets/${number}` });
+    expect(JSON.parse((byNumber.contents[0] as { text: string }).text)).toMatchObject({ id });
   });
 });
 

@@ -11,6 +11,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
+import { listedIds, parseTicketPage } from "./support/rows.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 /** The single-file bundle that package.json's `bin` points at. */
@@ -59,14 +60,18 @@ describe.each(["default", "real-tenant"])("built server over stdio, %s profile",
     const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
     const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
     expect(result.isError, `${name}: ${text}`).toBeFalsy();
-    return result.structuredContent as Structured;
+    return { ...(result.structuredContent as Structured), text } as Structured;
   }
 
   it("creates, finds, assigns, escalates, notes and completes a ticket", async () => {
     const companies = await call("autotask_search_companies", { name: "e", limit: 3 });
-    const companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
-    const resources = await call("autotask_search_resources", { name: "a" });
-    const tech = resources.resources.find((r: Structured) => r.defaultRoleID);
+    const companyId = listedIds(companies.text).find((id) => id !== 0) as number;
+    // A technician by full name: every word in first name, last name or e-mail.
+    const person = sandbox.store.resources().find((r: Structured) => r.isActive !== false && r.firstName && r.lastName) as Structured;
+    const resources = await call("autotask_search_resources", { name: `${person.firstName} ${person.lastName}` });
+    expect(listedIds(resources.text)).toContain(person.id);
+    const techLine = (await call("autotask_search_resources", { name: "a" })).text.split("\n").find((line: string) => /\(default \d+\)/.test(line));
+    const tech = { id: Number(/^(\d+) /.exec(techLine ?? "")?.[1]) };
 
     const created = await call("autotask_create_ticket", {
       companyID: companyId,
@@ -79,10 +84,11 @@ describe.each(["default", "real-tenant"])("built server over stdio, %s profile",
     expect(stored().title).toBe("Outlook keeps asking for the password");
     expect(stored().status).toBe(1);
 
-    const open = await call("autotask_search_tickets", { companyId, status: "open", searchTerm: "Outlook keeps" });
-    expect(open.tickets.map((t: Structured) => t.id)).toContain(id);
+    const open = await call("autotask_search_tickets", { companyId, status: "open", searchTerm: "keeps Outlook" });
+    expect(parseTicketPage(open.text).rows.map((t) => t.id)).toContain(id);
 
-    await call("autotask_update_ticket", { ticketId: id, assignedResourceID: tech.id, status: "in_progress" });
+    // By ticket number, as a technician names it.
+    await call("autotask_update_ticket", { ticketId: stored().ticketNumber, assignedResourceID: tech.id, status: "in_progress" });
     expect(stored().assignedResourceID).toBe(tech.id);
     expect(stored().status).toBe(8);
 
@@ -100,7 +106,7 @@ describe.each(["default", "real-tenant"])("built server over stdio, %s profile",
     expect(stored().status).toBe(5);
     expect(stored().completedDate).toBeTruthy();
 
-    const details = await call("autotask_get_ticket_details", { ticketId: id });
+    const details = await call("autotask_get_ticket_details", { ticketId: String(id) });
     expect(details.ticket.status).toEqual({ id: 5, label: "Complete" });
     expect(details.notesTotal).toBe(3);
   });
@@ -135,7 +141,8 @@ describe("stdout discipline", () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
     const answer = lines.map((line) => JSON.parse(line)).find((m) => m.id === 3);
     expect(answer.result.isError).toBeFalsy();
-    expect(answer.result.structuredContent.tickets).toHaveLength(3);
+    expect(answer.result.structuredContent).toBeUndefined();
+    expect(parseTicketPage(answer.result.content[0].text).rows).toHaveLength(3);
   });
 
   it("fails fast with one readable line when configuration is missing", async () => {

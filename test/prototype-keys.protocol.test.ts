@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, textOf } from "./support/harness.js";
+import { parseTicketPage } from "./support/rows.js";
 
 let harness: Harness;
 beforeAll(async () => {
@@ -16,8 +17,7 @@ afterAll(async () => {
 
 async function firstTicketId(): Promise<number> {
   const result = await harness.call("autotask_search_tickets", { pageSize: 1 });
-  const tickets = (result.structuredContent as { tickets: Array<{ id: number }> }).tickets;
-  return tickets[0]!.id;
+  return parseTicketPage(textOf(result)).rows[0]!.id;
 }
 
 describe("prototype keys in arguments", () => {

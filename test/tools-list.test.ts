@@ -39,6 +39,9 @@ async function listTools(readOnly: boolean) {
   return { client, tools };
 }
 
+/** Tools whose answer is a list of rows, sent once as text. */
+const LIST_TOOLS = new Set(["autotask_search_tickets", "autotask_search_companies", "autotask_search_resources", "autotask_search_contacts"]);
+
 describe("tools/list", () => {
   it("keeps every tool's conventions", async () => {
     const { tools } = await listTools(false);
@@ -53,7 +56,9 @@ describe("tools/list", () => {
     );
     for (const tool of tools) {
       expect(tool.description?.length, tool.name).toBeLessThan(1024);
-      expect(tool.outputSchema, tool.name).toBeDefined();
+      // List tools answer in text rows only and declare no output schema (CONTRIBUTING.md, response contract).
+      if (LIST_TOOLS.has(tool.name)) expect(tool.outputSchema, tool.name).toBeUndefined();
+      else expect(tool.outputSchema, tool.name).toBeDefined();
       const a = tool.annotations ?? {};
       for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
         expect(typeof a[hint], `${tool.name}.${hint}`).toBe("boolean");
@@ -75,7 +80,14 @@ describe("tools/list", () => {
    * and no listed bounds they still do not fit 1,600 bytes without dropping fields, argument types or
    * declared result fields. Their caps are explicit here so that they can only shrink.
    */
-  const OVER_BUDGET: Record<string, number> = { autotask_create_ticket: 1_900, autotask_update_ticket: 1_840 };
+  const OVER_BUDGET: Record<string, number> = {
+    autotask_create_ticket: 1_900,
+    autotask_update_ticket: 1_840,
+    // 20 filters technicians ask for (issue 11: contact, company and assignee by name, completed and
+    // last-activity ranges, sort), one-to-three-word descriptions. It has no output schema any more
+    // (rows are sent once, as text), so the list as a whole shrank by about 3 KB.
+    autotask_search_tickets: 1_900,
+  };
 
   it("keeps each tool's entry, output schema included, within 1,600 bytes", async () => {
     const { tools } = await listTools(false);

@@ -7,6 +7,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "../src/server.js";
 import { emptyPaths, type Harness, startHarness, textOf } from "./support/harness.js";
+import { listedIds, parseTicketPage } from "./support/rows.js";
 
 type Structured = Record<string, any>;
 
@@ -21,10 +22,15 @@ describe.each([
 
   beforeAll(async () => {
     h = await startHarness({ profile, transport });
-    const companies = (await h.call("autotask_search_companies", { name: "a", limit: 5 })).structuredContent as Structured;
-    companyId = companies.companies.find((c: Structured) => c.id !== 0).id;
-    const resources = (await h.call("autotask_search_resources", { name: "a", limit: 10 })).structuredContent as Structured;
-    resourceId = resources.resources.find((r: Structured) => r.defaultRoleID).id;
+    const companies = await h.call("autotask_search_companies", { name: "a", limit: 5 });
+    expect(companies.structuredContent).toBeUndefined();
+    companyId = listedIds(textOf(companies)).find((id) => id !== 0) as number;
+    const resources = await h.call("autotask_search_resources", { name: "a", limit: 10 });
+    expect(resources.structuredContent).toBeUndefined();
+    const withDefault = textOf(resources)
+      .split("\n")
+      .find((line) => /\(default \d+\)/.test(line)) as string;
+    resourceId = Number(/^(\d+) /.exec(withDefault)?.[1]);
   });
   afterAll(async () => h?.close());
 
@@ -173,30 +179,34 @@ describe.each([
   it("searches open tickets with labels and names, and pages with a cursor", async () => {
     const first = await h.call("autotask_search_tickets", { status: "open", pageSize: 10 });
     expect(first.isError, textOf(first)).toBeFalsy();
-    const page1 = first.structuredContent as Structured;
-    expect(page1.tickets).toHaveLength(10);
-    expect(page1.hasMore).toBe(true);
-    for (const row of page1.tickets) {
-      expect(row.status.label).not.toBe("Complete");
-      expect(row.company).toBeTruthy();
-      expect(emptyPaths(row)).toEqual([]);
+    // Rows are sent once, as text (no structured copy, no output schema).
+    expect(first.structuredContent).toBeUndefined();
+    const page1 = parseTicketPage(textOf(first));
+    expect(page1.rows).toHaveLength(10);
+    expect(page1.nextCursor).toBeTruthy();
+    const openInSandbox = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5);
+    // The total comes with the first page (Autotask's query/count).
+    expect(page1.total).toBe(openInSandbox.length);
+    for (const row of page1.rows) {
+      const stored = openInSandbox.find((t: Structured) => t.id === row.id) as Structured;
+      expect(row.status).not.toBe("Complete");
+      expect(row.ticketNumber).toBe(stored.ticketNumber);
+      expect(row.companyID).toBe(stored.companyID);
+      expect(row.company).not.toMatch(/^#/);
     }
-    const second = (await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor: page1.nextCursor }))
-      .structuredContent as Structured;
-    expect(second.tickets).toHaveLength(10);
-    expect(second.tickets[0].id).toBeGreaterThan(page1.tickets.at(-1).id);
-    // Walking every page visits each open ticket once and ends with the total.
-    const openInSandbox = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5).length;
+    const second = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor: page1.nextCursor })));
+    expect(second.rows).toHaveLength(10);
+    expect(second.rows[0]?.id).toBeGreaterThan(page1.rows.at(-1)?.id as number);
+    // Walking every page visits each open ticket once.
     let cursor: string | undefined = page1.nextCursor;
-    const seen = new Set<number>(page1.tickets.map((t: Structured) => t.id));
-    let last: Structured = page1;
+    const seen = new Set<number>(page1.rows.map((t) => t.id));
     while (cursor) {
-      last = (await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor })).structuredContent as Structured;
-      for (const t of last.tickets) seen.add(t.id);
-      cursor = last.nextCursor;
+      const next = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", pageSize: 10, cursor })));
+      for (const t of next.rows) seen.add(t.id);
+      expect(next.total).toBe(openInSandbox.length);
+      cursor = next.nextCursor;
     }
-    expect(seen.size).toBe(openInSandbox);
-    expect(last.total).toBe(openInSandbox);
+    expect(seen.size).toBe(openInSandbox.length);
     const wrong = await h.call("autotask_search_tickets", { cursor: page1.nextCursor, status: "New" });
     expect(wrong.isError).toBe(true);
   });
@@ -204,16 +214,21 @@ describe.each([
   it("answers a search with no matches with an empty list, not an error", async () => {
     const result = await h.call("autotask_search_tickets", { searchTerm: "no ticket has this phrase zqx" });
     expect(result.isError, textOf(result)).toBeFalsy();
-    expect(result.structuredContent).toEqual({ tickets: [], hasMore: false, total: 0 });
+    expect(result.structuredContent).toBeUndefined();
     expect(textOf(result)).toBe("No tickets match these filters.");
   });
 
   it("finds a ticket by number prefix and by words in its title", async () => {
     const ticket = await createTicket({ title: "Scanner jams on tray two" });
-    const byNumber = (await h.call("autotask_search_tickets", { searchTerm: ticket.ticketNumber })).structuredContent as Structured;
-    expect(byNumber.tickets.map((t: Structured) => t.id)).toEqual([ticket.id]);
-    const byWords = (await h.call("autotask_search_tickets", { searchTerm: "jams on tray" })).structuredContent as Structured;
-    expect(byWords.tickets.map((t: Structured) => t.id)).toContain(ticket.id);
+    const byNumber = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: ticket.ticketNumber })));
+    expect(byNumber.rows.map((t) => t.id)).toEqual([ticket.id]);
+    const byWords = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: "jams on tray" })));
+    expect(byWords.rows.map((t) => t.id)).toContain(ticket.id);
+    // Each word must match, in any order and not as a phrase (Autotask's contains is per field and string).
+    const outOfOrder = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: "scanner two" })));
+    expect(outOfOrder.rows.map((t) => t.id)).toContain(ticket.id);
+    const oneWordMissing = parseTicketPage(textOf(await h.call("autotask_search_tickets", { searchTerm: "scanner zqxw" })));
+    expect(oneWordMissing.rows.map((t) => t.id)).not.toContain(ticket.id);
   });
 
   it("returns details without null or empty fields, with SLA, escalation and next statuses", async () => {
@@ -238,6 +253,93 @@ describe.each([
     const missing = await h.call("autotask_update_ticket", { ticketId: 999_999_999, title: "x" });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/999999999 was not found/);
+  });
+
+  it("takes a ticket number or a numeric string wherever a ticket id is taken", async () => {
+    const ticket = await createTicket({ title: "VPN drops every hour" });
+    // Autotask's ticket numbers look like T20261130.0001 (T + creation date + sequence).
+    expect(ticket.ticketNumber).toMatch(/^T\d{8}\.\d{4}$/);
+    const details = await h.call("autotask_get_ticket_details", { ticketID: ticket.ticketNumber.toLowerCase() });
+    expect(details.isError, textOf(details)).toBeFalsy();
+    expect((details.structuredContent as Structured).ticket.id).toBe(ticket.id);
+    const updated = await h.call("autotask_update_ticket", { ticketID: ticket.ticketNumber, title: "VPN drops every hour (site B)" });
+    expect(updated.isError, textOf(updated)).toBeFalsy();
+    expect(h.sandbox.store.getTicket(ticket.id)?.title).toBe("VPN drops every hour (site B)");
+    const note = await h.call("autotask_create_ticket_note", { ticketID: String(ticket.id), description: "Checked the tunnel logs." });
+    expect(note.isError, textOf(note)).toBeFalsy();
+    expect(h.sandbox.store.notesFor(ticket.id).some((n: Structured) => n.description === "Checked the tunnel logs.")).toBe(true);
+    const unknown = await h.call("autotask_get_ticket_details", { ticketID: "T19990101.9999" });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/No ticket has the number T19990101\.9999/);
+    const junk = await h.call("autotask_get_ticket_details", { ticketID: "abc" });
+    expect(junk.isError).toBe(true);
+    expect(textOf(junk)).toMatch(/neither a ticket id .* nor a ticket number/);
+  });
+
+  it("finds a technician by full name, reversed name or e-mail, and says when a resource id does not exist", async () => {
+    const person = h.sandbox.store.resources().find((r: Structured) => r.isActive !== false && r.firstName && r.lastName && r.email) as Structured;
+    for (const name of [`${person.firstName} ${person.lastName}`, `${person.lastName}, ${person.firstName}`, person.email]) {
+      const found = await h.call("autotask_search_resources", { name });
+      expect(found.isError, textOf(found)).toBeFalsy();
+      expect(listedIds(textOf(found)), name).toContain(person.id);
+    }
+    // All words must match: a real first name with a surname nobody has finds nobody.
+    const nobody = await h.call("autotask_search_resources", { name: `${person.firstName} Zqxwv` });
+    expect(listedIds(textOf(nobody))).toEqual([]);
+    // Searching tickets by the technician's full name resolves to that one resource.
+    const byName = await h.call("autotask_search_tickets", { assignedResourceName: `${person.firstName} ${person.lastName}`, pageSize: 5 });
+    expect(byName.isError, textOf(byName)).toBeFalsy();
+    const expected = h.sandbox.store.tickets().filter((t: Structured) => t.assignedResourceID === person.id).length;
+    expect(parseTicketPage(textOf(byName)).total).toBe(expected);
+    // A name that fits several technicians is refused with the candidates, never guessed.
+    const several = await h.call("autotask_search_tickets", { assignedResourceName: "ex" });
+    expect(several.isError).toBe(true);
+    expect(textOf(several)).toMatch(/"ex" matches .*resources: .+ \(\d+\), .+ \(\d+\)/);
+    const ticket = await createTicket();
+    const ghost = await h.call("autotask_update_ticket", { ticketID: ticket.id, assignedResourceID: 424_242 });
+    expect(ghost.isError).toBe(true);
+    expect(textOf(ghost)).toMatch(/Resource 424242 does not exist/);
+  });
+
+  it("filters by contact, by company name and by completed-date range, with Autotask's count", async () => {
+    const tickets = h.sandbox.store.tickets();
+    const withContact = tickets.find((t: Structured) => typeof t.contactID === "number") as Structured;
+    const byContact = parseTicketPage(textOf(await h.call("autotask_search_tickets", { contactID: withContact.contactID, pageSize: 100 })));
+    const expectedContact = tickets.filter((t: Structured) => t.contactID === withContact.contactID).map((t: Structured) => t.id);
+    expect(byContact.total).toBe(expectedContact.length);
+    expect(byContact.rows.map((r) => r.id).sort()).toEqual([...expectedContact].sort());
+
+    // A company by its full name (the sandbox's names are unique), resolved to its id and said so.
+    const company = h.sandbox.store.companies().find((c: Structured) => c.id !== 0 && c.isActive !== false) as Structured;
+    const byName = await h.call("autotask_search_tickets", { companyName: company.companyName, pageSize: 5 });
+    expect(byName.isError, textOf(byName)).toBeFalsy();
+    expect(textOf(byName)).toContain(`is ${company.companyName} (${company.id})`);
+    expect(parseTicketPage(textOf(byName)).total).toBe(tickets.filter((t: Structured) => t.companyID === company.id).length);
+
+    // "What did we close last week": completedDate in [after, before).
+    const completed = tickets.filter((t: Structured) => t.completedDate).map((t: Structured) => Date.parse(t.completedDate)).sort((a: number, b: number) => a - b);
+    const from = new Date(completed[Math.floor(completed.length / 4)] as number).toISOString();
+    const to = new Date(completed[Math.floor((completed.length * 3) / 4)] as number).toISOString();
+    const closed = parseTicketPage(textOf(await h.call("autotask_search_tickets", { completedAfter: from, completedBefore: to, pageSize: 1 })));
+    const expectedClosed = tickets.filter((t: Structured) => t.completedDate && Date.parse(t.completedDate) >= Date.parse(from) && Date.parse(t.completedDate) < Date.parse(to));
+    expect(expectedClosed.length).toBeGreaterThan(0);
+    expect(closed.total).toBe(expectedClosed.length);
+  });
+
+  it("sorts newest first and by due date, with the same total as the default order", async () => {
+    const newest = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", sort: "newest", pageSize: 5 })));
+    const open = h.sandbox.store.tickets().filter((t: Structured) => t.status !== 5);
+    const byIdDesc = open.map((t: Structured) => t.id as number).sort((a: number, b: number) => b - a);
+    expect(newest.rows.map((r) => r.id)).toEqual(byIdDesc.slice(0, 5));
+    expect(newest.total).toBe(open.length);
+    const next = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", sort: "newest", pageSize: 5, cursor: newest.nextCursor })));
+    expect(next.rows.map((r) => r.id)).toEqual(byIdDesc.slice(5, 10));
+    const due = parseTicketPage(textOf(await h.call("autotask_search_tickets", { status: "open", sort: "dueSoonest", pageSize: 5 })));
+    const byDue = open
+      .filter((t: Structured) => t.dueDateTime)
+      .sort((a: Structured, b: Structured) => Date.parse(a.dueDateTime) - Date.parse(b.dueDateTime) || a.id - b.id)
+      .map((t: Structured) => t.id);
+    expect(due.rows.map((r) => r.id)).toEqual(byDue.slice(0, 5));
   });
 });
 

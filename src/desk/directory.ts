@@ -10,7 +10,7 @@
  */
 import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
 import type { Condition, QuerySpec } from "../autotask/query.js";
-import type { CompanyField, ResourceField } from "../autotask/schemas.js";
+import type { CompanyField, ContactField, ResourceField } from "../autotask/schemas.js";
 import { UserInputError } from "../errors.js";
 import { collect } from "./collect.js";
 
@@ -142,7 +142,8 @@ export class Directory {
       }
     }
     const active = roles.filter((role) => role.isActive !== false);
-    if (active.length === 0 && !(await this.resourceExists(resourceId, options))) {
+    // "No roles" must not be said of a resource that does not exist at all.
+    if (active.length === 0 && !(await this.exists("resources", resourceId, options))) {
       throw new UserInputError(
         `Resource ${resourceId} does not exist. Find the technician's id with autotask_search_resources (by name).`,
         "assignedResourceID",
@@ -179,14 +180,6 @@ export class Directory {
     };
   }
 
-  /** Whether a resource with this id exists (active or not). */
-  private async resourceExists(resourceId: number, options?: RequestOptions): Promise<boolean> {
-    for await (const page of this.api.queryResources({ filter: [{ op: "eq", field: "id", value: resourceId }], includeFields: ["id"], maxRecords: 1 }, { ...options, maxTotal: 1 })) {
-      if (page.length > 0) return true;
-    }
-    return false;
-  }
-
   /**
    * Companies whose name contains `name` (active only unless `includeInactive`), at most `limit`.
    * One record more is asked for, so `hasMore` costs no count request.
@@ -207,29 +200,13 @@ export class Directory {
     return { companies, hasMore: found.length > query.limit };
   }
 
-  /** Active resources whose first name, last name or e-mail contains `name`, with their active service-desk roles. */
+  /**
+   * Active resources matching `name` by the person rule (`personNameFilter`: every word in the first
+   * name, last name or e-mail, so "Ada Lovelace", "lovelace ada" and "ada@" all find her), with their
+   * active service-desk roles.
+   */
   async searchResources(query: { name: string; limit: number }, options?: RequestOptions): Promise<{ resources: ResourceEntry[]; hasMore: boolean }> {
-    const term = query.name;
-    const found = await collect(
-      this.api.queryResources(
-        {
-          filter: [
-            { op: "eq", field: "isActive", value: true },
-            {
-              op: "or",
-              items: [
-                { op: "contains", field: "firstName", value: term },
-                { op: "contains", field: "lastName", value: term },
-                { op: "contains", field: "email", value: term },
-              ],
-            },
-          ],
-          includeFields: ["id", "firstName", "lastName", "email"],
-          maxRecords: query.limit + 1,
-        },
-        { ...options, maxTotal: query.limit + 1 },
-      ),
-    );
+    const found = await this.#matchResources(query.name, query.limit, options);
     const shown = found.slice(0, query.limit);
     const roles = new Map<number, { ids: number[]; defaultId?: number }>();
     if (shown.length > 0) {
@@ -264,6 +241,64 @@ export class Directory {
     return { resources, hasMore: found.length > query.limit };
   }
 
+  /** Active resources matching `name` by the person rule, at most `limit + 1` (so the caller knows whether there are more). */
+  async #matchResources(name: string, limit: number, options?: RequestOptions) {
+    const words = personNameWords(name);
+    const found = await collect(
+      this.api.queryResources(
+        {
+          filter: [{ op: "eq", field: "isActive", value: true }, ...personNameFilter(words, RESOURCE_NAME_FIELDS)],
+          includeFields: ["id", "firstName", "lastName", "email"],
+          maxRecords: limit + 1,
+        },
+        { ...options, maxTotal: limit + 1 },
+      ),
+    );
+    // Autotask applied the same rule; checking it here keeps the answer right whatever its matching does with case or accents.
+    return found.filter((person) => personNameMatches(person, words, RESOURCE_NAME_FIELDS));
+  }
+
+  /**
+   * The one resource a technician named (`"Ada Lovelace"`, `"lovelace"`, an e-mail): active resources
+   * matched by the person rule; an exact full-name or e-mail match wins over partial ones.
+   * @throws UserInputError (argument `argument`) when nobody matches, or when several do (naming them with ids).
+   */
+  async resolveResourceName(name: string, argument: string, options?: RequestOptions): Promise<{ id: number; name?: string }> {
+    const found = await this.#matchResources(name, 10, options);
+    const resources = found.slice(0, 10).map((r) => ({
+      id: r.id,
+      name: [r.firstName, r.lastName].filter(Boolean).join(" ") || undefined,
+      email: r.email ?? undefined,
+    }));
+    return pickOne(resources, name, argument, "active resource", "autotask_search_resources", found.length > 10, (r) => [r.name, r.email]);
+  }
+
+  /**
+   * The one company a technician named: active companies whose name contains `name`; an exact
+   * (case-insensitive) name wins over partial matches.
+   * @throws UserInputError (argument `argument`) when none or several match.
+   */
+  async resolveCompanyName(name: string, argument: string, options?: RequestOptions): Promise<{ id: number; name?: string }> {
+    const { companies, hasMore } = await this.searchCompanies({ name, limit: 10 }, options);
+    return pickOne(companies, name, argument, "active company", "autotask_search_companies", hasMore, (c) => [c.name]);
+  }
+
+  /**
+   * Whether a company, contact or resource with this id exists (active or not), through the name
+   * cache: an id Autotask does not return is unknown.
+   */
+  async exists(kind: "companies" | "contacts" | "resources", id: number, options?: RequestOptions): Promise<boolean> {
+    await this.fill(kind, [id], options);
+    const cached = this.cache[kind].get(id);
+    if (cached?.name !== undefined) return true;
+    // A record without a name is still a record: ask by id.
+    const filter = [{ op: "eq" as const, field: "id" as const, value: id }];
+    const spec = { filter, includeFields: ["id" as const], maxRecords: 1 };
+    const pages =
+      kind === "companies" ? this.api.queryCompanies(spec, { ...options, maxTotal: 1 }) : kind === "contacts" ? this.api.queryContacts(spec, { ...options, maxTotal: 1 }) : this.api.queryResources(spec, { ...options, maxTotal: 1 });
+    return (await collect<{ id: number }>(pages)).length > 0;
+  }
+
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
@@ -291,4 +326,98 @@ export interface ResourceEntry {
   roleIDs: number[];
   /** The same roles with their names (from `/Roles`). */
   roles: Array<{ id: number; name?: string }>;
+}
+
+// ---- The person rule -------------------------------------------------------------------------------
+
+/** Where a kind of person keeps its name and e-mail (Resources spell it `email`, Contacts `emailAddress`). */
+export interface PersonNameFields<F extends string = string> {
+  firstName: F;
+  lastName: F;
+  email: F;
+}
+
+export const RESOURCE_NAME_FIELDS: PersonNameFields<ResourceField> = { firstName: "firstName", lastName: "lastName", email: "email" };
+export const CONTACT_NAME_FIELDS: PersonNameFields<ContactField> = { firstName: "firstName", lastName: "lastName", email: "emailAddress" };
+
+/** At most this many words are sent (Autotask allows 500 `or` conditions per query; a name has a few words). */
+const MAX_NAME_WORDS = 6;
+
+/**
+ * The words of a name as a technician types it: split on spaces and commas ("Doe, Jane" is
+ * "Jane Doe"), empty parts dropped, at most 6.
+ * @throws UserInputError when no word is left.
+ */
+export function personNameWords(name: string): string[] {
+  const words = name
+    .split(/[\s,]+/)
+    .map((word) => word.trim())
+    .filter((word) => word.length > 0);
+  if (words.length === 0) throw new UserInputError("A name to search for needs at least one word.", "name");
+  return words.slice(0, MAX_NAME_WORDS);
+}
+
+/**
+ * THE person rule, for every kind of person the server looks up (resources, contacts): each word
+ * must be contained in the first name, the last name or the e-mail; all words must match, in any
+ * order. Autotask filters one field per condition (`contains`; reference §3), so each word becomes
+ * an `or` over the three fields and the words are top-level conditions, which Autotask ANDs.
+ * Verify the records with `personNameMatches` (the same rule on the client side).
+ *
+ * @example personNameFilter(["Jane", "Doe"], CONTACT_NAME_FIELDS)
+ *   // [{ op: "or", items: [contains firstName "Jane", contains lastName "Jane", contains emailAddress "Jane"] },
+ *   //  { op: "or", items: [… "Doe" …] }]
+ */
+export function personNameFilter<F extends string>(words: readonly string[], fields: PersonNameFields<F>): Condition<F>[] {
+  return words.map((word) => ({
+    op: "or" as const,
+    items: [
+      { op: "contains" as const, field: fields.firstName, value: word },
+      { op: "contains" as const, field: fields.lastName, value: word },
+      { op: "contains" as const, field: fields.email, value: word },
+    ],
+  }));
+}
+
+/** The person rule on a record (case-insensitive), to verify what Autotask returned. */
+export function personNameMatches<F extends string>(record: object, words: readonly string[], fields: PersonNameFields<F>): boolean {
+  const values = [fields.firstName, fields.lastName, fields.email].map((field) => {
+    const value = (record as Record<string, unknown>)[field];
+    return typeof value === "string" ? value.toLowerCase() : "";
+  });
+  return words.every((word) => {
+    const needle = word.toLowerCase();
+    return values.some((value) => value.includes(needle));
+  });
+}
+
+/**
+ * One record out of the matches for a name: the only match, or the only exact one (case-insensitive
+ * full name or e-mail). Otherwise an error naming the candidates with their ids.
+ */
+function pickOne<T extends { id: number; name?: string }>(
+  found: T[],
+  name: string,
+  argument: string,
+  what: string,
+  tool: string,
+  hasMore: boolean,
+  keys: (record: T) => Array<string | undefined>,
+): { id: number; name?: string } {
+  const normalized = name.trim().replace(/\s+/g, " ").toLowerCase();
+  if (found.length === 1) return pick(found[0] as T);
+  const exact = found.filter((record) => keys(record).some((key) => key?.toLowerCase() === normalized));
+  if (exact.length === 1) return pick(exact[0] as T);
+  if (found.length === 0) {
+    throw new UserInputError(`No ${what} matches "${name}". Find the id with ${tool} and pass it instead.`, argument);
+  }
+  const listed = found.map((record) => `${record.name ?? "(no name)"} (${record.id})`).join(", ");
+  throw new UserInputError(
+    `"${name}" matches ${hasMore ? `more than ${found.length}` : found.length} ${what === "active company" ? "companies" : "resources"}: ${listed}${hasMore ? ", …" : ""}. Pass the id instead, or a longer name.`,
+    argument,
+  );
+}
+
+function pick(record: { id: number; name?: string }): { id: number; name?: string } {
+  return record.name !== undefined ? { id: record.id, name: record.name } : { id: record.id };
 }

@@ -95,7 +95,15 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
 export { inDeskZone } from "./dates.js";
-export type { Assignment, CompanyEntry, ResourceEntry } from "./directory.js";
+export type { Assignment, CompanyEntry, PersonNameFields, ResourceEntry } from "./directory.js";
+export {
+  CONTACT_NAME_FIELDS,
+  personNameFilter,
+  personNameMatches,
+  personNameWords,
+  RESOURCE_NAME_FIELDS,
+} from "./directory.js";
+export { parseTicketRef, TICKET_NUMBER_PATTERN, type TicketRef } from "./lookup.js";
 export {
   IdempotencyConflictError,
   InMemoryLedgerStore,
@@ -120,8 +128,11 @@ export type {
   TicketNames,
   TicketSearchPage,
   TicketSearchQuery,
+  TicketSearchRow,
+  TicketSearchSort,
   TicketUpdated,
   TicketUpdateRequest,
 } from "./tickets.js";
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEARCH_ROW_FIELDS, SORT_SCAN_LIMIT, searchTermFilter } from "./tickets.js";
 export type { DeskReports, ProgressListener, ReportCallOptions } from "./reports/index.js";
 export { Directory, NoteService, TenantService, TicketService };

@@ -11,8 +11,8 @@ import type { PicklistValue, Ticket, TicketNote, TicketNoteCreate } from "../aut
 import { ServerConfigurationError, UserInputError } from "../errors.js";
 import type { Directory } from "./directory.js";
 import { WriteLedger } from "./ledger.js";
+import { requireTicket, type TicketRef } from "./lookup.js";
 import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
-import { requireTicket } from "./lookup.js";
 import type { TenantService } from "./tenant.js";
 
 /** Words callers use for "only our staff can see it" and "the client can see it". */
@@ -30,7 +30,8 @@ export interface PublishChoice {
 
 /** What a caller asks for when adding a note. Picklists take the tenant's id or label. */
 export interface NoteCreateRequest {
-  ticketID: number;
+  /** Id or ticket number. */
+  ticketID: TicketRef;
   description: string;
   /** Default: the first line of the description (at most 60 characters). */
   title?: string;

@@ -12,7 +12,7 @@ import type { Condition } from "../autotask/query.js";
 import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
 import { checkEscalation, type EscalationResult } from "../domain/escalation.js";
 import { addBusinessTime } from "../domain/calendar.js";
-import { computeSla, DEFAULT_SLA_TARGETS, type SlaStatus } from "../domain/sla.js";
+import { computeSla, DEFAULT_SLA_TARGETS, rowSla, type SlaRow, type SlaStatus } from "../domain/sla.js";
 import { HOUR_MS } from "../domain/time.js";
 import type { SlaTargetHours } from "../config.js";
 import type { TenantMapping } from "../domain/states.js";
@@ -21,8 +21,8 @@ import { UserInputError } from "../errors.js";
 import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
 import type { Directory } from "./directory.js";
 import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
+import { requireTicket, type TicketRef } from "./lookup.js";
 import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
-import { requireTicket } from "./lookup.js";
 import type { NoteEntry, NoteService } from "./notes.js";
 import type { DeskSettings } from "./settings.js";
 import type { TenantService, TicketLabels, TicketPicklistField } from "./tenant.js";
@@ -50,6 +50,20 @@ export interface DescribedTicket {
   timeZone: string;
 }
 
+/**
+ * A search row's data: only what a row shows (status and priority labels, company and assignee
+ * names, the resolution SLA state), so that a row costs what it renders (bench "row cost").
+ */
+export interface TicketSearchRow {
+  ticket: Ticket;
+  labels: Pick<TicketLabels, "status" | "priority">;
+  names: Pick<TicketNames, "company" | "assignedResource">;
+  /** The SLA as a row shows it (`rowSla`: the same figures as the details' SLA, computed alone). */
+  sla: SlaRow;
+  /** The desk's time zone (IANA), in which the row's instants are written. */
+  timeZone: string;
+}
+
 export interface TicketDetails extends DescribedTicket {
   escalation: EscalationResult;
   /** The statuses the workflow allows next, as the tenant's ids and labels. */
@@ -60,34 +74,65 @@ export interface TicketDetails extends DescribedTicket {
   notesRequested: number;
 }
 
+/** Result order. Autotask returns query results by ascending id and has no sort parameter (reference §2). */
+export type TicketSearchSort = "oldest" | "newest" | "dueSoonest";
+
 export interface TicketSearchQuery {
   companyID?: number;
+  /** A company by (part of) its name; must name one active company. Not with `companyID`. */
+  companyName?: string;
+  /** Tickets raised by this contact. */
+  contactID?: number;
   /** One value or a list; `open` (alone) = every status not mapped to complete. */
   status?: PicklistInput | PicklistInput[];
   priority?: PicklistInput | PicklistInput[];
   queueID?: PicklistInput;
   assignedResourceID?: number;
+  /** A technician by name or e-mail (the person rule); must name one active resource. Not with `assignedResourceID`. */
+  assignedResourceName?: string;
   /** true: nobody assigned; false: somebody assigned. */
   unassigned?: boolean;
-  /** A ticket number (or prefix, `T2026…`), or words in the title or description. */
+  /** A ticket number (or prefix, `T2026…`), or words that must each appear in the title or the description. */
   searchTerm?: string;
-  /** ISO 8601; without an offset, in the desk's time zone (a date alone: midnight there). */
+  /** Bounds: ISO 8601 date or date-time; without an offset, in the desk's time zone (a date alone: midnight there). `…After` is inclusive, `…Before` exclusive. */
   createdAfter?: string;
   createdBefore?: string;
   dueBefore?: string;
-  /** 1..500, default 25. */
+  completedAfter?: string;
+  completedBefore?: string;
+  lastActivityAfter?: string;
+  lastActivityBefore?: string;
+  /** Default `oldest` (Autotask's own order, the queue's working order, and the cheapest). */
+  sort?: TicketSearchSort;
+  /** 1..MAX_PAGE_SIZE (100), default 25. */
   pageSize?: number;
   /** `nextCursor` of the previous page, sent with the same filters. */
   cursor?: string;
 }
 
+/** Default rows per page. */
+export const DEFAULT_PAGE_SIZE = 25;
+/**
+ * Most rows one search call returns. A row costs a model about 40 tokens (≈160 B of text, bench
+ * `search`), so 100 rows are ≈4,000 tokens; 500 (Autotask's page) would be ≈20,000, a large share of a
+ * context window for one call. Beyond 100 rows a question is a report, not a list.
+ */
+export const MAX_PAGE_SIZE = 100;
+/** `newest` and `dueSoonest` order every match on the server: at most this many (10 id-only pages). */
+export const SORT_SCAN_LIMIT = 5_000;
+
 export interface TicketSearchPage {
-  tickets: DescribedTicket[];
+  tickets: TicketSearchRow[];
   hasMore: boolean;
   nextCursor?: string;
-  /** Known on the last page only: rows over all pages. */
-  total?: number;
+  /** Tickets matching the filters over all pages (Autotask's `query/count` on the first page). */
+  total: number;
   pageNumber: number;
+  /** Rows shown on earlier pages. */
+  offset: number;
+  sort: TicketSearchSort;
+  /** What was resolved for the caller (a company or technician named), and ids that do not exist. */
+  notes: string[];
 }
 
 export interface TicketCreateRequest {
@@ -125,7 +170,8 @@ export interface TicketCreated {
 }
 
 export interface TicketUpdateRequest {
-  ticketID: number;
+  /** Id or ticket number. */
+  ticketID: TicketRef;
   /** Moves the ticket to another company; its contact (of the old company) is cleared unless contactID is given. */
   companyID?: number;
   status?: PicklistInput;
@@ -167,7 +213,7 @@ export interface TicketUpdated {
 }
 
 /** Fields a search row needs: identity, labels, names, and what the SLA state is computed from. */
-const ROW_FIELDS: TicketField[] = [
+export const SEARCH_ROW_FIELDS: TicketField[] = [
   "id",
   "ticketNumber",
   "title",
@@ -187,7 +233,32 @@ const ROW_FIELDS: TicketField[] = [
   "serviceLevelAgreementHasBeenMet",
 ];
 
-const TICKET_NUMBER = /^T\d{4,}(\.\d*)?$/i;
+/** A ticket number or a prefix of one (`T2026`, `T20261130.`, `T20261130.0001`). */
+const TICKET_NUMBER_PREFIX = /^T\d{4,}(\.\d*)?$/i;
+/** Words sent per search term; Autotask allows 500 `or` conditions per query, 2 per word are used. */
+const MAX_SEARCH_WORDS = 10;
+
+/**
+ * `searchTerm` as filter conditions: a ticket number (prefix) by `beginsWith`; otherwise EACH word
+ * must appear in the title or the description, in any order ("printer offline" finds "Printer on the
+ * third floor offline"). Autotask's `contains` matches one field and one string (reference §3), so a
+ * word is an `or` over the two fields, and the words are top-level conditions, which Autotask ANDs.
+ */
+export function searchTermFilter(term: string): Condition<TicketField>[] {
+  const text = term.trim();
+  if (TICKET_NUMBER_PREFIX.test(text)) return [{ op: "beginsWith", field: "ticketNumber", value: text.toUpperCase() }];
+  const words = [...new Set(text.split(/\s+/).filter((word) => word.length > 0))];
+  if (words.length > MAX_SEARCH_WORDS) {
+    throw new UserInputError(`searchTerm has ${words.length} words; at most ${MAX_SEARCH_WORDS} are matched. Keep the distinctive ones.`, "searchTerm");
+  }
+  return words.map((word) => ({
+    op: "or" as const,
+    items: [
+      { op: "contains" as const, field: "title" as const, value: word },
+      { op: "contains" as const, field: "description" as const, value: word },
+    ],
+  }));
+}
 
 export class TicketService {
   constructor(
@@ -200,9 +271,13 @@ export class TicketService {
     private readonly clock: () => Date,
   ) {}
 
-  /** @throws UserInputError when the ticket does not exist. */
-  get(ticketId: number, options?: RequestOptions): Promise<Ticket> {
-    return requireTicket(this.api, ticketId, options);
+  /**
+   * One ticket by id or ticket number (`TicketRef`: `12345`, `"12345"`, `"T20261130.0001"`); every
+   * tool that takes a ticket comes through here or `requireTicket`.
+   * @throws UserInputError when the ref is malformed or the ticket does not exist.
+   */
+  get(ticketRef: TicketRef, options?: RequestOptions): Promise<Ticket> {
+    return requireTicket(this.api, ticketRef, options);
   }
 
   /** Labels, names and SLA for tickets: one metadata load (cached), one batch of name look-ups for all of them. */
@@ -235,15 +310,46 @@ export class TicketService {
     }));
   }
 
+  /**
+   * Search rows: the two picklists and the names a row shows, loaded once for all rows (cached), and
+   * each row's resolution SLA state. No other labels, no contact names, no SLA text.
+   */
+  async describeRows(tickets: Ticket[], options?: RequestOptions): Promise<TicketSearchRow[]> {
+    const [mapping, names, statuses, priorities] = await Promise.all([
+      this.tenant.mapping(options),
+      this.directory.names(
+        { companies: tickets.map((t) => t.companyID), resources: tickets.map((t) => t.assignedResourceID) },
+        options,
+      ),
+      this.tenant.ticketPicklist("status", options),
+      this.tenant.ticketPicklist("priority", options),
+    ]);
+    const now = this.clock();
+    const timeZone = this.settings.calendar.timeZone;
+    const label = (list: typeof statuses, id: number | null | undefined) =>
+      typeof id === "number" ? (list.labelOf(id) ?? `#${id}`) : undefined;
+    return tickets.map((ticket) => {
+      // The same SLA options as the details (#sla), so a row and the details show the same due times.
+      const own = this.#configuredTargets(ticket.priority, mapping);
+      return {
+        ticket,
+        labels: { status: label(statuses, ticket.status), priority: label(priorities, ticket.priority) },
+        names: { company: names.company(ticket.companyID), assignedResource: names.resource(ticket.assignedResourceID) },
+        sla: rowSla(ticket, now, { mapping, calendar: this.settings.calendar, ...(own ? { ticketTargets: own.targets } : {}) }),
+        timeZone,
+      };
+    });
+  }
+
   async describeOne(ticket: Ticket, options?: RequestOptions): Promise<DescribedTicket> {
     const [described] = await this.describe([ticket], options);
     return described as DescribedTicket;
   }
 
   /** One ticket in full: described, escalation check, allowed next statuses and the latest `notesCount` notes (default from settings). */
-  async details(ticketId: number, notesCount: number | undefined, options?: RequestOptions): Promise<TicketDetails> {
+  async details(ticketRef: TicketRef, notesCount: number | undefined, options?: RequestOptions): Promise<TicketDetails> {
     const count = notesCount ?? this.settings.defaultNotesInDetails;
-    const ticket = await this.get(ticketId, options);
+    const ticket = await this.get(ticketRef, options);
     const [described, notes, mapping] = await Promise.all([
       this.describeOne(ticket, options),
       this.notes.latest(ticket.id, count, options),
@@ -257,41 +363,133 @@ export class TicketService {
   }
 
   /**
-   * One page of tickets matching the query, oldest first (keyset paging on id: the cursor stays
-   * small and survives a restart, unlike a saved nextPageUrl). Every filter is resolved and
-   * validated before anything is sent.
-   * @throws UserInputError for unknown picklist values, contradictory filters or a foreign cursor.
+   * One page of tickets matching the query, with the total count on the first page.
+   *
+   * Order: `oldest` (default) is Autotask's own (ascending id), paged by keyset (`id > last shown`),
+   * so a page costs one request (plus `query/count` on the first). `newest` and `dueSoonest`
+   * (earliest `dueDateTime` first, tickets without one last) need an order Autotask cannot give: the
+   * ids and due dates of every match are read (id-only pages of 500, at most `SORT_SCAN_LIMIT`),
+   * ordered here, and the page's rows fetched with one `id in […]`; their cursor holds an offset.
+   * Every filter is resolved and validated before anything is sent.
+   * @throws UserInputError for unknown picklist values, names that match no or several records,
+   *   contradictory filters, a sorted search over more than SORT_SCAN_LIMIT tickets, or a foreign cursor.
    */
   async search(query: TicketSearchQuery, options?: RequestOptions): Promise<TicketSearchPage> {
     const { cursor, pageSize, ...filterArgs } = query;
+    const sort = filterArgs.sort ?? "oldest";
     const filters = fingerprint(filterArgs);
-    const position = cursor !== undefined ? decodeCursor(cursor, filters) : { after: undefined, page: 1, shown: 0, size: undefined };
-    const size = pageSize ?? position.size ?? 25;
+    const position = cursor !== undefined ? decodeCursor(cursor, filters) : undefined;
+    const size = Math.min(pageSize ?? position?.size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    const page = position?.page ?? 1;
+    const shown = position?.shown ?? 0;
 
-    const filter = await this.#filter(filterArgs, options);
-    if (position.after !== undefined) filter.push({ op: "gt", field: "id", value: position.after });
-    // One row more than the page tells whether another page exists, without a count request.
-    const probe = size < 500;
-    const page = await this.api.queryTicketsPage({ filter, includeFields: ROW_FIELDS, maxRecords: probe ? size + 1 : size }, undefined, options);
-    const hasMore = probe ? page.items.length > size : Boolean(page.pageDetails.nextPageUrl);
-    const tickets = await this.describe(page.items.slice(0, size), options);
-    const last = tickets.at(-1);
+    const notes: string[] = [];
+    const filter = await this.#filter(filterArgs, notes, options);
+    let rows: Ticket[];
+    let total: number;
+    let hasMore: boolean;
+    let after: number | undefined;
+    if (sort === "oldest") {
+      const pageFilter = position ? [...filter, { op: "gt" as const, field: "id" as const, value: position.after }] : filter;
+      // One row more than the page tells whether another page exists; the count comes with the first page only.
+      const [found, counted] = await Promise.all([
+        this.api.queryTicketsPage({ filter: pageFilter, includeFields: SEARCH_ROW_FIELDS, maxRecords: size + 1 }, undefined, options),
+        position ? Promise.resolve(position.total) : this.api.countTickets({ filter }, options),
+      ]);
+      rows = found.items.slice(0, size);
+      hasMore = found.items.length > size;
+      total = counted;
+      after = rows.at(-1)?.id;
+    } else {
+      const ordered = await this.#sortedIds(filter, sort, options);
+      total = ordered.length;
+      const ids = ordered.slice(shown, shown + size);
+      hasMore = shown + ids.length < ordered.length;
+      rows = ids.length === 0 ? [] : await this.#rowsById(ids, options);
+      after = 0;
+    }
+    const tickets = await this.describeRows(rows, options);
+    if (tickets.length === 0 && page === 1) notes.push(...(await this.#unknownIds(filterArgs, options)));
     const nextCursor =
-      hasMore && last
-        ? encodeCursor({ after: last.ticket.id, page: position.page + 1, shown: position.shown + tickets.length, size, filters })
+      hasMore && after !== undefined
+        ? encodeCursor({ after, page: page + 1, shown: shown + tickets.length, size, filters, total })
         : undefined;
-    return {
-      tickets,
-      hasMore,
-      ...(nextCursor ? { nextCursor } : {}),
-      ...(hasMore ? {} : { total: position.shown + tickets.length }),
-      pageNumber: position.page,
-    };
+    return { tickets, hasMore, ...(nextCursor ? { nextCursor } : {}), total, pageNumber: page, offset: shown, sort, notes };
   }
 
-  async #filter(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<Condition<TicketField>[]> {
+  /** Ids of every match in `sort` order, from id-only pages. */
+  async #sortedIds(filter: Condition<TicketField>[], sort: Exclude<TicketSearchSort, "oldest">, options?: RequestOptions): Promise<number[]> {
+    const keys: Array<{ id: number; due: number }> = [];
+    for await (const items of this.api.queryTickets(
+      { filter, includeFields: sort === "dueSoonest" ? ["id", "dueDateTime"] : ["id"], maxRecords: 500 },
+      { ...options, maxTotal: SORT_SCAN_LIMIT + 1 },
+    )) {
+      for (const item of items) {
+        const due = item.dueDateTime ? Date.parse(item.dueDateTime) : Number.NaN;
+        keys.push({ id: item.id, due: Number.isNaN(due) ? Number.POSITIVE_INFINITY : due });
+      }
+    }
+    if (keys.length > SORT_SCAN_LIMIT) {
+      throw new UserInputError(
+        `sort "${sort}" orders every matching ticket, and more than ${SORT_SCAN_LIMIT.toLocaleString("en-US")} match: narrow the filters (e.g. status "open", createdAfter, companyID) or leave sort out (oldest first).`,
+        "sort",
+      );
+    }
+    if (sort === "newest") keys.sort((a, b) => b.id - a.id);
+    else keys.sort((a, b) => a.due - b.due || a.id - b.id);
+    return keys.map((key) => key.id);
+  }
+
+  /** The rows with these ids, in the given order (one `in` query; ids are at most MAX_PAGE_SIZE). */
+  async #rowsById(ids: number[], options?: RequestOptions): Promise<Ticket[]> {
+    const found = await this.api.queryTicketsPage(
+      { filter: [{ op: "in", field: "id", value: ids }], includeFields: SEARCH_ROW_FIELDS, maxRecords: Math.min(500, ids.length) },
+      undefined,
+      options,
+    );
+    const byId = new Map(found.items.map((ticket) => [ticket.id, ticket]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** For an empty first page: says which of the given ids do not exist, so "no tickets" is not mistaken for an answer. */
+  async #unknownIds(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<string[]> {
+    const checks: Array<[string, "companies" | "contacts" | "resources", number | undefined]> = [
+      ["Company", "companies", args.companyID],
+      ["Contact", "contacts", args.contactID],
+      ["Resource", "resources", args.assignedResourceID],
+    ];
+    const results = await Promise.all(
+      checks.map(async ([what, kind, id]) =>
+        id !== undefined && !(await this.directory.exists(kind, id, options)) ? `${what} ${id} does not exist in Autotask.` : undefined,
+      ),
+    );
+    return results.filter((text): text is string => text !== undefined);
+  }
+
+  async #filter(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, notes: string[], options?: RequestOptions): Promise<Condition<TicketField>[]> {
     const filter: Condition<TicketField>[] = [];
-    if (args.companyID !== undefined) filter.push({ op: "eq", field: "companyID", value: args.companyID });
+    if (args.companyID !== undefined && args.companyName !== undefined) {
+      throw new UserInputError("companyID and companyName both name a company; send one.", "companyName");
+    }
+    if (args.assignedResourceID !== undefined && args.assignedResourceName !== undefined) {
+      throw new UserInputError("assignedResourceID and assignedResourceName both name a technician; send one.", "assignedResourceName");
+    }
+    if ((args.assignedResourceID !== undefined || args.assignedResourceName !== undefined) && args.unassigned) {
+      throw new UserInputError("An assignee and unassigned: true contradict each other; send one.", "unassigned");
+    }
+    const [company, assignee] = await Promise.all([
+      args.companyName !== undefined ? this.directory.resolveCompanyName(args.companyName, "companyName", options) : undefined,
+      args.assignedResourceName !== undefined
+        ? this.directory.resolveResourceName(args.assignedResourceName, "assignedResourceName", options)
+        : undefined,
+    ]);
+    if (company) notes.push(`companyName "${args.companyName}" is ${company.name ?? "company"} (${company.id}).`);
+    if (assignee) notes.push(`assignedResourceName "${args.assignedResourceName}" is ${assignee.name ?? "resource"} (${assignee.id}).`);
+    const companyID = args.companyID ?? company?.id;
+    const assignedResourceID = args.assignedResourceID ?? assignee?.id;
+
+    if (companyID !== undefined) filter.push({ op: "eq", field: "companyID", value: companyID });
+    if (args.contactID !== undefined) filter.push({ op: "eq", field: "contactID", value: args.contactID });
     if (args.status !== undefined) {
       const { exclude, ids } = await this.tenant.resolveStatusFilter(Array.isArray(args.status) ? args.status : [args.status], options);
       if (exclude) filter.push({ op: "notIn", field: "status", value: ids });
@@ -305,32 +503,23 @@ export class TicketService {
     if (args.queueID !== undefined) {
       filter.push({ op: "eq", field: "queueID", value: (await this.tenant.resolveTicketValue("queueID", args.queueID, options)).value });
     }
-    if (args.assignedResourceID !== undefined && args.unassigned) {
-      throw new UserInputError("assignedResourceID and unassigned: true contradict each other; send one.", "unassigned");
-    }
-    if (args.assignedResourceID !== undefined) filter.push({ op: "eq", field: "assignedResourceID", value: args.assignedResourceID });
+    if (assignedResourceID !== undefined) filter.push({ op: "eq", field: "assignedResourceID", value: assignedResourceID });
     if (args.unassigned === true) filter.push({ op: "notExist", field: "assignedResourceID" });
     if (args.unassigned === false) filter.push({ op: "exist", field: "assignedResourceID" });
-    if (args.searchTerm !== undefined) {
-      const term = args.searchTerm;
-      if (TICKET_NUMBER.test(term)) {
-        filter.push({ op: "beginsWith", field: "ticketNumber", value: term.toUpperCase() });
-      } else {
-        filter.push({
-          op: "or",
-          items: [
-            { op: "contains", field: "title", value: term },
-            { op: "contains", field: "description", value: term },
-          ],
-        });
-      }
-    }
+    if (args.searchTerm !== undefined) filter.push(...searchTermFilter(args.searchTerm));
     // Date bounds are read in the desk's zone (a date alone = midnight there); a reversed range is refused.
     const zone = this.settings.calendar.timeZone;
-    const created = rangeBounds({ name: "createdAfter", value: args.createdAfter }, { name: "createdBefore", value: args.createdBefore }, zone);
-    if (created.after !== undefined) filter.push({ op: "gte", field: "createDate", value: created.after });
-    if (created.before !== undefined) filter.push({ op: "lt", field: "createDate", value: created.before });
-    if (args.dueBefore !== undefined) filter.push({ op: "lt", field: "dueDateTime", value: toUtcIso(args.dueBefore, zone, "dueBefore") });
+    const ranges: Array<[TicketField, string | undefined, string | undefined, string, string]> = [
+      ["createDate", args.createdAfter, args.createdBefore, "createdAfter", "createdBefore"],
+      ["completedDate", args.completedAfter, args.completedBefore, "completedAfter", "completedBefore"],
+      ["lastActivityDate", args.lastActivityAfter, args.lastActivityBefore, "lastActivityAfter", "lastActivityBefore"],
+      ["dueDateTime", undefined, args.dueBefore, "", "dueBefore"],
+    ];
+    for (const [field, from, to, fromName, toName] of ranges) {
+      const bounds = rangeBounds({ name: fromName, value: from }, { name: toName, value: to }, zone);
+      if (bounds.after !== undefined) filter.push({ op: "gte", field, value: bounds.after });
+      if (bounds.before !== undefined) filter.push({ op: "lt", field, value: bounds.before });
+    }
     if (filter.length === 0) filter.push({ op: "exist", field: "id" });
     return filter;
   }
@@ -544,10 +733,12 @@ export class TicketService {
    */
   async update(request: TicketUpdateRequest, options?: RequestOptions): Promise<TicketUpdated> {
     const warnings: string[] = [];
-    const { ticketID, force: _force, idempotencyKey, ...changes } = request;
+    const { ticketID: ref, force: _force, idempotencyKey, ...changes } = request;
     if (Object.values(changes).every((value) => value === undefined)) {
-      throw new UserInputError(`No change given for ticket ${ticketID}: pass at least one field to update (status, priority, queueID, …).`);
+      throw new UserInputError(`No change given for ticket ${ref}: pass at least one field to update (status, priority, queueID, …).`);
     }
+    const current = await this.get(ref, options);
+    const ticketID = current.id;
     if (idempotencyKey !== undefined) {
       await this.ledger.claimKey(
         WriteLedger.keyOf("update_ticket", {}, idempotencyKey),
@@ -556,7 +747,6 @@ export class TicketService {
           `This idempotencyKey was already used for a different update (another ticket or other values; this call was for ticket ${ticketID}). Nothing was changed. Use a new idempotencyKey, or repeat the first call exactly.`,
       );
     }
-    const current = await this.get(ticketID, options);
     const body = await this.tenant.withFreshPicklists(async () => {
       warnings.length = 0; // a second attempt re-resolves everything, and re-warns
       const patch = await this.#patch(request, current, warnings, options);
@@ -810,14 +1000,16 @@ function sameValue(a: unknown, b: unknown): boolean {
 // ---- Search cursor --------------------------------------------------------------------------------
 
 interface CursorState {
-  /** Last ticket id shown; the next page starts after it. */
+  /** Last ticket id shown (`oldest` order); the next page starts after it. 0 for the sorted orders. */
   after: number;
   page: number;
-  /** Rows shown on earlier pages, for the total on the last page. */
+  /** Rows shown on earlier pages: the offset of the sorted orders. */
   shown: number;
   size: number;
-  /** Hash of the filter arguments, to catch a cursor sent with other filters. */
+  /** Hash of the filter arguments (sort included), to catch a cursor sent with other filters. */
   filters: string;
+  /** The first page's count, carried so later pages need no count request. */
+  total: number;
 }
 
 function fingerprint(args: object): string {
@@ -828,15 +1020,15 @@ function fingerprint(args: object): string {
 }
 
 function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify([state.after, state.page, state.shown, state.size, state.filters]), "utf8").toString("base64url");
+  return Buffer.from(JSON.stringify([state.after, state.page, state.shown, state.size, state.filters, state.total]), "utf8").toString("base64url");
 }
 
 function decodeCursor(cursor: string, filters: string): CursorState {
   let state: CursorState;
   try {
-    const [after, page, shown, size, hash] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (![after, page, shown, size].every((n) => Number.isSafeInteger(n)) || typeof hash !== "string") throw new Error("shape");
-    state = { after, page, shown, size, filters: hash } as CursorState;
+    const [after, page, shown, size, hash, total] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (![after, page, shown, size, total].every((n) => Number.isSafeInteger(n)) || typeof hash !== "string") throw new Error("shape");
+    state = { after, page, shown, size, filters: hash, total } as CursorState;
   } catch {
     throw new UserInputError("cursor is not one this server issued; use nextCursor from the previous page exactly as returned.", "cursor");
   }

@@ -6,6 +6,7 @@ import {
   DEFAULT_SLA_TARGETS,
   formatDuration,
   resolutionDueDate,
+  rowSla,
   responseDueDate,
   type SlaOptions,
   type SlaTicket,
@@ -259,6 +260,39 @@ describe("SLA properties", () => {
           }
         }
       }),
+    );
+  });
+
+  it("rowSla (search rows) always equals the same fields of computeSla", () => {
+    const maybeDate = fc.option(createdArb.map((d) => d.toISOString()), { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({
+          status: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
+          priority: fc.option(fc.integer({ min: 0, max: 7 }), { nil: null }),
+          createDate: maybeDate,
+          completedDate: maybeDate,
+          resolvedDateTime: maybeDate,
+          resolvedDueDateTime: maybeDate,
+          dueDateTime: maybeDate,
+          firstResponseDateTime: maybeDate,
+          firstResponseDueDateTime: maybeDate,
+          serviceLevelAgreementHasBeenMet: fc.option(fc.boolean(), { nil: null }),
+        }),
+        createdArb,
+        calendarArb,
+        (ticket, now, calendar) => {
+          const full = computeSla(ticket as SlaTicket, now, { mapping, calendar });
+          const responseOwed = !full.response.completedAt && full.response.state !== "not_applicable" && full.response.dueAt !== null;
+          expect(rowSla(ticket as SlaTicket, now, { mapping, calendar })).toEqual({
+            state: full.resolution.state,
+            dueAt: full.resolution.dueAt,
+            source: full.resolution.source,
+            paused: full.clock === "paused",
+            ...(responseOwed ? { responseDueAt: full.response.dueAt } : {}),
+          });
+        },
+      ),
     );
   });
 

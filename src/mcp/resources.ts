@@ -4,7 +4,6 @@
  */
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Desk } from "../desk/index.js";
-import { UserInputError } from "../errors.js";
 
 export function registerDeskResources(server: McpServer, desk: Desk): void {
   server.registerResource(
@@ -23,12 +22,11 @@ export function registerDeskResources(server: McpServer, desk: Desk): void {
   server.registerResource(
     "ticket",
     new ResourceTemplate("autotask://tickets/{id}", { list: undefined }),
-    { title: "Ticket", description: "One ticket by its Autotask id, with picklist labels.", mimeType: "application/json" },
+    { title: "Ticket", description: "One ticket by its Autotask id or ticket number (T…), with picklist labels.", mimeType: "application/json" },
     async (uri, variables, extra) => {
-      const id = Number(variables.id);
-      if (!Number.isSafeInteger(id) || id <= 0) throw new UserInputError(`"${String(variables.id)}" is not a ticket id.`);
-      // TicketService.get throws UserInputError for an unknown ticket.
-      const ticket = await desk.tickets.get(id, { signal: extra.signal });
+      // An id or a ticket number, like every tool's ticketID; TicketService.get throws UserInputError
+      // for anything else and for an unknown ticket.
+      const ticket = await desk.tickets.get(String(variables.id), { signal: extra.signal });
       const labels = await desk.tenant.ticketLabels(ticket, { signal: extra.signal });
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ ...ticket, labels }) }] };
     },

@@ -54,6 +54,8 @@ export async function callTool(
     if (options.readOnly && isWriteTool(tool)) throw new ReadOnlyModeError(tool.name);
     const args = parseArguments(tool, rawArgs);
     const result = await tool.handler(args, ctx);
+    // A list tool declares no output schema and answers in text only (rows sent once).
+    if (!tool.outputSchema) return { content: [{ type: "text", text: result.text }] };
     assertMatchesOutputSchema(tool, result.structured);
     return {
       content: [{ type: "text", text: result.text }, ...(result.images ?? []).map((image) => ({ type: "image" as const, ...image }))],
@@ -121,7 +123,7 @@ const outputSchemas = new WeakMap<AnyToolDefinition, z.ZodObject<z.ZodRawShape>>
 function assertMatchesOutputSchema(tool: AnyToolDefinition, structured: unknown): void {
   let schema = outputSchemas.get(tool);
   if (!schema) {
-    schema = z.object(tool.outputSchema);
+    schema = z.object(tool.outputSchema ?? {});
     outputSchemas.set(tool, schema);
   }
   const checked = schema.safeParse(structured);

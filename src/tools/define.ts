@@ -28,15 +28,19 @@ export interface ToolContext {
   progress?: ProgressListener;
 }
 
-/** What a handler returns: the structured result (validated against the output schema) and its text rendering. */
+/**
+ * What a handler returns: the structured result (validated against the output schema) and its text
+ * rendering. A list tool declares no output schema and returns text only (see CONTRIBUTING.md's
+ * response contract: rows are sent once).
+ */
 export interface ToolResult<Structured> {
-  structured: Structured;
+  structured?: Structured;
   text: string;
   /** Images added after the text as MCP image content (base64), e.g. the metrics chart. */
   images?: Array<{ data: string; mimeType: "image/png" }>;
 }
 
-export interface ToolDefinition<In extends z.ZodRawShape, Out extends z.ZodRawShape> {
+export interface ToolDefinition<In extends z.ZodRawShape, Out extends z.ZodRawShape = Record<never, never>> {
   name: `autotask_${string}`;
   title: string;
   /** When to use the tool and when not; under 1,024 characters. */
@@ -47,7 +51,12 @@ export interface ToolDefinition<In extends z.ZodRawShape, Out extends z.ZodRawSh
    * call time without being listed (see `normalizeArgumentNames`).
    */
   inputSchema: In;
-  outputSchema: Out;
+  /**
+   * Single-record tools declare one and return `structured`; list tools (rows) declare none and
+   * return text only, so the rows cross the wire once (bench/README.md, "Which part of a tool result
+   * hosts read").
+   */
+  outputSchema?: Out;
   /** Extra accepted spellings that differ by more than case or underscores: alias -> declared name. Not listed. */
   aliases?: Readonly<Record<string, Extract<keyof In, string>>>;
   annotations: RequiredToolAnnotations;
@@ -60,14 +69,14 @@ export interface AnyToolDefinition {
   title: string;
   description: string;
   inputSchema: z.ZodRawShape;
-  outputSchema: z.ZodRawShape;
+  outputSchema?: z.ZodRawShape;
   aliases?: Readonly<Record<string, string>>;
   annotations: RequiredToolAnnotations;
   // biome-ignore lint/suspicious/noExplicitAny: erased at the registry; each file keeps its precise types.
   handler(args: any, ctx: ToolContext): Promise<ToolResult<unknown>>;
 }
 
-export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape>(
+export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape = Record<never, never>>(
   definition: ToolDefinition<In, Out>,
 ): ToolDefinition<In, Out> {
   return definition;

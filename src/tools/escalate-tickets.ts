@@ -3,9 +3,10 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
+import { ticketIdParam } from "./params.js";
 
 const inputSchema = {
-  ticketIDs: z.array(z.number().int().positive()).min(1).max(50).describe("From autotask_check_escalations."),
+  ticketIDs: z.array(ticketIdParam).min(1).max(50).describe("Ids or T… numbers, e.g. from autotask_check_escalations."),
   reason: z.string().trim().min(1).max(2000).optional().describe("Added to the note."),
 };
 

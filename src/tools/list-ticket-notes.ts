@@ -4,9 +4,10 @@
 import { z } from "zod";
 import { defineTool } from "./define.js";
 import { quoted } from "./format/index.js";
+import { ticketIdParam } from "./params.js";
 
 const inputSchema = {
-  ticketID: z.number().int().positive().optional().describe("Ticket id."),
+  ticketID: ticketIdParam.optional(),
   ticketNumber: z.string().trim().min(1).max(30).optional().describe("Or ticket number."),
   limit: z.number().int().min(1).max(50).optional().describe("Default 10."),
   offset: z.number().int().min(0).optional().describe("Skip."),

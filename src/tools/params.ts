@@ -4,12 +4,14 @@
  */
 import { z } from "zod";
 
-/** `ticketID`: the numeric id, as Autotask spells the field. */
+/**
+ * `ticketID`: the id (a number, or a string of digits) or the ticket number (`T20261130.0001`); the
+ * desk resolves either (`TicketRef`, `requireTicket`).
+ */
 export const ticketIdParam = z
-  .number()
-  .int()
-  .positive()
-  .describe("Id, not T… number.");
+  // The desk's `parseTicketRef` checks the string and says what was wrong; a pattern here would cost tools/list bytes.
+  .union([z.number().int().positive(), z.string().trim().min(1).max(30)])
+  .describe("Id or T… number.");
 
 /** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
 export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);

@@ -1,9 +1,9 @@
 /**
- * autotask_search_companies: company ids by name, for the tools that take a companyID.
+ * autotask_search_companies: company ids by name, for the tools that take a companyID. Text rows
+ * only, no output schema (rows are sent once; CONTRIBUTING.md's response contract).
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { compact } from "./format/index.js";
 
 const inputSchema = {
   name: z.string().trim().min(1).max(100).describe("Part of the company name."),
@@ -11,24 +11,18 @@ const inputSchema = {
   limit: z.number().int().min(1).max(100).optional().describe("Default 20."),
 };
 
-const outputSchema = {
-  companies: z.array(z.object({ id: z.number(), name: z.string().optional(), inactive: z.boolean().optional() })),
-  hasMore: z.boolean(),
-};
-
 export default defineTool({
   name: "autotask_search_companies",
   title: "Search companies",
   description: "Find companies (clients) by part of the name, for the companyID ticket tools need.",
   inputSchema,
-  outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const found = await ctx.desk.directory.searchCompanies(
       { name: args.name, includeInactive: args.includeInactive, limit: args.limit ?? 20 },
       { signal: ctx.signal },
     );
-    const companies = found.companies.map((c) => compact({ id: c.id, name: c.name, inactive: c.isActive ? undefined : true }));
+    const companies = found.companies.map((c) => ({ id: c.id, name: c.name, inactive: !c.isActive }));
     const { hasMore } = found;
     const text =
       companies.length === 0
@@ -38,6 +32,6 @@ export default defineTool({
             ...companies.map((c) => `${c.id} ${c.name ?? ""}${c.inactive ? " (inactive)" : ""}`),
             ...(hasMore ? ["More match: narrow the name."] : []),
           ].join("\n");
-    return { structured: { companies, hasMore }, text };
+    return { text };
   },
 });

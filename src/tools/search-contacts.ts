@@ -1,5 +1,6 @@
 /**
- * autotask_search_contacts: a company's contacts by name or e-mail.
+ * autotask_search_contacts: a company's contacts by name or e-mail. Text rows only, no output schema
+ * (list tools send their rows once; CONTRIBUTING.md's response contract).
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
@@ -12,19 +13,12 @@ const inputSchema = {
   limit: z.number().int().min(1).max(100).optional().describe("Default 20."),
 };
 
-const outputSchema = {
-  contacts: z.array(z.unknown()),
-  hasMore: z.boolean(),
-  ambiguous: z.string().optional(),
-};
-
 export default defineTool({
   name: "autotask_search_contacts",
   title: "Search contacts",
   description:
     "Contacts (end users) by company, name or e-mail; flags ambiguous names.",
   inputSchema,
-  outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const found = await ctx.desk.reports.lookups.searchContacts(args, { signal: ctx.signal });
@@ -37,6 +31,6 @@ export default defineTool({
           );
     if (found.hasMore) lines.push("More match: narrow the search.");
     if (found.ambiguous) lines.push(found.ambiguous);
-    return { structured: found, text: lines.join("\n") };
+    return { text: lines.join("\n") };
   },
 });

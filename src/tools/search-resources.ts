@@ -1,28 +1,14 @@
 /**
  * autotask_search_resources: technicians (resources) by name or e-mail, with their service-desk
- * roles, for assigning tickets.
+ * roles, for assigning tickets. A full name works ("Ada Lovelace", "Lovelace, Ada"): every word must
+ * match the first name, last name or e-mail (the desk's person rule). Text rows only, no output schema.
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { compact } from "./format/index.js";
 
 const inputSchema = {
-  name: z.string().trim().min(1).max(100).describe("Part of the first name, last name or e-mail."),
+  name: z.string().trim().min(1).max(100).describe("Name, full name or e-mail; every word must match."),
   limit: z.number().int().min(1).max(50).optional().describe("Default 10."),
-};
-
-const outputSchema = {
-  resources: z.array(
-    z.object({
-      id: z.number(),
-      name: z.string().optional(),
-      email: z.string().optional(),
-      defaultRoleID: z.number().optional(),
-      roleIDs: z.array(z.number()).optional(),
-      roles: z.array(z.object({ id: z.number(), name: z.string().optional() })).optional(),
-    }),
-  ),
-  hasMore: z.boolean(),
 };
 
 export default defineTool({
@@ -30,13 +16,10 @@ export default defineTool({
   title: "Search resources",
   description: "Find active technicians (resources) by name or e-mail, with service-desk role ids, for assignedResourceID.",
   inputSchema,
-  outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const found = await ctx.desk.directory.searchResources({ name: args.name, limit: args.limit ?? 10 }, { signal: ctx.signal });
-    const resources = found.resources.map((r) =>
-      compact({ id: r.id, name: r.name, email: r.email, defaultRoleID: r.defaultRoleID, roleIDs: r.roleIDs, roles: r.roles }),
-    );
+    const resources = found.resources.map((r) => ({ ...r, roles: r.roles.length > 0 ? r.roles : undefined }));
     const { hasMore } = found;
     const text =
       resources.length === 0
@@ -47,7 +30,8 @@ export default defineTool({
               (r) =>
                 `${r.id} ${r.name ?? ""}${r.email ? ` <${r.email}>` : ""}${r.roles ? ` roles ${r.roles.map((role) => `${role.name ?? "role"} (${role.id}${role.id === r.defaultRoleID ? ", default" : ""})`).join(", ")}` : " (no service-desk role: cannot be assigned)"}`,
             ),
+            ...(hasMore ? ["More match: give more of the name."] : []),
           ].join("\n");
-    return { structured: { resources, hasMore }, text };
+    return { text };
   },
 });

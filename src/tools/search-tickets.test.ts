@@ -1,6 +1,8 @@
 /**
  * What autotask_search_tickets sends to Autotask: the exact filter for each argument (no invalid
- * operator ever reaches Autotask), and how many requests one search costs cold and warm.
+ * operator ever reaches Autotask; the grammar is Autotask's, /work/shared/reference/autotask-api.md §3:
+ * one field per `contains`, `or` groups in `items`, top-level conditions ANDed), the count request,
+ * and how many requests one search costs cold and warm.
  */
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -9,6 +11,9 @@ import { BASE, connectWithMsw, TICKET_FIELDS } from "../../test/support/fake-aut
 
 const requests: Array<{ method: string; url: string; body: unknown }> = [];
 const queryBodies: unknown[] = [];
+const countBodies: unknown[] = [];
+const resourceBodies: unknown[] = [];
+const companyBodies: unknown[] = [];
 
 const ROWS = [
   { id: 101, ticketNumber: "T20261120.0001", title: "Printer offline", status: 8, priority: 5, companyID: 7, assignedResourceID: 30, dueDateTime: "2026-11-30T17:00:00Z", createDate: "2026-11-20T09:00:00Z" },
@@ -21,18 +26,24 @@ const mswServer = setupServer(
     queryBodies.push(await request.clone().json());
     return HttpResponse.json({ items: ROWS, pageDetails: { count: 2, requestCount: 25, prevPageUrl: null, nextPageUrl: null } });
   }),
-  http.post(`${BASE}/Companies/query`, () =>
-    HttpResponse.json({ items: [{ id: 7, companyName: "Contoso" }, { id: 8, companyName: "Fabrikam" }], pageDetails: { count: 2, requestCount: 500, prevPageUrl: null, nextPageUrl: null } }),
-  ),
-  http.post(`${BASE}/Resources/query`, () =>
-    HttpResponse.json({
+  http.post(`${BASE}/Tickets/query/count`, async ({ request }) => {
+    countBodies.push(await request.clone().json());
+    return HttpResponse.json({ queryCount: 2 });
+  }),
+  http.post(`${BASE}/Companies/query`, async ({ request }) => {
+    companyBodies.push(await request.clone().json());
+    return HttpResponse.json({ items: [{ id: 7, companyName: "Contoso" }, { id: 8, companyName: "Fabrikam" }], pageDetails: { count: 2, requestCount: 500, prevPageUrl: null, nextPageUrl: null } });
+  }),
+  http.post(`${BASE}/Resources/query`, async ({ request }) => {
+    resourceBodies.push(await request.clone().json());
+    return HttpResponse.json({
       items: [
         { id: 30, firstName: "Ada", lastName: "Lovelace" },
         { id: 31, firstName: "Grace", lastName: "Hopper" },
       ],
       pageDetails: { count: 2, requestCount: 500, prevPageUrl: null, nextPageUrl: null },
-    }),
-  ),
+    });
+  }),
 );
 
 beforeAll(() => {
@@ -47,7 +58,14 @@ afterAll(() => mswServer.close());
 beforeEach(() => {
   requests.length = 0;
   queryBodies.length = 0;
+  countBodies.length = 0;
+  resourceBodies.length = 0;
+  companyBodies.length = 0;
 });
+
+function textOf(result: object): string {
+  return ((result as { content?: Array<{ text: string }> }).content ?? [])[0]?.text ?? "";
+}
 
 async function search(args: Record<string, unknown>) {
   const conn = await connectWithMsw();
@@ -77,15 +95,115 @@ describe("autotask_search_tickets filters", () => {
     ]);
   });
 
-  it("matches a ticket number by prefix and other words in title or description", async () => {
+  it("matches a ticket number by prefix, and each word of a search term in title or description", async () => {
     await search({ searchTerm: "t20261120" });
     await search({ searchTerm: "printer offline", createdAfter: "2026-11-01", dueBefore: "2026-11-27T12:00:00+01:00" });
     expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([{ op: "beginsWith", field: "ticketNumber", value: "T20261120" }]);
+    // "printer offline" must find "Printer on the third floor offline": one or-group per word, the words ANDed.
     expect((queryBodies[1] as { Filter: unknown }).Filter).toEqual([
-      { op: "or", items: [{ op: "contains", field: "title", value: "printer offline" }, { op: "contains", field: "description", value: "printer offline" }] },
+      { op: "or", items: [{ op: "contains", field: "title", value: "printer" }, { op: "contains", field: "description", value: "printer" }] },
+      { op: "or", items: [{ op: "contains", field: "title", value: "offline" }, { op: "contains", field: "description", value: "offline" }] },
       { op: "gte", field: "createDate", value: "2026-11-01T00:00:00.000Z" },
       { op: "lt", field: "dueDateTime", value: "2026-11-27T11:00:00.000Z" },
     ]);
+    // The first page asks for the total with the same filter.
+    expect(countBodies[1]).toEqual({ Filter: (queryBodies[1] as { Filter: unknown }).Filter });
+  });
+
+  it("filters by contact, completed-date and last-activity ranges, and refuses a range that ends before it starts", async () => {
+    await search({
+      contactID: 4411,
+      completedAfter: "2026-11-16",
+      completedBefore: "2026-11-23",
+      lastActivityAfter: "2026-11-20T08:00:00Z",
+      lastActivityBefore: "2026-11-27T08:00:00Z",
+    });
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([
+      { op: "eq", field: "contactID", value: 4411 },
+      { op: "gte", field: "completedDate", value: "2026-11-16T00:00:00.000Z" },
+      { op: "lt", field: "completedDate", value: "2026-11-23T00:00:00.000Z" },
+      { op: "gte", field: "lastActivityDate", value: "2026-11-20T08:00:00.000Z" },
+      { op: "lt", field: "lastActivityDate", value: "2026-11-27T08:00:00.000Z" },
+    ]);
+    queryBodies.length = 0;
+    const backwards = await search({ completedAfter: "2026-11-23", completedBefore: "2026-11-16" });
+    expect(backwards.isError).toBe(true);
+    expect(textOf(backwards)).toMatch(/completedAfter \(2026-11-23\) must be before completedBefore/);
+    expect(queryBodies).toHaveLength(0);
+  });
+
+  it("resolves a company and an assignee by name, a full name matched word by word on first name, last name and e-mail", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Resources/query`, async ({ request }) => {
+        const body = (await request.clone().json()) as { Filter: unknown[] };
+        resourceBodies.push(body);
+        // The bulk name load (isActive only) gets everyone; the name search gets the one matching technician.
+        const items = body.Filter.length > 1 ? [{ id: 30, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }] : [
+          { id: 30, firstName: "Ada", lastName: "Lovelace" },
+          { id: 31, firstName: "Grace", lastName: "Hopper" },
+        ];
+        return HttpResponse.json({ items, pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } });
+      }),
+      http.post(`${BASE}/Companies/query`, async ({ request }) => {
+        const body = (await request.clone().json()) as { Filter: Array<{ op: string }> };
+        companyBodies.push(body);
+        const items = body.Filter[0]?.op === "contains" ? [{ id: 7, companyName: "Contoso", isActive: true }] : [{ id: 7, companyName: "Contoso" }, { id: 8, companyName: "Fabrikam" }];
+        return HttpResponse.json({ items, pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } });
+      }),
+    );
+    const result = await search({ companyName: "contoso", assignedResourceName: "Ada Lovelace" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const nameSearch = resourceBodies.find((body) => (body as { Filter: unknown[] }).Filter.length > 1) as { Filter: unknown };
+    expect(nameSearch.Filter).toEqual([
+      { op: "eq", field: "isActive", value: true },
+      { op: "or", items: [{ op: "contains", field: "firstName", value: "Ada" }, { op: "contains", field: "lastName", value: "Ada" }, { op: "contains", field: "email", value: "Ada" }] },
+      { op: "or", items: [{ op: "contains", field: "firstName", value: "Lovelace" }, { op: "contains", field: "lastName", value: "Lovelace" }, { op: "contains", field: "email", value: "Lovelace" }] },
+    ]);
+    expect((companyBodies[0] as { Filter: unknown }).Filter).toEqual([
+      { op: "contains", field: "companyName", value: "contoso" },
+      { op: "eq", field: "isActive", value: true },
+    ]);
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([
+      { op: "eq", field: "companyID", value: 7 },
+      { op: "eq", field: "assignedResourceID", value: 30 },
+    ]);
+    expect(textOf(result)).toContain('companyName "contoso" is Contoso (7).');
+    expect(textOf(result)).toContain('assignedResourceName "Ada Lovelace" is Ada Lovelace (30).');
+  });
+
+  it("orders newest first from an id-only scan, then fetches the page's rows by id", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets/query`, async ({ request }) => {
+        const body = (await request.clone().json()) as { IncludeFields: string[]; Filter: Array<{ op: string }> };
+        queryBodies.push(body);
+        const items = body.Filter[0]?.op === "in" ? [...ROWS].reverse() : ROWS.map((row) => ({ id: row.id }));
+        return HttpResponse.json({ items, pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } });
+      }),
+    );
+    const result = await search({ sort: "newest", status: "open" });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(queryBodies[0]).toEqual({ MaxRecords: 500, IncludeFields: ["id"], Filter: [{ op: "notIn", field: "status", value: [5] }] });
+    expect((queryBodies[1] as { Filter: unknown }).Filter).toEqual([{ op: "in", field: "id", value: [102, 101] }]);
+    expect(textOf(result).split("\n").filter((line) => /^\d+ T/.test(line)).map((line) => Number(line.split(" ")[0]))).toEqual([102, 101]);
+    expect(textOf(result)).toMatch(/^2 tickets match, newest first; rows 1-2\./m);
+  });
+
+  it("caps pageSize at 100", async () => {
+    const result = await search({ pageSize: 101 });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/pageSize/);
+    expect(queryBodies).toHaveLength(0);
+  });
+
+  it("says so when a contact id that matched nothing does not exist", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets/query`, () => HttpResponse.json({ items: [], pageDetails: { count: 0, requestCount: 26, prevPageUrl: null, nextPageUrl: null } })),
+      http.post(`${BASE}/Tickets/query/count`, () => HttpResponse.json({ queryCount: 0 })),
+      http.post(`${BASE}/Contacts/query`, () => HttpResponse.json({ items: [], pageDetails: { count: 0, requestCount: 500, prevPageUrl: null, nextPageUrl: null } })),
+    );
+    const result = await search({ contactID: 999 });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe("Contact 999 does not exist in Autotask.\nNo tickets match these filters.");
   });
 
   it("refuses an unknown status before anything is queried", async () => {
@@ -95,7 +213,7 @@ describe("autotask_search_tickets filters", () => {
     expect(queryBodies).toHaveLength(0);
   });
 
-  it("costs at most 4 requests cold and 2 warm, even when a page names new companies and technicians", async () => {
+  it("costs at most 5 requests cold and 2 warm (the query and its count, in parallel), even when a page names new companies and technicians", async () => {
     const conn = await connectWithMsw();
     try {
       const cold = await conn.client.callTool({ name: "autotask_search_tickets", arguments: { status: "open" } });
@@ -112,9 +230,9 @@ describe("autotask_search_tickets filters", () => {
       );
       const warm = await conn.client.callTool({ name: "autotask_search_tickets", arguments: { status: "open", pageSize: 10 } });
       expect(warm.isError).toBeFalsy();
-      expect(coldCount).toBeLessThanOrEqual(4);
-      // The query, and the one new company; technicians were all loaded on the first search.
-      expect(requests.map((r) => new URL(r.url).pathname.split("/V1.0/")[1])).toEqual(["Tickets/query", "Companies/query"]);
+      expect(coldCount).toBeLessThanOrEqual(5);
+      // The query and its count, and the one new company; technicians were all loaded on the first search.
+      expect(requests.map((r) => new URL(r.url).pathname.split("/V1.0/")[1]).sort()).toEqual(["Companies/query", "Tickets/query", "Tickets/query/count"]);
       const companyLookup = requests.find((r) => r.url.endsWith("/Companies/query"));
       expect(JSON.parse(String(companyLookup?.body)).Filter).toEqual([{ op: "in", field: "id", value: [9] }]);
     } finally {
@@ -122,21 +240,14 @@ describe("autotask_search_tickets filters", () => {
     }
   });
 
-  it("shows labels and names in compact rows without null fields", async () => {
+  it("answers in text rows only, with labels and names beside ids, the total and the columns once", async () => {
     const result = await search({});
-    const rows = (result.structuredContent as { tickets: Array<Record<string, unknown>> }).tickets;
-    // The same vocabulary as the details: labels and names beside the ids.
-    expect(rows[0]).toMatchObject({
-      id: 101,
-      ticketNumber: "T20261120.0001",
-      status: { id: 8, label: "In Progress" },
-      priority: { id: 5, label: "High" },
-      company: { id: 7, name: "Contoso" },
-      assignedResource: { id: 30, name: "Ada Lovelace" },
-      dueDateTime: "2026-11-30T17:00:00Z",
-    });
-    expect(rows[1]).not.toHaveProperty("assignedResource");
-    expect(rows[1]).not.toHaveProperty("dueDateTime");
-    expect(JSON.stringify(result)).not.toContain("null");
+    expect(result.structuredContent).toBeUndefined();
+    expect(textOf(result).split("\n")).toEqual([
+      "2 tickets match, oldest first; rows 1-2.",
+      "Columns: id ticketNumber | status | priority | company (id) | assignedResource (id) | dueDateTime | sla | title",
+      expect.stringMatching(/^101 T20261120\.0001 \| In Progress \| High \| Contoso \(7\) \| Ada Lovelace \(30\) \| due 2026-11-30 17:00Z \| \w+ \| <<<.*Printer offline.*>>>$/),
+      expect.stringMatching(/^102 T20261121\.0002 \| .+ \| .+ \| Fabrikam \(8\) \| unassigned \| .*New starter laptop/),
+    ]);
   });
 });

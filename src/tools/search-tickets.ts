@@ -1,66 +1,62 @@
 /**
- * autotask_search_tickets: filtered ticket search with compact rows (the same vocabulary as the
- * details: labels and names beside ids, no nulls), a small cursor, and every filter validated
- * before it is sent.
+ * autotask_search_tickets: filtered ticket search answered as text rows (labels and names beside
+ * ids, the details' vocabulary), with the total count, the order and the cursor in the text. No
+ * output schema: the rows cross the wire once (bench/README.md, "Which part of a tool result hosts
+ * read"; CONTRIBUTING.md's response contract).
  */
 import { z } from "zod";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../desk/index.js";
 import { defineTool } from "./define.js";
-import { renderTicketRows, ticketRow, ticketRowSchema } from "./format/index.js";
+import { renderTicketRows } from "./format/index.js";
 import { dateTimeParam, picklistParam, picklistValue } from "./params.js";
 
 const manyPicklist = z.union([picklistValue, z.array(picklistValue).min(1).max(50)]);
+const name = z.string().trim().min(2).max(100);
 
 const inputSchema = {
-  companyID: z.number().int().min(0).optional().describe("Company id."),
-  status: manyPicklist.optional().describe('Id, label or list; "open" = all but complete.'),
-  priority: manyPicklist.optional().describe("Id, label or list."),
+  companyID: z.number().int().min(0).optional().describe("Id."),
+  companyName: name.optional().describe("Or by name."),
+  contactID: z.number().int().positive().optional().describe("Contact id."),
+  status: manyPicklist.optional().describe('Id/label/list; "open"=not complete.'),
+  priority: manyPicklist.optional().describe("Id/label/list."),
   queueID: picklistParam("Queue.").optional(),
-  assignedResourceID: z.number().int().positive().optional().describe("Resource id."),
+  assignedResourceID: z.number().int().positive().optional().describe("Id."),
+  assignedResourceName: name.optional().describe("Or by name/e-mail."),
   unassigned: z.boolean().optional().describe("true: nobody."),
-  searchTerm: z
-    .string()
-    .trim()
-    .min(2)
-    .max(200)
-    .optional()
-    .describe("Number (prefix) or words."),
+  searchTerm: z.string().trim().min(2).max(200).optional().describe("T… number, or words."),
   createdAfter: dateTimeParam.optional().describe("ISO 8601."),
   createdBefore: dateTimeParam.optional().describe("ISO 8601."),
+  completedAfter: dateTimeParam.optional().describe("ISO 8601."),
+  completedBefore: dateTimeParam.optional().describe("ISO 8601."),
+  lastActivityAfter: dateTimeParam.optional().describe("ISO 8601."),
+  lastActivityBefore: dateTimeParam.optional().describe("ISO 8601."),
   dueBefore: dateTimeParam.optional().describe("ISO 8601."),
-  pageSize: z.number().int().min(1).max(500).optional().describe("≤500, default 25."),
-  cursor: z.string().min(1).optional().describe("nextCursor of the last page."),
-};
-
-const outputSchema = {
-  tickets: z.array(ticketRowSchema),
-  hasMore: z.boolean(),
-  nextCursor: z.string().optional(),
-  total: z.number().optional(),
+  sort: z.enum(["oldest", "newest", "dueSoonest"]).optional().describe("Default oldest."),
+  pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`≤${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}.`),
+  cursor: z.string().min(1).optional().describe("From the text."),
 };
 
 export default defineTool({
   name: "autotask_search_tickets",
   title: "Search tickets",
   description: [
-    "Find tickets by company, status, priority, queue, assignee, number, words, dates; picklists take ids or labels. One ticket in full: autotask_get_ticket_details.",
-    "Rows use the details' field names. If hasMore, pass nextCursor.",
+    "Find tickets. Picklists: ids or labels; company, assignee: ids or names; searchTerm: all words in title or description; …After inclusive, …Before exclusive.",
+    "Text rows, total, cursor for more. One ticket: autotask_get_ticket_details.",
   ].join("\n"),
   inputSchema,
-  outputSchema,
   aliases: { query: "searchTerm", assigneeID: "assignedResourceID", limit: "pageSize" },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const page = await ctx.desk.tickets.search(args, { signal: ctx.signal });
-    const rows = page.tickets.map(ticketRow);
     return {
-      // Not compact(): an empty page must still say `tickets: []`, which the output schema requires.
-      structured: {
-        tickets: rows,
-        hasMore: page.hasMore,
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        ...(page.total !== undefined ? { total: page.total } : {}),
-      },
-      text: renderTicketRows(rows, { total: page.total, pageNumber: page.pageNumber }),
+      text: renderTicketRows(page.tickets, {
+        total: page.total,
+        pageNumber: page.pageNumber,
+        offset: page.offset,
+        sort: page.sort,
+        nextCursor: page.nextCursor,
+        notes: page.notes,
+      }),
     };
   },
 });

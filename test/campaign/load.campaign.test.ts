@@ -10,6 +10,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Campaign, startCampaign, textOf } from "./support.js";
+import { parseTicketPage } from "../support/rows.js";
 
 const CALLS = 2_000;
 const CONCURRENCY = 200;
@@ -28,7 +29,7 @@ let ticketIds: number[] = [];
 beforeAll(async () => {
   campaign = await startCampaign({ sandbox: { tickets: 200, seed: 3 } });
   const page = await campaign.call("autotask_search_tickets", { pageSize: 50 });
-  ticketIds = (page.structuredContent as { tickets: Array<{ id: number }> }).tickets.map((t) => t.id);
+  ticketIds = parseTicketPage(textOf(page)).rows.map((t) => t.id);
 });
 afterAll(async () => {
   await campaign.close();

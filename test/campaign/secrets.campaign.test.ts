@@ -10,6 +10,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import type { SandboxFaults } from "../../src/sandbox/server.js";
 import { type Campaign, startCampaign, textOf } from "./support.js";
+import { listedIds, parseTicketPage } from "../support/rows.js";
 
 const SECRET = 'Qz8"tricky\\Secret/+= é';
 const CODE = 'Wk4"intcode\\X/+=';
@@ -86,9 +87,9 @@ describe("secrets campaign: no credential in any log line or result, through eve
   it("drives every tool through every fault the sandbox injects", async () => {
     const campaign = await campaignWith();
     const tickets = await campaign.call("autotask_search_tickets", { pageSize: 1 });
-    const ticketId = (tickets.structuredContent as { tickets: Array<{ id: number }> }).tickets[0]!.id;
+    const ticketId = parseTicketPage(textOf(tickets)).rows[0]!.id;
     const companies = await campaign.call("autotask_search_companies", { name: "a" });
-    const companyID = (companies.structuredContent as { companies: Array<{ id: number }> }).companies[0]!.id;
+    const companyID = listedIds(textOf(companies))[0]!;
 
     const faults: Array<[string, SandboxFaults]> = [
       ["no fault", {}],

@@ -22,6 +22,7 @@ import type { TenantMapping } from "../../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../../domain/workflow.js";
 import { HOUR_MS } from "../../domain/time.js";
 import { ServerConfigurationError } from "../../errors.js";
+import { parseTicketRef, requireTicket, type TicketRef } from "../lookup.js";
 import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
@@ -178,7 +179,7 @@ export class EscalationService {
    * @throws ServerConfigurationError when the tenant has no status mapped to ESCALATED.
    */
   async escalate(
-    args: { ticketIDs: number[]; reason?: string } & EscalationThresholds,
+    args: { ticketIDs: TicketRef[]; reason?: string } & EscalationThresholds,
     options: ReportCallOptions,
   ): Promise<EscalationWrite[]> {
     const request: RequestOptions = { signal: options.signal };
@@ -190,7 +191,14 @@ export class EscalationService {
       );
     }
     const results: EscalationWrite[] = [];
-    const ids = [...new Set(args.ticketIDs)];
+    // Ticket numbers (T20261130.0001) resolve to ids before anything is written; ids need no request.
+    const resolved = await Promise.all(
+      args.ticketIDs.map(async (ref) => {
+        const parsed = parseTicketRef(ref);
+        return "id" in parsed ? parsed.id : (await requireTicket(this.deps.api, ref, request)).id;
+      }),
+    );
+    const ids = [...new Set(resolved)];
     for (const [index, id] of ids.entries()) {
       options.signal?.throwIfAborted();
       results.push(await this.#serialised(id, () => this.#escalateOne(id, escalatedId, mapping, args, options)));

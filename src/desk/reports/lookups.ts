@@ -1,15 +1,17 @@
 /**
  * Contacts and ticket notes: the look-ups a desk lead needs around tickets.
  *
- * - Contacts: by company, name (a full name "Jane Doe" is split into first and last name, and the
- *   reverse order "Doe, Jane" is understood), e-mail; active only unless asked. Autotask stores
- *   `Contacts.isActive` as 1/0.
- * - Notes: one ticket's notes (by id or ticket number), newest first, with the tenant's note-type and
+ * - Contacts: by company, name (the desk's person rule, `personNameFilter`: every word in the first
+ *   name, last name or e-mail, in any order, so "Jane Doe" and "Doe, Jane" both work), e-mail; active
+ *   only unless asked. Autotask stores `Contacts.isActive` as 1/0.
+ * - Notes: one ticket's notes (by id or ticket number, `requireTicket`), newest first, with the tenant's note-type and
  *   publish labels; notes published to "All Autotask Users" are client-visible and marked as such.
  */
-import { and, type Condition, contains, eq } from "../../autotask/query.js";
+import { type Condition, contains, eq } from "../../autotask/query.js";
 import type { Contact, ContactField, TicketNote } from "../../autotask/schemas.js";
 import { UserInputError } from "../../errors.js";
+import { CONTACT_NAME_FIELDS, personNameFilter, personNameMatches, personNameWords } from "../directory.js";
+import { requireTicket } from "../lookup.js";
 import type { ReportDependencies } from "./types.js";
 
 export type ContactView = {
@@ -67,7 +69,8 @@ export class ContactAndNoteLookups {
     const filter: Condition<ContactField>[] = [];
     if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
     if (args.email) filter.push(contains("emailAddress", args.email.trim()));
-    if (args.name) filter.push(nameCondition(args.name));
+    const words = args.name ? personNameWords(args.name) : undefined;
+    if (words) filter.push(...personNameFilter(words, CONTACT_NAME_FIELDS));
     if (filter.length === 0) throw new UserInputError("Give companyID, name or email to search contacts.", "name");
     if (!args.includeInactive) filter.push(eq("isActive", 1));
     const found: Contact[] = [];
@@ -75,7 +78,8 @@ export class ContactAndNoteLookups {
       { filter, includeFields: CONTACT_FIELDS, maxRecords: Math.min(500, limit + 1) },
       { signal: options.signal, maxTotal: limit + 1 },
     )) {
-      found.push(...page);
+      // The same rule checked on what Autotask returned.
+      found.push(...(words ? page.filter((contact) => personNameMatches(contact, words, CONTACT_NAME_FIELDS)) : page));
     }
     const contacts = found.slice(0, limit).map(contactView);
     const result: ContactSearch = { contacts, hasMore: found.length > limit };
@@ -93,7 +97,7 @@ export class ContactAndNoteLookups {
    * @throws UserInputError when the ticket (id or number) does not exist.
    */
   async listTicketNotes(
-    args: { ticketID?: number; ticketNumber?: string; limit?: number; offset?: number },
+    args: { ticketID?: number | string; ticketNumber?: string; limit?: number; offset?: number },
     options: { signal?: AbortSignal } = {},
   ): Promise<NoteListing> {
     const { ticketID, ticketNumber } = await this.#resolveTicket(args, options);
@@ -128,24 +132,14 @@ export class ContactAndNoteLookups {
   }
 
   async #resolveTicket(
-    args: { ticketID?: number; ticketNumber?: string },
+    args: { ticketID?: number | string; ticketNumber?: string },
     options: { signal?: AbortSignal },
   ): Promise<{ ticketID: number; ticketNumber?: string }> {
-    if (args.ticketID !== undefined) {
-      const ticket = await this.deps.api.getTicket(args.ticketID, options);
-      if (!ticket) throw new UserInputError(`Ticket ${args.ticketID} was not found in Autotask.`, "ticketID");
-      return ticket.ticketNumber ? { ticketID: ticket.id, ticketNumber: ticket.ticketNumber } : { ticketID: ticket.id };
-    }
-    const number = args.ticketNumber?.trim();
-    if (!number) throw new UserInputError("Give ticketID or ticketNumber.", "ticketID");
-    for await (const page of this.deps.api.queryTickets(
-      { filter: [eq("ticketNumber", number)], includeFields: ["id", "ticketNumber"], maxRecords: 1 },
-      { signal: options.signal, maxTotal: 1 },
-    )) {
-      const ticket = page[0];
-      if (ticket) return { ticketID: ticket.id, ticketNumber: ticket.ticketNumber ?? number };
-    }
-    throw new UserInputError(`No ticket has the number ${number}.`, "ticketNumber");
+    const ref = args.ticketID ?? args.ticketNumber?.trim();
+    if (ref === undefined || ref === "") throw new UserInputError("Give ticketID or ticketNumber.", "ticketID");
+    // The desk's one resolver of ticket ids and numbers.
+    const ticket = await requireTicket(this.deps.api, ref, options);
+    return ticket.ticketNumber ? { ticketID: ticket.id, ticketNumber: ticket.ticketNumber } : { ticketID: ticket.id };
   }
 }
 
@@ -154,22 +148,6 @@ function normalizeName(input: string): string {
   const text = input.trim().replace(/\s+/g, " ");
   const comma = text.split(",").map((part) => part.trim());
   return comma.length === 2 && comma[0] && comma[1] ? `${comma[1]} ${comma[0]}` : text;
-}
-
-/**
- * One word: first or last name contains it. Several words: first name begins with all but the last,
- * last name contains the last word ("Anna Maria Lopez").
- */
-function nameCondition(input: string): Condition<ContactField> {
-  const words = normalizeName(input).split(" ").filter(Boolean);
-  if (words.length === 0) throw new UserInputError("name must not be empty.", "name");
-  if (words.length === 1) {
-    const word = words[0]!;
-    return { op: "or", items: [contains("firstName", word), contains("lastName", word)] };
-  }
-  const last = words[words.length - 1]!;
-  const first = words.slice(0, -1).join(" ");
-  return and({ op: "beginsWith", field: "firstName", value: first }, contains("lastName", last));
 }
 
 function fullName(contact: Contact): string {

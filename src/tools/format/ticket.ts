@@ -6,7 +6,7 @@
  * delimited in the text rendering. A row is a subset of the details' fields, never a renaming.
  */
 import { z } from "zod";
-import { type DescribedTicket, inDeskZone } from "../../desk/index.js";
+import { type DescribedTicket, inDeskZone, type TicketSearchRow } from "../../desk/index.js";
 import { compact, oneLine, quoted, shortDateTime } from "./text.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
@@ -46,23 +46,6 @@ export const ticketViewSchema = z.looseObject({
   assignedResource: named.optional(),
   dueDateTime: z.string().optional(),
 });
-
-/** A search row: the same names and shapes as the details, fewer fields, and the SLA state. */
-export const ticketRowSchema = z.object({
-  id: z.number(),
-  ticketNumber: z.string().optional(),
-  title: z.string().optional(),
-  status: labelled.optional(),
-  priority: labelled.optional(),
-  company: named.optional(),
-  assignedResource: named.optional(),
-  dueDateTime: z.string().optional(),
-  /** The resolution clock: state, due time and its source; `clock: "paused"` while the ticket waits. */
-  sla: z
-    .object({ state: z.string(), due: z.string().optional(), source: z.string().optional(), clock: z.string().optional(), responseDue: z.string().optional() })
-    .optional(),
-});
-export type TicketRow = z.infer<typeof ticketRowSchema>;
 
 /** Everything `ticketView` may set. */
 export interface TicketView {
@@ -148,35 +131,6 @@ export function ticketView(described: DescribedTicket): TicketView {
   });
 }
 
-/** A search row: the view's identity, status, priority, company, assignee and due date, plus the SLA state. */
-export function ticketRow(described: DescribedTicket): TicketRow {
-  const view = ticketView(described);
-  const { resolution, response, clock } = described.sla;
-  const state = resolution.state;
-  // The first-response due time matters on a row only while the response is still owed.
-  const responseOpen = !response.completedAt && response.state !== "not_applicable";
-  return compact({
-    id: view.id,
-    ticketNumber: view.ticketNumber,
-    title: oneLine(view.title, 120),
-    status: view.status,
-    priority: view.priority,
-    company: view.company,
-    assignedResource: view.assignedResource ? { id: view.assignedResource.id, name: view.assignedResource.name } : undefined,
-    dueDateTime: view.dueDateTime,
-    sla:
-      state === "not_applicable"
-        ? undefined
-        : {
-            state,
-            due: inDeskZone(resolution.dueAt, described.timeZone),
-            source: resolution.source,
-            clock: clock === "paused" ? clock : undefined,
-            responseDue: responseOpen ? inDeskZone(response.dueAt, described.timeZone) : undefined,
-          },
-  });
-}
-
 /** A ticket's SLA: one due time per event (in the SLA's calendar zone, the desk's), its source and state. */
 export function slaView(sla: DescribedTicket["sla"]): SlaView {
   const { timeZone } = sla;
@@ -213,12 +167,6 @@ function pair(value: { id: number; label?: string; name?: string } | undefined):
   if (!value) return undefined;
   const text = value.label ?? value.name;
   return text ? `${text} (${value.id})` : `#${value.id}`;
-}
-
-/** The text of a value without its id: the label or name, or "#id". */
-function shown(value: { id: number; label?: string; name?: string } | undefined): string | undefined {
-  if (!value) return undefined;
-  return value.label ?? value.name ?? `#${value.id}`;
 }
 
 /** A readable block for one ticket; `withText` adds description and resolution, delimited as client data. */
@@ -281,31 +229,80 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
   return lines.filter((text) => text.length > 0).join("\n");
 }
 
-/** One line per row: id and number, status, priority, company, assignee, due, SLA state, then the title delimited. */
-export function renderTicketRows(rows: TicketRow[], meta: { total?: number; pageNumber: number }): string {
-  if (rows.length === 0) return meta.pageNumber > 1 ? "No more tickets." : "No tickets match these filters.";
-  const heading =
-    meta.total !== undefined
-      ? `${meta.total} ticket${meta.total === 1 ? "" : "s"} found${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`
-      : `Page ${meta.pageNumber}: ${rows.length} tickets; more match (call again with the same filters and nextCursor).`;
-  const lines = rows.map((row) =>
-    [
-      `${row.id} ${row.ticketNumber ?? ""}`.trim(),
-      shown(row.status),
-      shown(row.priority),
-      shown(row.company),
-      shown(row.assignedResource) ?? "unassigned",
-      row.sla?.due
-        ? `due ${shortDateTime(row.sla.due)} (${SOURCE_TEXT[row.sla.source ?? ""] ?? row.sla.source})`
-        : row.dueDateTime
-          ? `due ${shortDateTime(row.dueDateTime)}`
-          : undefined,
-      row.sla ? `${row.sla.state.replace("_", " ")}${row.sla.clock === "paused" ? ", paused" : ""}` : undefined,
-      row.sla?.responseDue ? `response due ${shortDateTime(row.sla.responseDue)}` : undefined,
-      quoted(row.title ?? ""),
-    ]
-      .filter(Boolean)
-      .join(" | "),
+/** What the first line of a result page says about the search. */
+export interface TicketRowsMeta {
+  total: number;
+  pageNumber: number;
+  /** Rows shown on earlier pages. */
+  offset: number;
+  sort: "oldest" | "newest" | "dueSoonest";
+  nextCursor?: string;
+  /** Said before the rows: names resolved, ids that do not exist. */
+  notes: readonly string[];
+}
+
+const SORT_TEXT: Record<TicketRowsMeta["sort"], string> = {
+  oldest: "oldest first",
+  newest: "newest first",
+  dueSoonest: "earliest due first",
+};
+
+/** The columns of a row, in the details' field names, said once per page instead of once per row. */
+export const TICKET_ROW_COLUMNS =
+  "Columns: id ticketNumber | status | priority | company (id) | assignedResource (id) | due (source) | sla state | title";
+
+/**
+ * A search page as text, the one form search rows take (no structured copy: bench/README.md, "Which
+ * part of a tool result hosts read"). A heading with the total, order and page; the columns once;
+ * one line per ticket with the labels and names the details use (`company` and `assignedResource`
+ * with their ids, as the details print them); the client-written title delimited; and the cursor
+ * verbatim when more pages exist.
+ *
+ * Built straight from the described tickets, computing only what is shown: a row costs a few string
+ * joins, no view object, no SLA text.
+ */
+export function renderTicketRows(tickets: readonly TicketSearchRow[], meta: TicketRowsMeta): string {
+  const lines: string[] = [...meta.notes];
+  if (tickets.length === 0) {
+    lines.push(meta.pageNumber > 1 ? "No more tickets." : "No tickets match these filters.");
+    return lines.join("\n");
+  }
+  const first = meta.offset + 1;
+  const last = meta.offset + tickets.length;
+  lines.push(
+    `${meta.total} ticket${meta.total === 1 ? " matches" : "s match"}, ${SORT_TEXT[meta.sort]}; rows ${first}-${last}${meta.pageNumber > 1 ? ` (page ${meta.pageNumber})` : ""}.`,
+    TICKET_ROW_COLUMNS,
   );
-  return [heading, ...lines].join("\n");
+  for (const described of tickets) lines.push(ticketRowLine(described));
+  if (meta.nextCursor) lines.push(`More: call again with the same filters and cursor "${meta.nextCursor}".`);
+  return lines.join("\n");
+}
+
+/** One row: `101 T20261120.0001 | In Progress | High | Contoso (7) | Ada Lovelace (30) | due 2026-11-30 17:00Z | on_track | <<<title>>>`. */
+function ticketRowLine(row: TicketSearchRow): string {
+  const { ticket, labels, names } = row;
+  let line = ticket.ticketNumber ? `${ticket.id} ${ticket.ticketNumber}` : String(ticket.id);
+  line += ` | ${rowLabel(ticket.status, labels.status)} | ${rowLabel(ticket.priority, labels.priority)}`;
+  line += ` | ${rowNamed(ticket.companyID, names.company) ?? "no company"}`;
+  line += ` | ${rowNamed(ticket.assignedResourceID, names.assignedResource) ?? "unassigned"}`;
+  const { sla } = row;
+  if (sla.state === "not_applicable") {
+    if (ticket.dueDateTime) line += ` | due ${shortDateTime(inDeskZone(ticket.dueDateTime, row.timeZone))}`;
+  } else {
+    // One due time per SLA event, with its source; a paused clock says so.
+    if (sla.dueAt) line += ` | due ${shortDateTime(inDeskZone(sla.dueAt, row.timeZone))} (${SOURCE_TEXT[sla.source] ?? sla.source})`;
+    line += ` | ${sla.state}${sla.paused ? ", paused" : ""}`;
+    if (sla.responseDueAt) line += ` | response due ${shortDateTime(inDeskZone(sla.responseDueAt, row.timeZone))}`;
+  }
+  return `${line} | ${quoted(oneLine(ticket.title, 120))}`;
+}
+
+function rowLabel(id: number | null | undefined, text: string | undefined): string {
+  if (typeof id !== "number") return "-";
+  return text ?? `#${id}`;
+}
+
+function rowNamed(id: number | null | undefined, text: string | undefined): string | undefined {
+  if (typeof id !== "number") return undefined;
+  return text ? `${text} (${id})` : `#${id}`;
 }

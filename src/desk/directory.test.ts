@@ -1,0 +1,45 @@
+/**
+ * The person rule, pure parts: how a typed name becomes Autotask filter conditions (one `contains` per
+ * field, `or` groups in `items`, top-level conditions ANDed: /work/shared/reference/autotask-api.md §3)
+ * and the same rule checked on returned records.
+ */
+import { describe, expect, it } from "vitest";
+import { CONTACT_NAME_FIELDS, personNameFilter, personNameMatches, personNameWords, RESOURCE_NAME_FIELDS } from "./directory.js";
+import { parseTicketRef } from "./lookup.js";
+
+describe("the person rule", () => {
+  it("splits full names, reversed names and e-mails into words", () => {
+    expect(personNameWords("Jane Doe")).toEqual(["Jane", "Doe"]);
+    expect(personNameWords("  Doe,  Jane ")).toEqual(["Doe", "Jane"]);
+    expect(personNameWords("jane.doe@contoso.example")).toEqual(["jane.doe@contoso.example"]);
+    expect(() => personNameWords(" , ")).toThrow(/at least one word/);
+  });
+
+  it("sends one or-group per word over first name, last name and the entity's e-mail field", () => {
+    expect(personNameFilter(["Jane", "Doe"], CONTACT_NAME_FIELDS)).toEqual([
+      { op: "or", items: [{ op: "contains", field: "firstName", value: "Jane" }, { op: "contains", field: "lastName", value: "Jane" }, { op: "contains", field: "emailAddress", value: "Jane" }] },
+      { op: "or", items: [{ op: "contains", field: "firstName", value: "Doe" }, { op: "contains", field: "lastName", value: "Doe" }, { op: "contains", field: "emailAddress", value: "Doe" }] },
+    ]);
+    // Resources keep their e-mail in `email` (Autotask's Resources entity), contacts in `emailAddress`.
+    expect(personNameFilter(["ada"], RESOURCE_NAME_FIELDS)[0]).toMatchObject({ items: [{}, {}, { field: "email" }] });
+  });
+
+  it("matches a record only when every word is in one of the fields, case-insensitively", () => {
+    const jane = { firstName: "Jane", lastName: "Doe", emailAddress: "jdoe@contoso.example" };
+    expect(personNameMatches(jane, ["jane", "DOE"], CONTACT_NAME_FIELDS)).toBe(true);
+    expect(personNameMatches(jane, ["doe", "jane"], CONTACT_NAME_FIELDS)).toBe(true);
+    expect(personNameMatches(jane, ["contoso"], CONTACT_NAME_FIELDS)).toBe(true);
+    expect(personNameMatches(jane, ["Jane", "Smith"], CONTACT_NAME_FIELDS)).toBe(false);
+    expect(personNameMatches({ firstName: "Jane", lastName: null }, ["Jane", "Doe"], CONTACT_NAME_FIELDS)).toBe(false);
+  });
+});
+
+describe("ticket refs", () => {
+  it("reads ids, numeric strings and ticket numbers, and refuses anything else", () => {
+    expect(parseTicketRef(12345)).toEqual({ id: 12345 });
+    expect(parseTicketRef(" 12345 ")).toEqual({ id: 12345 });
+    // Autotask's ticket numbers: T + creation date (yyyymmdd) + "." + sequence.
+    expect(parseTicketRef("t20261130.0001")).toEqual({ number: "T20261130.0001" });
+    for (const bad of [0, -4, 1.5, "abc", "T2026", "12 34", ""]) expect(() => parseTicketRef(bad), String(bad)).toThrow(/neither a ticket id/);
+  });
+});
