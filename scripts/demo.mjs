@@ -83,7 +83,7 @@ try {
   });
 
   const resources = await call("Pick a technician", "autotask_search_resources", { name: "a", limit: 3 });
-  const techLine = resources.text.split("\n").find((line) => /^\d+ .* roles \d/.test(line));
+  const techLine = resources.text.split("\n").find((line) => /^\d+ .* roles /.test(line));
   if (!techLine) throw new Error("the sandbox has no resource with a service-desk role");
   const tech = { id: idsIn(techLine)[0] };
 

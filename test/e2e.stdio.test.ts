@@ -70,7 +70,7 @@ describe.each(["default", "real-tenant"])("built server over stdio, %s profile",
     const person = sandbox.store.resources().find((r: Structured) => r.isActive !== false && r.firstName && r.lastName) as Structured;
     const resources = await call("autotask_search_resources", { name: `${person.firstName} ${person.lastName}` });
     expect(listedIds(resources.text)).toContain(person.id);
-    const techLine = (await call("autotask_search_resources", { name: "a" })).text.split("\n").find((line: string) => /\(default \d+\)/.test(line));
+    const techLine = (await call("autotask_search_resources", { name: "a" })).text.split("\n").find((line: string) => /, default\)/.test(line));
     const tech = { id: Number(/^(\d+) /.exec(techLine ?? "")?.[1]) };
 
     const created = await call("autotask_create_ticket", {

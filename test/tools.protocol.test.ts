@@ -29,7 +29,7 @@ describe.each([
     expect(resources.structuredContent).toBeUndefined();
     const withDefault = textOf(resources)
       .split("\n")
-      .find((line) => /\(default \d+\)/.test(line)) as string;
+      .find((line) => /, default\)/.test(line)) as string;
     resourceId = Number(/^(\d+) /.exec(withDefault)?.[1]);
   });
   afterAll(async () => h?.close());

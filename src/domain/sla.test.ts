@@ -289,7 +289,7 @@ describe("SLA properties", () => {
             dueAt: full.resolution.dueAt,
             source: full.resolution.source,
             paused: full.clock === "paused",
-            ...(responseOwed ? { responseDueAt: full.response.dueAt } : {}),
+            ...(responseOwed ? { responseDueAt: full.response.dueAt, responseState: full.response.state } : {}),
           });
         },
       ),

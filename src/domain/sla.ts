@@ -466,13 +466,15 @@ export interface SlaRow {
   source: SlaSource;
   /** True while the ticket sits in a status the tenant's mapping treats as waiting. */
   paused: boolean;
-  /** The first response's due instant, only while the response is still owed. */
+  /** The first response's due instant and state, only while the response is still owed. */
   responseDueAt?: string;
+  responseState?: SlaState;
 }
 
 /**
  * The SLA as one search row shows it: the resolution's state, due time and source, whether the clock
- * is paused, and the first-response due time while the response is owed. Always equal to the
+ * is paused, and the first-response due time and state while the response is owed (a breached first
+ * response must show on the row, not only in the details). Always equal to the
  * corresponding fields of `computeSla(ticket, now, options)` (tested), without the paused total, the
  * clock's elapsed figures or any text, which a row does not show.
  */
@@ -483,7 +485,10 @@ export function rowSla(ticket: SlaTicket, now: Date, options: SlaOptions): SlaRo
   const respondedAt = toEpochMs(ticket.firstResponseDateTime) ?? resolvedAt;
   if (respondedAt === null) {
     const response = responseClock(ticket, priority, common, respondedAt, options);
-    if (response.state !== "not_applicable" && response.dueAt) row.responseDueAt = response.dueAt;
+    if (response.state !== "not_applicable" && response.dueAt) {
+      row.responseDueAt = response.dueAt;
+      row.responseState = response.state;
+    }
   }
   return row;
 }

@@ -128,7 +128,7 @@ describe("autotask_search_tickets filters", () => {
     queryBodies.length = 0;
     const backwards = await search({ completedAfter: "2026-11-23", completedBefore: "2026-11-16" });
     expect(backwards.isError).toBe(true);
-    expect(textOf(backwards)).toMatch(/completedAfter \(2026-11-23\) must be before completedBefore/);
+    expect(textOf(backwards)).toMatch(/completedAfter \(2026-11-23\) is not before completedBefore/);
     expect(queryBodies).toHaveLength(0);
   });
 
@@ -245,8 +245,8 @@ describe("autotask_search_tickets filters", () => {
     expect(result.structuredContent).toBeUndefined();
     expect(textOf(result).split("\n")).toEqual([
       "2 tickets match, oldest first; rows 1-2.",
-      "Columns: id ticketNumber | status | priority | company (id) | assignedResource (id) | dueDateTime | sla | title",
-      expect.stringMatching(/^101 T20261120\.0001 \| In Progress \| High \| Contoso \(7\) \| Ada Lovelace \(30\) \| due 2026-11-30 17:00Z \| \w+ \| <<<.*Printer offline.*>>>$/),
+      "Columns: id ticketNumber | status | priority | company (id) | assignedResource (id) | due (source) | sla state | title",
+      expect.stringMatching(/^101 T20261120\.0001 \| In Progress \| High \| Contoso \(7\) \| Ada Lovelace \(30\) \| due 2026-11-30 17:00Z \(ticket due date\) \| \w+ \| response due 2026-11-20 11:00Z \w+ \| <<<.*Printer offline.*>>>$/),
       expect.stringMatching(/^102 T20261121\.0002 \| .+ \| .+ \| Fabrikam \(8\) \| unassigned \| .*New starter laptop/),
     ]);
   });

@@ -292,7 +292,7 @@ function ticketRowLine(row: TicketSearchRow): string {
     // One due time per SLA event, with its source; a paused clock says so.
     if (sla.dueAt) line += ` | due ${shortDateTime(inDeskZone(sla.dueAt, row.timeZone))} (${SOURCE_TEXT[sla.source] ?? sla.source})`;
     line += ` | ${sla.state}${sla.paused ? ", paused" : ""}`;
-    if (sla.responseDueAt) line += ` | response due ${shortDateTime(inDeskZone(sla.responseDueAt, row.timeZone))}`;
+    if (sla.responseDueAt) line += ` | response due ${shortDateTime(inDeskZone(sla.responseDueAt, row.timeZone))} ${sla.responseState}`;
   }
   return `${line} | ${quoted(oneLine(ticket.title, 120))}`;
 }
