@@ -141,6 +141,21 @@ describe("autotask_ticket_metrics", () => {
     expect((result.content as Json[])[0]?.text).toMatch(/No tickets match/);
     expect(sent.find((r) => r.path === "/Tickets/query")?.body?.Filter).toEqual([{ op: "eq", field: "queueID", value: 29683325 }]);
   });
+  it("refuses impossible dates and reversed ranges like the search does, before any ticket query", async () => {
+    const cases: Array<[Json, RegExp]> = [
+      [{ createdFrom: "2026-11-20", createdTo: "2026-11-01" }, /createdFrom \(2026-11-20\) is not before createdTo/],
+      [{ completedFrom: "2026-11-20", completedTo: "2026-11-20" }, /completedFrom .* is not before completedTo/],
+      [{ createdFrom: "2026-02-30" }, /createdFrom "2026-02-30" is not a valid/],
+      [{ createdTo: "2026-11-31" }, /createdTo "2026-11-31" is not a valid/],
+    ];
+    for (const [args, message] of cases) {
+      sent.length = 0;
+      const result = await call("autotask_ticket_metrics", args);
+      expect(result.isError, JSON.stringify(args)).toBe(true);
+      expect((result.content as Json[])[0]?.text).toMatch(message);
+      expect(sent.some((r) => r.path.startsWith("/Tickets/query"))).toBe(false);
+    }
+  });
 });
 
 describe("autotask_escalate_tickets", () => {
