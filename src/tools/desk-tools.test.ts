@@ -124,8 +124,10 @@ describe("autotask_ticket_metrics", () => {
     // Autotask's 3 h for tickets with an SLA, the calendar's 9 h (08:00-17:00) for the others.
     const expectedBusiness = (completedWithSla * 3 + (completed.length - completedWithSla) * 9) / completed.length;
     expect(structured.resolution.averageBusinessHours).toBeCloseTo(expectedBusiness, 2);
-    // Only tickets with an SLA have a verdict (none has a due date): all missed, per Autotask.
-    expect(structured.sla).toEqual({ eligible: withSla.length, compliant: 0, compliancePercent: 0 });
+    // Only resolved tickets with an SLA have a verdict (none has a due date): all missed, per Autotask.
+    // Open tickets with an SLA and no due date yet are undecided, outside the share.
+    const decided = completed.filter((t) => t.serviceLevelAgreementID !== undefined).length;
+    expect(structured.sla).toEqual({ eligible: decided, compliant: 0, compliancePercent: 0, openBreached: 0, undecided: withSla.length - decided });
     expect(structured.sources).toMatchObject({ ticketsWithSla: withSla.length, slaResultsRead: withSla.length });
   });
 

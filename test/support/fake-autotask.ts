@@ -78,12 +78,9 @@ export const NOTE_FIELDS = {
   ],
 };
 
-export async function connectWithMsw(
-  now = () => new Date("2026-11-27T10:00:00Z"),
-  credentials = { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
-) {
+export async function connectWithMsw(now = () => new Date("2026-11-27T10:00:00Z")) {
   const api = new AutotaskClient({
-    credentials,
+    credentials: { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
     apiUrl: `${BASE}/`,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
   });
