@@ -82,6 +82,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     let escalated = 0;
     let eligible = 0;
     let compliant = 0;
+    let undecided = 0;
     const resolutionHours: number[] = [];
     for (const t of tickets) {
       const state = mapping.statusOf(t.status);
@@ -91,16 +92,18 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
       const created = ms(t.createDate);
       const resolvedAt = Number.isFinite(ms(t.resolvedDateTime)) ? ms(t.resolvedDateTime) : complete ? ms(t.completedDate) : Number.NaN;
       if (Number.isFinite(created) && Number.isFinite(resolvedAt) && resolvedAt >= created) resolutionHours.push((resolvedAt - created) / 3_600_000);
-      const verdict = typeof t.serviceLevelAgreementID === "number" ? (results.get(t.id)?.isResolutionMet ?? t.serviceLevelAgreementHasBeenMet) : null;
-      if (typeof verdict === "boolean") {
-        eligible += 1;
-        if (verdict) compliant += 1;
-        continue;
-      }
+      // Decided: resolved (Autotask's verdict for a ticket with an SLA, else the due date), or open and past due.
       const due = Number.isFinite(ms(t.resolvedDueDateTime)) ? ms(t.resolvedDueDateTime) : ms(t.dueDateTime);
-      if (!Number.isFinite(due) || (complete && !Number.isFinite(resolvedAt))) continue;
-      eligible += 1;
-      if (Number.isFinite(resolvedAt) ? resolvedAt <= due : NOW.getTime() <= due) compliant += 1;
+      if (Number.isFinite(resolvedAt)) {
+        const verdict = typeof t.serviceLevelAgreementID === "number" ? (results.get(t.id)?.isResolutionMet ?? t.serviceLevelAgreementHasBeenMet) : null;
+        const met = typeof verdict === "boolean" ? verdict : Number.isFinite(due) ? resolvedAt <= due : null;
+        if (met === null) continue;
+        eligible += 1;
+        if (met) compliant += 1;
+      } else if (!complete) {
+        if (Number.isFinite(due) && NOW.getTime() > due) eligible += 1;
+        else if (Number.isFinite(due) || typeof t.serviceLevelAgreementID === "number") undecided += 1;
+      }
     }
     const result = structured(await h.call("autotask_ticket_metrics", { breakdown: "queue" }));
     expect(result.total).toBe(tickets.length);
@@ -114,6 +117,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     expect(result.resolution.medianHours).toBeCloseTo((sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2, 2);
     expect(result.sla.eligible).toBe(eligible);
     expect(result.sla.compliant).toBe(compliant);
+    expect(result.sla.undecided).toBe(undecided);
     const byStatus = new Map<string, number>();
     for (const t of tickets) {
       const label = mapping.statusLabel(t.status) ?? `status ${t.status}`;

@@ -15,7 +15,7 @@ import { addBusinessTime } from "../domain/calendar.js";
 import { computeSla, DEFAULT_SLA_TARGETS, rowSla, type SlaRow, type SlaStatus } from "../domain/sla.js";
 import { HOUR_MS } from "../domain/time.js";
 import type { SlaTargetHours } from "../config.js";
-import type { TenantMapping } from "../domain/states.js";
+import type { SemanticStatus, TenantMapping } from "../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
 import { UserInputError } from "../errors.js";
 import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
@@ -259,6 +259,12 @@ export function searchTermFilter(term: string): Condition<TicketField>[] {
     ],
   }));
 }
+
+/** Semantic statuses whose workflow requirement a create cannot meet, with the field an update must give. */
+const CREATE_NEEDS_UPDATE: Partial<Record<SemanticStatus, "resolution" | "escalationReason">> = {
+  COMPLETE: "resolution",
+  ESCALATED: "escalationReason",
+};
 
 export class TicketService {
   constructor(
@@ -630,6 +636,17 @@ export class TicketService {
 
   async #createBody(request: TicketCreateRequest, warnings: string[], dueDateRule: { text?: string }, options?: RequestOptions): Promise<TicketCreate> {
     const status = request.status !== undefined ? await this.tenant.resolveTicketValue("status", request.status, options) : await this.tenant.defaultStatus(options);
+    if (request.status !== undefined) {
+      // The status workflow's requirements (domain/workflow.ts) hold for a new ticket too: a create has
+      // no resolution or escalation reason to give, so those statuses are reached by an update.
+      const needs = CREATE_NEEDS_UPDATE[(await this.tenant.mapping(options)).statusOf(status.value)];
+      if (needs) {
+        throw new UserInputError(
+          `A ticket cannot be created as ${status.label}: that status requires ${needs}, which a create cannot record. Required: ${needs}. Create the ticket with another status (or none, for the default), then move it to ${status.label} with autotask_update_ticket giving ${needs}.`,
+          "status",
+        );
+      }
+    }
     let priority: PicklistValue;
     if (request.priority !== undefined) {
       priority = await this.tenant.resolveTicketValue("priority", request.priority, options);

@@ -28,7 +28,7 @@ describe("calculateTicketMetrics on empty input", () => {
         p90BusinessHours: null,
       },
       firstResponse: { count: 0, averageHours: null, medianHours: null, p90Hours: null },
-      slaCompliance: { eligible: 0, compliant: 0, rate: null },
+      slaCompliance: { eligible: 0, compliant: 0, rate: null, undecided: 0 },
       escalated: 0,
       open: 0,
       backlogAgeHours: { average: null, median: null, oldest: null },
@@ -99,9 +99,10 @@ describe.each(tenants)("calculateTicketMetrics (%s)", (_name, mapping) => {
     expect(metrics.firstResponse).toEqual({ count: 3, averageHours: 1.17, medianHours: 1, p90Hours: 1.8 });
   });
 
-  it("counts SLA compliance over tickets with a due date", () => {
-    // On time: #1 (resolved 10:00, due 16:00) and #5 (open, not yet due). Late: #2 (resolved 12:00, due 11:00), #4 (open, overdue).
-    expect(metrics.slaCompliance).toEqual({ eligible: 4, compliant: 2, rate: 0.5 });
+  it("counts SLA compliance over decided tickets only; an open ticket not yet due is undecided, not met", () => {
+    // Decided: #1 met (resolved 10:00, due 16:00), #2 late (resolved 12:00, due 11:00), #4 open and overdue (breached).
+    // Undecided: #5 (open, due 2025-03-21, after NOW). #3 and #6 have no due date.
+    expect(metrics.slaCompliance).toEqual({ eligible: 3, compliant: 1, rate: 0.3333, undecided: 1 });
   });
 
   it("counts escalated and open tickets and the backlog age", () => {

@@ -10,8 +10,10 @@
  *
  * Definitions:
  * - resolution time: from `createDate` to `resolvedDateTime`, or to `completedDate` for a COMPLETE ticket;
- * - SLA compliance: over tickets with a due date (`resolvedDueDateTime`, else `dueDateTime`), the share
- *   resolved by the due date plus still-open tickets not yet due;
+ * - SLA compliance: over tickets whose resolution outcome is decided (`slaOutcome`): resolved tickets
+ *   (met when resolved by the due date, `resolvedDueDateTime` else `dueDateTime`) and open tickets
+ *   already past their due date (breached: they can no longer be met). Open tickets not yet due are
+ *   undecided, left out of the share and counted apart (`undecided`);
  * - open: every ticket whose status is not COMPLETE (tenant-specific statuses count as open);
  * - percentiles interpolate linearly between the nearest ranks.
  */
@@ -38,7 +40,8 @@ export interface TicketMetrics {
     p90BusinessHours: number | null;
   };
   firstResponse: DurationStats;
-  slaCompliance: { eligible: number; compliant: number; rate: number | null };
+  /** `eligible`: decided tickets; `compliant`: met; `undecided`: open, due date not yet passed. */
+  slaCompliance: { eligible: number; compliant: number; rate: number | null; undecided: number };
   escalated: number;
   open: number;
   backlogAgeHours: { average: number | null; median: number | null; oldest: number | null };
@@ -108,6 +111,7 @@ export function calculateTicketMetrics(
   let total = 0;
   let eligible = 0;
   let compliant = 0;
+  let undecided = 0;
   let escalated = 0;
   let open = 0;
 
@@ -131,10 +135,11 @@ export function calculateTicketMetrics(
     if (created !== null && responded !== null && responded >= created) firstResponseMs.push(responded - created);
 
     const due = toEpochMs(ticket.resolvedDueDateTime) ?? toEpochMs(ticket.dueDateTime);
-    // A COMPLETE ticket without any completion date cannot be judged; leave it out rather than guess.
-    if (due !== null && (resolved !== null || !isComplete)) {
+    const outcome = slaOutcome({ resolvedMs: resolved, complete: isComplete, dueMs: due, nowMs });
+    if (outcome === "undecided") undecided += 1;
+    else if (outcome !== undefined) {
       eligible += 1;
-      if (resolved !== null ? resolved <= due : nowMs <= due) compliant += 1;
+      if (outcome === "met") compliant += 1;
     }
 
     if (!isComplete) {
@@ -169,9 +174,32 @@ export function calculateTicketMetrics(
       medianHours: firstResponse.median,
       p90Hours: firstResponse.p90,
     },
-    slaCompliance: { eligible, compliant, rate: eligible === 0 ? null : round(compliant / eligible, 4) },
+    slaCompliance: { eligible, compliant, rate: eligible === 0 ? null : round(compliant / eligible, 4), undecided },
     escalated,
     open,
     backlogAgeHours: { average: backlog.average, median: backlog.median, oldest: hours(oldest) },
   };
+}
+
+/** A ticket's resolution SLA outcome: decided (`met`, `breached`), not yet (`undecided`), or none to judge (undefined). */
+export type SlaOutcome = "met" | "breached" | "undecided" | undefined;
+
+/**
+ * The one compliance rule, for the server's computation and Autotask's record alike. A resolved ticket
+ * is decided: Autotask's `verdict` (`isResolutionMet`, `serviceLevelAgreementHasBeenMet`) when given,
+ * else resolved by the due date. An open ticket is decided only once its due date has passed (breached:
+ * it can no longer be met); before that it is undecided and must not count as met. A ticket without a
+ * due date and verdict, or completed without any completion date, is not judged.
+ * Times are epoch ms; `nowMs` is the report's instant.
+ */
+export function slaOutcome(input: { resolvedMs: number | null; complete: boolean; dueMs: number | null; nowMs: number; verdict?: boolean; hasTarget?: boolean }): SlaOutcome {
+  const { resolvedMs, complete, dueMs, nowMs, verdict } = input;
+  if (resolvedMs !== null) {
+    if (typeof verdict === "boolean") return verdict ? "met" : "breached";
+    if (dueMs === null) return undefined;
+    return resolvedMs <= dueMs ? "met" : "breached";
+  }
+  if (complete) return undefined;
+  if (dueMs !== null) return nowMs > dueMs ? "breached" : "undecided";
+  return input.hasTarget ? "undecided" : undefined;
 }

@@ -13,7 +13,8 @@ export function registerDeskPrompts(server: McpServer): void {
     {
       title: "Triage new tickets",
       description: "Review tickets in a New status and propose priority, queue and assignee for each.",
-      argsSchema: { companyID: z.string().optional().describe("Only this company's tickets (id).") },
+      // Arguments are validated before they reach the prompt text: an id is digits, nothing else.
+      argsSchema: { companyID: z.string().trim().regex(/^[1-9]\d{0,9}$/, "companyID must be a company id (digits)").optional().describe("Only this company's tickets (id).") },
     },
     ({ companyID }) =>
       user(
@@ -48,7 +49,16 @@ export function registerDeskPrompts(server: McpServer): void {
     {
       title: "Escalation review",
       description: "Find tickets that need escalation now, review them with me, and escalate the ones I approve.",
-      argsSchema: { queue: z.string().optional().describe("Only this queue (label).") },
+      argsSchema: {
+        queue: z
+          .string()
+          .trim()
+          .min(1)
+          .max(100)
+          .regex(/^[^"\r\n<>`]+$/, "queue must be a queue label on one line, without quotes or angle brackets")
+          .optional()
+          .describe("Only this queue (label)."),
+      },
     },
     ({ queue }) =>
       user(

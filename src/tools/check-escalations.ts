@@ -10,7 +10,7 @@ const inputSchema = {
   queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
   assignedResourceID: z.number().int().optional().describe("Resource id."),
   priority: z.union([z.number().int(), z.string()]).optional().describe("Id or label."),
-  waitingCustomerDays: z.number().optional().describe("Default 7."),
+  waitingCustomerDays: z.number().int().min(1).max(365).optional().describe("Days idle, 1-365; default 7."),
   limit: z.number().int().min(1).max(100).optional().describe("Default 25."),
 };
 

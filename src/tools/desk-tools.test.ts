@@ -124,8 +124,10 @@ describe("autotask_ticket_metrics", () => {
     // Autotask's 3 h for tickets with an SLA, the calendar's 9 h (08:00-17:00) for the others.
     const expectedBusiness = (completedWithSla * 3 + (completed.length - completedWithSla) * 9) / completed.length;
     expect(structured.resolution.averageBusinessHours).toBeCloseTo(expectedBusiness, 2);
-    // Only tickets with an SLA have a verdict (none has a due date): all missed, per Autotask.
-    expect(structured.sla).toEqual({ eligible: withSla.length, compliant: 0, compliancePercent: 0 });
+    // Only resolved tickets with an SLA have a verdict (none has a due date): all missed, per Autotask.
+    // Open tickets with an SLA and no due date yet are undecided, outside the share.
+    const decided = completed.filter((t) => t.serviceLevelAgreementID !== undefined).length;
+    expect(structured.sla).toEqual({ eligible: decided, compliant: 0, compliancePercent: 0, openBreached: 0, undecided: withSla.length - decided });
     expect(structured.sources).toMatchObject({ ticketsWithSla: withSla.length, slaResultsRead: withSla.length });
   });
 
@@ -140,6 +142,21 @@ describe("autotask_ticket_metrics", () => {
     expect(JSON.stringify(structured)).not.toContain("NaN");
     expect((result.content as Json[])[0]?.text).toMatch(/No tickets match/);
     expect(sent.find((r) => r.path === "/Tickets/query")?.body?.Filter).toEqual([{ op: "eq", field: "queueID", value: 29683325 }]);
+  });
+  it("refuses impossible dates and reversed ranges like the search does, before any ticket query", async () => {
+    const cases: Array<[Json, RegExp]> = [
+      [{ createdFrom: "2026-11-20", createdTo: "2026-11-01" }, /createdFrom \(2026-11-20\) is not before createdTo/],
+      [{ completedFrom: "2026-11-20", completedTo: "2026-11-20" }, /completedFrom .* is not before completedTo/],
+      [{ createdFrom: "2026-02-30" }, /createdFrom "2026-02-30" is not a valid/],
+      [{ createdTo: "2026-11-31" }, /createdTo "2026-11-31" is not a valid/],
+    ];
+    for (const [args, message] of cases) {
+      sent.length = 0;
+      const result = await call("autotask_ticket_metrics", args);
+      expect(result.isError, JSON.stringify(args)).toBe(true);
+      expect((result.content as Json[])[0]?.text).toMatch(message);
+      expect(sent.some((r) => r.path.startsWith("/Tickets/query"))).toBe(false);
+    }
   });
 });
 

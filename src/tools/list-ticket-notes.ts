@@ -34,8 +34,10 @@ export default defineTool({
     for (const note of listing.notes) {
       lines.push(
         `#${note.id} ${note.createdAt ?? ""} ${note.noteType ?? ""} ${note.clientVisible ? "[CLIENT-VISIBLE]" : `[${note.publish ?? "internal"}]`}`,
-        `  ${quoted([note.title, note.text].filter(Boolean).join(": "))}`,
       );
+      // Title and text once each, each delimited (a note's text often repeats its title).
+      if (note.title) lines.push(`  title ${quoted(note.title)}`);
+      if (note.text && note.text !== note.title) lines.push(`  ${quoted(note.text)}`);
     }
     if (listing.hasMore) lines.push(`More: offset ${listing.offset + listing.notes.length}.`);
     return { structured: listing, text: lines.join("\n") };

@@ -46,7 +46,7 @@ export default defineTool({
             `${report.total} tickets (${report.open} open, ${report.escalated} escalated).`,
             `Resolution (${report.resolution.count}): average ${h(report.resolution.averageHours)}, median ${h(report.resolution.medianHours)}; business: average ${h(report.resolution.averageBusinessHours)}, median ${h(report.resolution.medianBusinessHours)}.`,
             `First response (${report.firstResponse.count}): average ${h(report.firstResponse.averageHours)}, median ${h(report.firstResponse.medianHours)}; business median ${h(report.firstResponse.medianBusinessHours)}.`,
-            `SLA compliance: ${report.sla.compliancePercent === null ? "n/a (no due dates)" : `${report.sla.compliancePercent}%`} (${report.sla.compliant} of ${report.sla.eligible}).`,
+            `SLA compliance: ${report.sla.compliancePercent === null ? "n/a (no decided tickets)" : `${report.sla.compliancePercent}%`} (${report.sla.compliant} met of ${report.sla.eligible} decided: resolved, or open and already breached${report.sla.openBreached ? ` (${report.sla.openBreached})` : ""}); ${report.sla.undecided} still open, not yet decided.`,
             `By status: ${report.byStatus.map((e) => `${e.label} ${e.count}`).join(", ")}.`,
             `By priority: ${report.byPriority.map((e) => `${e.label} ${e.count}`).join(", ")}.`,
             ...(report.breakdown

@@ -133,6 +133,22 @@ describe("autotask_create_ticket", () => {
     expect(JSON.stringify(result.content)).toMatch(/queueID is required/);
     expect(writes()).toHaveLength(1);
   });
+  it("refuses a status whose workflow requirement a create cannot meet, before anything is written", async () => {
+    // The same requirements autotask_update_ticket enforces (domain/workflow.ts): Complete needs a
+    // resolution, Escalated an escalation reason; the create has neither argument.
+    for (const [status, required] of [["Complete", "resolution"], ["escalated", "escalationReason"]] as const) {
+      sent.length = 0;
+      const result = await call("autotask_create_ticket", { companyID: 7, title: "Printer jams", status });
+      expect(result.isError, status).toBe(true);
+      const text = JSON.stringify(result.content);
+      expect(text).toContain(`Required: ${required}`);
+      expect(text).toContain("autotask_update_ticket");
+      expect(writes()).toEqual([]);
+    }
+    // A status without such a requirement still creates.
+    const ok = await call("autotask_create_ticket", { companyID: 7, title: "Printer jams", status: "In Progress" });
+    expect(ok.isError, JSON.stringify(ok.content)).toBeFalsy();
+  });
 });
 
 describe("autotask_update_ticket", () => {

@@ -73,20 +73,22 @@ export function chartSpec(report: MetricsReport, title: string): TopLevelSpec {
       bars(report.byStatus.slice(0, 12), "Tickets by status", "#4c78a8"),
       bars(report.byPriority.slice(0, 12), "Tickets by priority", "#f58518"),
       {
-        title: compliance === null ? "SLA compliance (no tickets with a due date)" : `SLA compliance ${compliance}%`,
+        // The share is over decided tickets (met, missed); open tickets not yet due stand apart, in grey.
+        title: compliance === null ? "SLA compliance (no decided tickets)" : `SLA compliance ${compliance}% of decided`,
         width: 200,
         height: 220,
         data: {
           values: [
             { part: "met", count: report.sla.compliant },
             { part: "missed", count: report.sla.eligible - report.sla.compliant },
+            { part: "open, undecided", count: report.sla.undecided },
           ],
         },
         mark: { type: "bar" },
         encoding: {
-          x: { field: "part", type: "nominal", title: null, sort: ["met", "missed"], axis: { labelAngle: 0 } },
+          x: { field: "part", type: "nominal", title: null, sort: ["met", "missed", "open, undecided"], axis: { labelAngle: 0 } },
           y: { field: "count", type: "quantitative", title: "tickets" },
-          color: { field: "part", type: "nominal", scale: { domain: ["met", "missed"], range: ["#54a24b", "#e45756"] }, legend: null },
+          color: { field: "part", type: "nominal", scale: { domain: ["met", "missed", "open, undecided"], range: ["#54a24b", "#e45756", "#bab0ac"] }, legend: null },
         },
       },
     ],

@@ -19,7 +19,7 @@ import type { Ticket } from "../../autotask/schemas.js";
 import { checkEscalation, type EscalationLevel } from "../../domain/escalation.js";
 import type { SlaTicket } from "../../domain/sla.js";
 import type { TenantMapping } from "../../domain/states.js";
-import { allowedNextStatuses, validateStatusTransition } from "../../domain/workflow.js";
+import { allowedNextStatuses, type TransitionTable, validateStatusTransition } from "../../domain/workflow.js";
 import { HOUR_MS } from "../../domain/time.js";
 import { ServerConfigurationError } from "../../errors.js";
 import { parseTicketRef, requireTicket, type TicketRef } from "../lookup.js";
@@ -169,7 +169,10 @@ export class EscalationService {
     if (hasAssignee) candidate.assignedResourceID = ticket.assignedResourceID!;
     const state = mapping.statusOf(ticket.status);
     if (state === "ESCALATED") candidate.alreadyEscalated = true;
-    else if (!allowedNextStatuses(state).includes("ESCALATED")) candidate.cannotEscalate = workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state);
+    // The configured workflow (AUTOTASK_WORKFLOW), the same table autotask_update_ticket enforces.
+    else if (!allowedNextStatuses(state, this.deps.settings.workflow).includes("ESCALATED")) {
+      candidate.cannotEscalate = workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state, this.deps.settings.workflow);
+    }
     return candidate;
   }
 
@@ -232,9 +235,10 @@ export class EscalationService {
     }
     // The same workflow autotask_update_ticket enforces: e.g. a ticket waiting on the customer is
     // followed up or moved back to work, not escalated.
-    const transition = validateStatusTransition(state, "ESCALATED", ticket, { escalationReason: reasons.join("; ") });
+    const workflow = this.deps.settings.workflow;
+    const transition = validateStatusTransition(state, "ESCALATED", ticket, { escalationReason: reasons.join("; ") }, { table: workflow });
     if (!transition.canTransition) {
-      return { ...base, outcome: "not_allowed", detail: `${workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state)}; nothing written.`, reasons };
+      return { ...base, outcome: "not_allowed", detail: `${workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state, workflow)}; nothing written.`, reasons };
     }
     try {
       const notes = await this.deps.api.listTicketNotes(id, request);
@@ -286,8 +290,8 @@ export class EscalationService {
   }
 }
 
-function workflowRefusal(label: string, state: Parameters<typeof allowedNextStatuses>[0]): string {
-  return `The status workflow does not allow ${label} → Escalated (allowed: ${allowedNextStatuses(state).join(", ")})`;
+function workflowRefusal(label: string, state: Parameters<typeof allowedNextStatuses>[0], table?: TransitionTable): string {
+  return `The status workflow does not allow ${label} → Escalated (allowed: ${allowedNextStatuses(state, table).join(", ")})`;
 }
 
 function slim(ticket: Ticket): Ticket {

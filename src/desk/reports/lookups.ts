@@ -11,6 +11,7 @@ import { type Condition, contains, eq } from "../../autotask/query.js";
 import type { Contact, ContactField, TicketNote } from "../../autotask/schemas.js";
 import { UserInputError } from "../../errors.js";
 import { CONTACT_NAME_FIELDS, personNameFilter, personNameMatches, personNameWords } from "../directory.js";
+import { inDeskZone } from "../dates.js";
 import { requireTicket } from "../lookup.js";
 import type { ReportDependencies } from "./types.js";
 
@@ -116,7 +117,9 @@ export class ContactAndNoteLookups {
     const notes = all.slice(offset, offset + limit).map((note): NoteView => {
       const publishLabel = publish.labelOf(note.publish);
       const view: NoteView = { id: note.id, clientVisible: publishLabel !== undefined && /^all\b/i.test(publishLabel) };
-      if (note.createDateTime) view.createdAt = note.createDateTime;
+      // In the desk's zone with its offset, like every other instant the desk shows.
+      const createdAt = inDeskZone(note.createDateTime, this.deps.settings.calendar.timeZone);
+      if (createdAt) view.createdAt = createdAt;
       if (note.title) view.title = note.title;
       if (note.description) view.text = note.description;
       const typeLabel = noteTypes.labelOf(note.noteType);
@@ -135,10 +138,18 @@ export class ContactAndNoteLookups {
     args: { ticketID?: number | string; ticketNumber?: string },
     options: { signal?: AbortSignal },
   ): Promise<{ ticketID: number; ticketNumber?: string }> {
-    const ref = args.ticketID ?? args.ticketNumber?.trim();
+    const number = args.ticketNumber?.trim();
+    const ref = args.ticketID ?? number;
     if (ref === undefined || ref === "") throw new UserInputError("Give ticketID or ticketNumber.", "ticketID");
     // The desk's one resolver of ticket ids and numbers.
     const ticket = await requireTicket(this.deps.api, ref, options);
+    // Both given: they must name the same ticket, or the caller meant two different ones.
+    if (args.ticketID !== undefined && number && ticket.ticketNumber?.toUpperCase() !== number.toUpperCase()) {
+      throw new UserInputError(
+        `ticketID ${args.ticketID} is ticket ${ticket.ticketNumber ?? ticket.id}, not ${number}: give only one of ticketID and ticketNumber.`,
+        "ticketNumber",
+      );
+    }
     return ticket.ticketNumber ? { ticketID: ticket.id, ticketNumber: ticket.ticketNumber } : { ticketID: ticket.id };
   }
 }

@@ -60,6 +60,7 @@ describe("MetricsAggregator", () => {
         expect(ours.firstResponse.medianHours).toBe(domain.firstResponse.medianHours);
         expect(ours.sla.eligible).toBe(domain.slaCompliance.eligible);
         expect(ours.sla.compliant).toBe(domain.slaCompliance.compliant);
+        expect(ours.sla.undecided).toBe(domain.slaCompliance.undecided);
         expect(Object.fromEntries(ours.byStatus.map((e) => [e.label, e.count]))).toEqual(domain.byStatus);
         expect(ours.sources.autotaskFigures).toBe(0);
         expect(JSON.stringify(ours)).not.toContain("NaN");
@@ -76,15 +77,30 @@ describe("MetricsAggregator", () => {
     aggregator.add({ ...base, id: 3 });
     const report = aggregator.result();
     // 1: Autotask says missed (the due-date rule would say met); 2: the ticket's flag; 3: the due-date rule.
-    expect(report.sla).toEqual({ eligible: 3, compliant: 2, compliancePercent: 66.67 });
+    expect(report.sla).toEqual({ eligible: 3, compliant: 2, compliancePercent: 66.67, openBreached: 0, undecided: 0 });
     // Business hours: 2.5 from Autotask for ticket 1, the calendar's 9 h (08:00-17:00) for 2 and 3.
     expect(report.resolution.averageBusinessHours).toBeCloseTo((2.5 + 9 + 9) / 3, 2);
     expect(report.sources).toMatchObject({ ticketsWithSla: 2, slaResultsRead: 1, autotaskFigures: 3, serverFigures: 3 });
   });
 
+  it("leaves open tickets not yet breached out of compliance, whatever the source, and counts open breaches as missed", () => {
+    const aggregator = new MetricsAggregator(mapping, DEFAULT_CALENDAR, NOW);
+    const inProgress = statusIds.find((id) => mapping.statusOf(id) === "IN_PROGRESS")!;
+    const open = { status: inProgress, priority: 2, createDate: "2026-11-19T08:00:00Z" };
+    // NOW is 2026-11-20T12:00Z. Not yet due: undecided, even where Autotask's flag already says "met".
+    aggregator.add({ ...open, id: 1, dueDateTime: "2026-11-21T08:00:00Z" });
+    aggregator.add({ ...open, id: 2, serviceLevelAgreementID: 1, serviceLevelAgreementHasBeenMet: true, resolvedDueDateTime: "2026-11-22T08:00:00Z" }, null);
+    // Past due and still open: breached, on both sources.
+    aggregator.add({ ...open, id: 3, dueDateTime: "2026-11-20T09:00:00Z" });
+    aggregator.add({ ...open, id: 4, serviceLevelAgreementID: 1, resolvedDueDateTime: "2026-11-20T10:00:00Z" }, null);
+    // Resolved on time: met.
+    aggregator.add({ status: 5, priority: 2, id: 5, createDate: "2026-11-19T08:00:00Z", resolvedDateTime: "2026-11-19T10:00:00Z", dueDateTime: "2026-11-19T16:00:00Z" });
+    expect(aggregator.result().sla).toEqual({ eligible: 3, compliant: 1, compliancePercent: 33.33, openBreached: 2, undecided: 2 });
+  });
+
   it("gives zeros and nulls for no tickets", () => {
     const report = new MetricsAggregator(mapping, DEFAULT_CALENDAR, NOW, "queue").result();
-    expect(report).toMatchObject({ total: 0, open: 0, escalated: 0, sla: { eligible: 0, compliant: 0, compliancePercent: null } });
+    expect(report).toMatchObject({ total: 0, open: 0, escalated: 0, sla: { eligible: 0, compliant: 0, compliancePercent: null, openBreached: 0, undecided: 0 } });
     expect(report.resolution.averageHours).toBeNull();
     expect(report.breakdown).toEqual({ by: "queue", rows: [] });
   });

@@ -2,9 +2,10 @@
  * Service-desk metrics over every ticket a filter matches, streamed page by page into aggregates.
  *
  * Definitions follow `domain/metrics.ts` (resolution: createDate → resolvedDateTime, or completedDate
- * for a COMPLETE ticket; compliance over tickets with a due date; open = not COMPLETE), with one
+ * for a COMPLETE ticket; compliance over decided tickets only, `slaOutcome`: resolved ones plus open
+ * ones already breached, open tickets not yet breached counted apart; open = not COMPLETE), with one
  * difference in where SLA figures come from:
- * - a ticket with an Autotask SLA (`serviceLevelAgreementID`) takes its compliance and its business
+ * - a resolved ticket with an Autotask SLA (`serviceLevelAgreementID`) takes its compliance and its business
  *   hours from Autotask's own record: `ServiceLevelAgreementResults` (`isResolutionMet`,
  *   `resolutionElapsedHours`, `firstResponseElapsedHours`, on Autotask's business-hours, pause-aware
  *   SLA clock), then the ticket's `serviceLevelAgreementHasBeenMet`;
@@ -24,10 +25,10 @@ import { AutotaskNotFoundError } from "../../autotask/errors.js";
 import { type Condition, eq, exist, gte, inList, lt } from "../../autotask/query.js";
 import type { ServiceLevelAgreementResult, Ticket, TicketField } from "../../autotask/schemas.js";
 import { type BusinessCalendar, businessTimeBetween } from "../../domain/calendar.js";
-import { percentile } from "../../domain/metrics.js";
+import { percentile, slaOutcome } from "../../domain/metrics.js";
 import type { TenantMapping } from "../../domain/states.js";
 import { HOUR_MS, toEpochMs } from "../../domain/time.js";
-import { UserInputError } from "../../errors.js";
+import { rangeBounds } from "../dates.js";
 import { resourceNames } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
@@ -61,7 +62,7 @@ export interface MetricsFilters {
   /** Queue id or label. */
   queueID?: number | string;
   assignedResourceID?: number;
-  /** ISO dates or instants; `from` inclusive, `to` exclusive. */
+  /** ISO dates or instants (without an offset: in the desk's zone); `from` inclusive, `to` exclusive. */
   createdFrom?: string;
   createdTo?: string;
   completedFrom?: string;
@@ -91,7 +92,11 @@ export type MetricsReport = {
   escalated: number;
   resolution: Durations;
   firstResponse: Durations;
-  sla: { eligible: number; compliant: number; compliancePercent: number | null };
+  /**
+   * Compliance over decided tickets (`eligible`: resolved ones, met or breached, plus `openBreached`,
+   * open tickets already past due); `undecided`: open tickets not yet breached, outside the share.
+   */
+  sla: { eligible: number; compliant: number; compliancePercent: number | null; openBreached: number; undecided: number };
   byStatus: Array<{ label: string; count: number }>;
   byPriority: Array<{ label: string; count: number }>;
   breakdown?: { by: MetricsBreakdown; rows: BreakdownRow[] };
@@ -146,6 +151,8 @@ export class MetricsAggregator {
   #escalated = 0;
   #eligible = 0;
   #compliant = 0;
+  #undecided = 0;
+  #openBreached = 0;
   #withSla = 0;
   #autotask = 0;
   #server = 0;
@@ -208,19 +215,18 @@ export class MetricsAggregator {
       }
     }
 
-    // Compliance: Autotask's verdict where it has one, else the due-date rule of domain/metrics.ts.
-    let judged: boolean | undefined;
-    const met = hasSla ? (sla?.isResolutionMet ?? ticket.serviceLevelAgreementHasBeenMet) : undefined;
-    if (typeof met === "boolean") {
-      judged = met;
-      this.#autotask += 1;
-    } else {
-      const due = toEpochMs(ticket.resolvedDueDateTime) ?? toEpochMs(ticket.dueDateTime);
-      if (due !== null && (resolved !== null || !complete)) {
-        judged = resolved !== null ? resolved <= due : this.#nowMs <= due;
-        this.#server += 1;
-      }
+    // Compliance (domain/metrics.ts `slaOutcome`): Autotask's verdict decides a resolved ticket that has
+    // an SLA, the due date every other; an open ticket counts only once breached, else it is undecided.
+    const verdict = hasSla && resolved !== null ? (sla?.isResolutionMet ?? ticket.serviceLevelAgreementHasBeenMet) : undefined;
+    const due = toEpochMs(ticket.resolvedDueDateTime) ?? toEpochMs(ticket.dueDateTime);
+    const outcome = slaOutcome({ resolvedMs: resolved, complete, dueMs: due, nowMs: this.#nowMs, verdict: typeof verdict === "boolean" ? verdict : undefined, hasTarget: hasSla });
+    if (outcome !== undefined) {
+      if (typeof verdict === "boolean") this.#autotask += 1;
+      else this.#server += 1;
     }
+    const judged = outcome === "met" ? true : outcome === "breached" ? false : undefined;
+    if (outcome === "undecided") this.#undecided += 1;
+    if (outcome === "breached" && resolved === null) this.#openBreached += 1;
     if (judged !== undefined) {
       this.#eligible += 1;
       if (judged) this.#compliant += 1;
@@ -273,7 +279,13 @@ export class MetricsAggregator {
       escalated: this.#escalated,
       resolution: durations(this.#resolution, this.#resolutionBusiness),
       firstResponse: durations(this.#response, this.#responseBusiness),
-      sla: { eligible: this.#eligible, compliant: this.#compliant, compliancePercent: percent(this.#compliant, this.#eligible) },
+      sla: {
+        eligible: this.#eligible,
+        compliant: this.#compliant,
+        compliancePercent: percent(this.#compliant, this.#eligible),
+        openBreached: this.#openBreached,
+        undecided: this.#undecided,
+      },
       byStatus: labelled(this.#status, (id) => this.mapping.statusLabel(id), "status"),
       byPriority: labelled(this.#priority, (id) => this.mapping.priorityLabel(id), "priority"),
       sources: { ticketsWithSla: this.#withSla, autotaskFigures: this.#autotask, serverFigures: this.#server, slaResultsRead: this.#slaResults },
@@ -348,23 +360,18 @@ export class MetricsService {
     if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
     if (args.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", args.assignedResourceID));
     if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, options)).value));
+    // The desk's one bound parser: dates in the desk's zone, impossible dates and reversed ranges refused.
+    const zone = this.deps.settings.calendar.timeZone;
     const range = (field: TicketField, from: string | undefined, to: string | undefined, name: string) => {
-      if (from !== undefined) filter.push(gte(field, instant(from, `${name}From`)));
-      if (to !== undefined) filter.push(lt(field, instant(to, `${name}To`)));
+      const bounds = rangeBounds({ name: `${name}From`, value: from }, { name: `${name}To`, value: to }, zone);
+      if (bounds.after !== undefined) filter.push(gte(field, bounds.after));
+      if (bounds.before !== undefined) filter.push(lt(field, bounds.before));
     };
     range("createDate", args.createdFrom, args.createdTo, "created");
     range("completedDate", args.completedFrom, args.completedTo, "completed");
     if (filter.length === 0) filter.push(exist("id"));
     return filter;
   }
-}
-
-/** An ISO date ("2026-11-01", taken as UTC midnight) or instant, as Autotask's UTC form. */
-function instant(text: string, field: string): string {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? `${text.trim()}T00:00:00Z` : text.trim();
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new UserInputError(`${field} must be a date like 2026-11-01 or an ISO instant, got "${text}".`, field);
-  return new Date(ms).toISOString();
 }
 
 /**

@@ -9,6 +9,7 @@ import type { RequestOptions } from "../../autotask/api.js";
 import type { Ticket } from "../../autotask/schemas.js";
 import { computeSla, type SlaClockReport } from "../../domain/sla.js";
 import { HOUR_MS } from "../../domain/time.js";
+import { inDeskZone } from "../dates.js";
 import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
@@ -25,6 +26,7 @@ export type SlaRow = {
   clock: "running" | "paused";
   /** Business hours left before the due date (at risk) or past it (breached, as a positive number). */
   businessHours: number;
+  /** The decisive clock's due time, in the desk's zone with its offset. */
   dueAt?: string;
   priority?: string;
 };
@@ -126,7 +128,8 @@ export class SlaReportService {
     };
     if (ticket.ticketNumber) row.ticketNumber = ticket.ticketNumber;
     if (ticket.title) row.title = ticket.title;
-    if (clock.dueAt) row.dueAt = clock.dueAt;
+    const dueAt = inDeskZone(clock.dueAt, this.deps.settings.calendar.timeZone);
+    if (dueAt) row.dueAt = dueAt;
     const priority = mapping.priorityLabel(ticket.priority);
     if (priority) row.priority = priority;
     return row;
