@@ -116,7 +116,8 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: { [ENTRY_NAME]: entry },
   outdir,
-  define: { __PRECOMPUTED_TOOL_LIST__: precomputedToolList },
+  // A string literal of the JSON (parsed on first use, src/precomputed.ts), not an object literal.
+  define: { __PRECOMPUTED_TOOL_LIST__: JSON.stringify(precomputedToolList) },
   plugins: [sandboxStaysExternal, ...shared.plugins],
 });
 

@@ -6,7 +6,9 @@ import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/serv
 import type { Desk } from "../desk/index.js";
 import { UserInputError } from "../errors.js";
 
-export function registerDeskResources(server: McpServer, desk: Desk): void {
+/** `desk` may be the desk or how to get it (the stdio server builds it after the handshake). */
+export function registerDeskResources(server: McpServer, deskOrLoad: Desk | (() => Promise<Desk>)): void {
+  const getDesk = typeof deskOrLoad === "function" ? deskOrLoad : () => Promise.resolve(deskOrLoad);
   server.registerResource(
     "ticket-picklists",
     "autotask://picklists/tickets",
@@ -16,6 +18,7 @@ export function registerDeskResources(server: McpServer, desk: Desk): void {
       mimeType: "application/json",
     },
     async (uri, extra) => {
+      const desk = await getDesk();
       const listing = await desk.reports.picklists.list({}, { signal: extra.signal });
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(listing) }] };
     },
@@ -27,6 +30,7 @@ export function registerDeskResources(server: McpServer, desk: Desk): void {
     async (uri, variables, extra) => {
       const id = Number(variables.id);
       if (!Number.isSafeInteger(id) || id <= 0) throw new UserInputError(`"${String(variables.id)}" is not a ticket id.`);
+      const desk = await getDesk();
       // TicketService.get throws UserInputError for an unknown ticket.
       const ticket = await desk.tickets.get(id, { signal: extra.signal });
       const labels = await desk.tenant.ticketLabels(ticket, { signal: extra.signal });
