@@ -66,6 +66,9 @@ const LAZY_ONLY = [
   /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
 ];
 
+/** Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts). */
+const FIRST_CALL_MODULES = ["src/autotask/client.ts", "src/desk/index.ts", "src/tools/index.ts", "src/tools/boundary.ts"];
+
 /**
  * Fails the build when the entry, or a chunk it imports statically, contains a LAZY_ONLY module, or
  * when the npm `undici` package is bundled at all (the client uses the runtime's own undici: one copy).
@@ -74,7 +77,13 @@ const LAZY_ONLY = [
  */
 function assertStdioStartPathIsLean(metafile, entryPath) {
   const staticOutputs = new Set();
-  const pending = [entryPath];
+  // The stdio server imports the client, the desk and the tools right after the handshake (issue 13):
+  // what those chunks load statically is on every session's first-call path, so it is checked too.
+  const firstCall = Object.entries(metafile.outputs)
+    .filter(([, output]) => FIRST_CALL_MODULES.includes(output.entryPoint))
+    .map(([path]) => path);
+  if (firstCall.length !== FIRST_CALL_MODULES.length) throw new Error(`expected a chunk for each of ${FIRST_CALL_MODULES.join(", ")}`);
+  const pending = [entryPath, ...firstCall];
   while (pending.length > 0) {
     const path = pending.pop();
     if (staticOutputs.has(path) || !metafile.outputs[path]) continue;
@@ -116,7 +125,8 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: { [ENTRY_NAME]: entry },
   outdir,
-  define: { __PRECOMPUTED_TOOL_LIST__: precomputedToolList },
+  // A string literal of the JSON (parsed on first use, src/precomputed.ts), not an object literal.
+  define: { __PRECOMPUTED_TOOL_LIST__: JSON.stringify(precomputedToolList) },
   plugins: [sandboxStaysExternal, ...shared.plugins],
 });
 

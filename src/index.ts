@@ -12,16 +12,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { config as zodConfig } from "zod";
-import { AutotaskClient, type AutotaskClientOptions } from "./autotask/client.js";
+import type { AutotaskClientOptions } from "./autotask/client.js";
 import { environmentFor, parseCommandLine, USAGE } from "./cli.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
 import { parseTeamEnv } from "./config-team.js";
-import { createDesk, settingsFromConfig } from "./desk/index.js";
+import type { Desk } from "./desk/index.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
 import { serveStdio } from "./stdio.js";
-import { isWriteTool } from "./tools/define.js";
-import { TOOLS } from "./tools/index.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 
 // zod 4 compiles a fast path for each object schema with `new Function` on its first parse. A stdio
@@ -59,7 +57,42 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     command.kind === "run" && (command.http || team.redisUrl)
       ? await (await import("./state/setup.js")).createSharedState(team, config.credentials?.integrationCode ?? "sandbox", logger)
       : undefined;
-  const { client, closeSandbox, username } = await connectAutotask(config, logger, shared ? { slots: shared.slots, budget: shared.budget } : {});
+  const limits: SharedLimits = shared ? { slots: shared.slots, budget: shared.budget } : {};
+
+  if (command.kind === "run" && !command.http) {
+    // stdio (issue 13): the handshake and tools/list are answered before the client, the desk and the
+    // tools are imported; the server loads them right after the first tools/list (src/server.ts).
+    // The embedded sandbox still starts first, so that a sandbox that cannot start fails start-up.
+    let connected: Connection | undefined = config.sandbox ? await connectAutotask(config, logger, limits) : undefined;
+    let building: Promise<Desk> | undefined;
+    const load = () => {
+      building ??= (async () => {
+        connected ??= await connectAutotask(config, logger, limits);
+        const client = connected.client;
+        shared?.budget.readThresholdWith(() => client.getThresholdInformation());
+        return buildDesk(client, config, { logger });
+      })();
+      // Nothing failed is kept: the next call builds again and reports its own error.
+      building.catch(() => {
+        building = undefined;
+      });
+      return building;
+    };
+    const server = createServer({ readOnly: config.readOnly, logger, load }, { warmUp: true });
+    // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
+    await serveStdio(server, {
+      logger,
+      cleanup: async () => {
+        await connected?.client.close().catch(() => undefined);
+        await shared?.close().catch(() => undefined);
+        await connected?.closeSandbox?.().catch(() => undefined);
+      },
+    });
+    logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
+    return;
+  }
+
+  const { client, closeSandbox, username } = await connectAutotask(config, logger, limits);
   shared?.budget.readThresholdWith(() => client.getThresholdInformation());
   if (command.kind === "check") {
     const { runCheck } = await import("./check.js");
@@ -74,9 +107,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   // server's desk shares metadata and the ledger through the shared store (http/main.ts).
   const http = command.http && shared ? await import("./http/main.js") : undefined;
   const teamDesk = http && shared ? http.teamDeskInputs({ api: client, store: shared.store, logger, picklistTtlMs: config.picklistTtlMs }) : undefined;
-  const desk = createDesk(teamDesk?.api ?? client, settingsFromConfig(config), () => new Date(), teamDesk?.options ?? { logger });
+  const desk = await buildDesk(teamDesk?.api ?? client, config, teamDesk?.options ?? { logger });
 
   if (http && command.http && shared) {
+    const [{ TOOLS }, { isWriteTool }] = await Promise.all([import("./tools/index.js"), import("./tools/define.js")]);
     const handle = await http.serveHttp({
       config,
       team,
@@ -100,24 +134,25 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.once("SIGTERM", () => void stop("SIGTERM"));
     return;
   }
-
-  const server = createServer(desk, { warmUp: true });
-  // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
-  await serveStdio(server, {
-    logger,
-    cleanup: async () => {
-      await client.close().catch(() => undefined);
-      await shared?.close().catch(() => undefined);
-      await closeSandbox?.().catch(() => undefined);
-    },
-  });
-  logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
 }
 
 /** Slots and budget shared with other processes (state/setup.ts); empty = the client's own. */
 type SharedLimits = Pick<AutotaskClientOptions, "slots" | "budget">;
 
+/**
+ * The one desk of this process (createDesk, once per process): the desk's modules are imported here, so
+ * that the stdio server's start path does not load them (issue 13).
+ */
+async function buildDesk(api: DeskInputs[0], config: Config, options: DeskInputs[3]): Promise<Desk> {
+  const { createDesk, settingsFromConfig } = await import("./desk/index.js");
+  return createDesk(api, settingsFromConfig(config), () => new Date(), options);
+}
+
+type DeskInputs = Parameters<typeof import("./desk/index.js").createDesk>;
+type Connection = Awaited<ReturnType<typeof connectAutotask>>;
+
 async function connectAutotask(config: Config, logger: ReturnType<typeof createLogger>, limits: SharedLimits) {
+  const { AutotaskClient } = await import("./autotask/client.js");
   if (!config.sandbox) {
     const client = new AutotaskClient({ credentials: config.credentials, apiUrl: config.apiUrl, logger, ...limits });
     return { client, closeSandbox: undefined, username: config.credentials.username };

@@ -5,9 +5,15 @@
  * handlers, so that argument validation, alias spellings and error formatting happen in exactly
  * one place (`tools/boundary.ts`) and the listed JSON Schemas stay small. The server constructs
  * no service: it is handed the process's desk (`createDesk`, once per process), which any number
- * of servers (MCP sessions) share. Building it does no network I/O; with `warmUp`, the zone and the
- * tenant's metadata are loaded in the background once the handshake is done (src/warm-up.ts),
- * otherwise by the first tool call.
+ * of servers (MCP sessions) share, or a `DeferredDesk` that builds it later. Building it does no
+ * network I/O; with `warmUp`, the zone and the tenant's metadata are loaded in the background once
+ * the handshake is done (src/warm-up.ts), otherwise by the first tool call.
+ *
+ * Start-up (issue 13): this module imports neither the tool registry nor the desk. The tools (their
+ * zod schemas, formatting, the boundary) are imported with `import()` the first time they are needed:
+ * right after the first `tools/list` answer when warming up, else by the first call. In the bundle,
+ * `tools/list` is served from the list computed at bundle time (src/precomputed.ts), so the
+ * handshake and the listing never load them.
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -18,16 +24,15 @@ import type { Desk, ProgressListener } from "./desk/index.js";
 import { addBusinessTime } from "./domain/calendar.js";
 import { registerDeskPrompts } from "./mcp/prompts.js";
 import { registerDeskResources } from "./mcp/resources.js";
-import { precomputedListedTool } from "./precomputed.js";
-import { CallToolRequestKeepingArguments, callTool } from "./tools/boundary.js";
-import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./tools/define.js";
-import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/index.js";
-import { TOOLS } from "./tools/index.js";
+import { precomputedToolList } from "./precomputed.js";
+import { CallToolRequestKeepingArguments } from "./mcp/call-request.js";
+import type { AnyToolDefinition, ToolContext } from "./tools/define.js";
+import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/text.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 import { warmUpAfterHandshake } from "./warm-up.js";
 
 export interface ServerOptions {
-  /** Load the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
+  /** Load the tools, the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
   warmUp?: boolean;
   /**
    * Serve this session read-only even when the desk may write (a read-only token of the team server):
@@ -38,6 +43,18 @@ export interface ServerOptions {
   logger?: Logger;
 }
 
+/**
+ * The process's desk before it exists: stdio's entry (src/index.ts) hands the server this, so that the
+ * client, the desk and the domain are imported and built after the handshake. `load` is called at most
+ * once per server and must return the one desk of the process (memoised by the caller).
+ */
+export interface DeferredDesk {
+  /** The desk's `settings.readOnly` as it will be (from the configuration): decides the listed tools. */
+  readOnly: boolean;
+  logger: Logger;
+  load: () => Promise<Desk>;
+}
+
 const INSTRUCTIONS = [
   "Autotask PSA service desk: search, read, create and update tickets and add notes.",
   "Picklist arguments (status, priority, queue, types, note type) accept the tenant's ids or labels; results show labels beside ids.",
@@ -45,13 +62,45 @@ const INSTRUCTIONS = [
   UNTRUSTED_TEXT_NOTICE,
 ].join(" ");
 
+/** The tool registry and the boundary, imported on first need (shared by every server of the process). */
+interface ToolModules {
+  tools: readonly AnyToolDefinition[];
+  byName: ReadonlyMap<string, AnyToolDefinition>;
+  callTool: typeof import("./tools/boundary.js").callTool;
+}
+let toolModules: Promise<ToolModules> | undefined;
+function loadTools(): Promise<ToolModules> {
+  toolModules ??= Promise.all([import("./tools/index.js"), import("./tools/boundary.js")]).then(([registry, boundary]) => ({
+    tools: registry.TOOLS,
+    byName: new Map(registry.TOOLS.map((tool) => [tool.name, tool])),
+    callTool: boundary.callTool,
+  }));
+  return toolModules;
+}
+
+function isDeferred(desk: Desk | DeferredDesk): desk is DeferredDesk {
+  return typeof (desk as DeferredDesk).load === "function";
+}
+
 /** One MCP server (one session's worth of protocol state) over the process's shared desk. */
-export function createServer(desk: Desk, options: ServerOptions = {}): McpServer {
-  const readOnly = desk.settings.readOnly || options.readOnly === true;
-  const logger = options.logger ?? desk.logger;
-  const tools = TOOLS.filter((tool) => !(readOnly && isWriteTool(tool)));
-  const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
-  const available = tools.map((tool) => tool.name);
+export function createServer(deskSource: Desk | DeferredDesk, options: ServerOptions = {}): McpServer {
+  const deferred = isDeferred(deskSource) ? deskSource : undefined;
+  const readOnly = (deferred ? deferred.readOnly : (deskSource as Desk).settings.readOnly) || options.readOnly === true;
+  const logger = options.logger ?? (deferred ? deferred.logger : (deskSource as Desk).logger);
+  let deskLoad: Promise<Desk> | undefined;
+  const getDesk = (): Promise<Desk> => {
+    if (!deskLoad) {
+      const loading = deferred ? deferred.load() : Promise.resolve(deskSource as Desk);
+      // A failed build is not kept: the next call tries again and reports its own error.
+      loading.catch(() => {
+        if (deskLoad === loading) deskLoad = undefined;
+      });
+      deskLoad = loading;
+    }
+    return deskLoad;
+  };
+  // A write tool is one not marked read-only (tools/define.ts isWriteTool), in the registry or the precomputed list.
+  const offered = (tool: { annotations?: { readOnlyHint?: boolean } }) => !(readOnly && !tool.annotations?.readOnlyHint);
 
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
@@ -60,15 +109,27 @@ export function createServer(desk: Desk, options: ServerOptions = {}): McpServer
 
   const warmUp = options.warmUp
     ? warmUpAfterHandshake(
-        [() => desk.tenant.mapping(), () => addBusinessTime(desk.clock(), 3_600_000, desk.settings.calendar)],
+        [
+          // The desk first: its metadata request is on the wire while the tools' modules are compiled.
+          // The time-zone data (about 40 ms of CPU on first use) is loaded once that answer is in: a first
+          // call that came in meanwhile has sent its own query by then, so the load overlaps that query
+          // instead of delaying it.
+          () =>
+            getDesk().then(async (desk) => {
+              await desk.tenant.mapping();
+              addBusinessTime(desk.clock(), 3_600_000, desk.settings.calendar);
+            }),
+          loadTools,
+        ],
         logger,
       )
     : undefined;
   if (warmUp) server.server.oninitialized = () => warmUp.initialized();
 
   let listed: Tool[] | undefined;
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    listed ??= tools.map((tool) => precomputedListedTool(tool.name) ?? toListedTool(tool));
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const precomputed = precomputedToolList();
+    listed ??= precomputed ? precomputed.filter(offered) : (await loadTools()).tools.filter(offered).map(toListedTool);
     warmUp?.listed();
     return { tools: listed };
   });
@@ -77,6 +138,8 @@ export function createServer(desk: Desk, options: ServerOptions = {}): McpServer
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);
+    const [{ tools, byName, callTool }, desk] = await Promise.all([loadTools(), getDesk()]);
+    const available = tools.filter(offered).map((tool) => tool.name);
     const progress = progressReporter(request.params._meta?.progressToken, extra);
     const ctx: ToolContext = { desk, logger, signal: extra.signal, ...(progress ? { progress } : {}) };
     return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, available });
@@ -84,7 +147,7 @@ export function createServer(desk: Desk, options: ServerOptions = {}): McpServer
 
   // Desk prompts and resources (issue 12): registered over the shared desk, no service built here.
   registerDeskPrompts(server);
-  registerDeskResources(server, desk);
+  registerDeskResources(server, getDesk);
 
   return server;
 }

@@ -4,7 +4,8 @@
  * its copy of the WebAssembly rasteriser; progress notifications cross the real stdio transport;
  * read-only mode hides every write tool. `npm test` builds first (pretest).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -60,15 +61,20 @@ describe("desk tools from the bundle over stdio", () => {
     expect(png.readUInt32BE(16)).toBe(1000);
   });
 
-  it("loads the chart code only when a chart is asked for: the entry imports its chunk dynamically", () => {
-    const entry = readFileSync(BUNDLE, "utf8");
-    const chartChunks = entry.match(/bundle-chunks\/chart-[\w-]+\.js/g) ?? [];
+  it("loads the chart code only when a chart is asked for: its chunk is imported dynamically, never statically", () => {
+    // Since issue 13 the desk (and with it the reports) is itself imported after the handshake, so the
+    // chart's import() sits in the desk's chunk rather than in the entry: check every output file.
+    const chunksDir = join(dirname(BUNDLE), "bundle-chunks");
+    const outputs = [BUNDLE, ...readdirSync(chunksDir).filter((name) => name.endsWith(".js")).map((name) => join(chunksDir, name))];
+    const chartChunks = readdirSync(chunksDir).filter((name) => /^chart-[\w-]+\.js$/.test(name));
     expect(chartChunks.length).toBeGreaterThan(0);
     for (const chunk of chartChunks) {
-      expect(entry).toContain(`import("./${chunk}")`);
-      expect(entry).not.toMatch(new RegExp(`from\\s*"\\./${chunk.replace(/[.]/g, "\\.")}"`));
+      const texts = outputs.filter((file) => basename(file) !== chunk).map((file) => readFileSync(file, "utf8"));
+      expect(texts.some((text) => text.includes(`import("./${chunk}")`) || text.includes(`import("./bundle-chunks/${chunk}")`))).toBe(true);
+      const staticImport = new RegExp(`(from|import)\\s*"\\./(bundle-chunks/)?${chunk.replace(/[.]/g, "\\.")}"`);
+      expect(texts.filter((text) => staticImport.test(text))).toEqual([]);
     }
-    expect(entry).not.toContain("vega-lite");
+    expect(readFileSync(BUNDLE, "utf8")).not.toContain("vega-lite");
   });
 
   it("hides every write tool in read-only mode", async () => {

@@ -5,7 +5,9 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Desk } from "../desk/index.js";
 
-export function registerDeskResources(server: McpServer, desk: Desk): void {
+/** `desk` may be the desk or how to get it (the stdio server builds it after the handshake). */
+export function registerDeskResources(server: McpServer, deskOrLoad: Desk | (() => Promise<Desk>)): void {
+  const getDesk = typeof deskOrLoad === "function" ? deskOrLoad : () => Promise.resolve(deskOrLoad);
   server.registerResource(
     "ticket-picklists",
     "autotask://picklists/tickets",
@@ -15,6 +17,7 @@ export function registerDeskResources(server: McpServer, desk: Desk): void {
       mimeType: "application/json",
     },
     async (uri, extra) => {
+      const desk = await getDesk();
       const listing = await desk.reports.picklists.list({}, { signal: extra.signal });
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(listing) }] };
     },
@@ -26,6 +29,7 @@ export function registerDeskResources(server: McpServer, desk: Desk): void {
     async (uri, variables, extra) => {
       // An id or a ticket number, like every tool's ticketID; TicketService.get throws UserInputError
       // for anything else and for an unknown ticket.
+      const desk = await getDesk();
       const ticket = await desk.tickets.get(String(variables.id), { signal: extra.signal });
       const labels = await desk.tenant.ticketLabels(ticket, { signal: extra.signal });
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ ...ticket, labels }) }] };

@@ -12,7 +12,7 @@
  * error with a correlation id that the model also sees (never the raw exception text).
  */
 import { randomUUID } from "node:crypto";
-import { CallToolRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import {
@@ -252,14 +252,9 @@ export function formatError(error: unknown, toolName: string, logger: Logger): s
 
 // ---- Prototype keys ---------------------------------------------------------------------------------
 
-/**
- * The `tools/call` request schema with `arguments` left exactly as received. The SDK's own schema
- * copies `arguments` into a new object, and that copy loses an own `__proto__` key without a trace; the
- * server registers its handler with this schema so that `refusePrototypeKeys` sees what was sent.
- */
-export const CallToolRequestKeepingArguments = CallToolRequestSchema.extend({
-  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
-});
+// The `tools/call` request schema keeping `arguments` as received lives in src/mcp/call-request.ts, which the
+// server imports at start-up without loading this module (issue 13).
+export { CallToolRequestKeepingArguments } from "../mcp/call-request.js";
 
 const PROTOTYPE_KEY = "__proto__";
 /** Deeper than any tool's arguments; junk nested further is refused by the schemas anyway. */

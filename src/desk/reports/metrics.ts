@@ -330,17 +330,31 @@ export class MetricsService {
     const filter = await this.#filter(args, request);
     const aggregator = new MetricsAggregator(mapping, this.deps.settings.calendar, options.now, args.breakdown);
     const sla = new SlaResultBatcher(this.deps, request, aggregator);
+    // A page is aggregated while the next one is on the wire: the callback hands it over and returns, so
+    // the paging asks for the next page at once (at most one page waits; its tickets are not copied).
+    let aggregating: Promise<void> = Promise.resolve();
+    const aggregate = async (page: readonly MetricTicket[]) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const ticket of page) {
+        if (typeof ticket.serviceLevelAgreementID === "number") await sla.push(ticket);
+        else aggregator.add(ticket);
+      }
+    };
     const summary = await streamTickets(
       this.deps.api,
       { filter, includeFields: METRIC_FIELDS },
       { ...options, label: "Ticket metrics" },
       async (page) => {
-        for (const ticket of page) {
-          if (typeof ticket.serviceLevelAgreementID === "number") await sla.push(ticket);
-          else aggregator.add(ticket);
-        }
+        await aggregating;
+        aggregating = aggregate(page);
+        // Failures surface when awaited (next page or below); not reported as unhandled meanwhile.
+        aggregating.catch(() => undefined);
       },
-    );
+    ).catch(async (error: unknown) => {
+      await aggregating.catch(() => undefined);
+      throw error;
+    });
+    await aggregating;
     await sla.flush();
     let labelOf: (id: number) => string | undefined = () => undefined;
     if (args.breakdown === "queue") {
