@@ -1,0 +1,2 @@
+import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);
+import{AsyncLocalStorage as l}from"node:async_hooks";async function f(t,n,i){let s=[...new Set(n)].sort(),r=[];try{for(let e of s)r.push(await t.acquire(e,i))}catch(e){for(let a of r.reverse())a();throw e}let o=!1;return()=>{if(!o){o=!0;for(let e of[...r].reverse())e()}}}var c=new l;function d(){return c.getStore()}export{f as a,c as b,d as c};
