@@ -1,3 +1,6 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserInputError } from "../errors.js";
 import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
@@ -24,6 +27,21 @@ describe("dates in the desk's time zone", () => {
     expect(inDeskZone("2026-07-09T22:00:00.000Z", "Europe/Berlin")).toBe("2026-07-10T00:00:00+02:00");
     expect(inDeskZone("2026-01-10T05:00:00Z", "America/New_York")).toBe("2026-01-10T00:00:00-05:00");
     expect(inDeskZone("2026-01-10T05:00:00Z", "UTC")).toBe("2026-01-10T05:00:00Z");
+  });
+
+  it("writes every instant exactly as the zone database does, across DST changes and odd offsets", () => {
+    // The fast path caches offsets per quarter hour; the zone database (via date-fns) is the reference.
+    const zones = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "UTC"];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse("2000-01-01T00:00:00Z"), max: Date.parse("2040-01-01T00:00:00Z") }), fc.constantFrom(...zones), (ms, zone) => {
+        const iso = new Date(ms).toISOString();
+        expect(inDeskZone(iso, zone)).toBe(format(new TZDate(ms, zone), "yyyy-MM-dd'T'HH:mm:ssXXX"));
+      }),
+      { numRuns: 3000 },
+    );
+    // The instants either side of a DST change in Berlin (2026-03-29 01:00 UTC).
+    expect(inDeskZone("2026-03-29T00:59:59.000Z", "Europe/Berlin")).toBe("2026-03-29T01:59:59+01:00");
+    expect(inDeskZone("2026-03-29T01:00:00.000Z", "Europe/Berlin")).toBe("2026-03-29T03:00:00+02:00");
   });
 
   it("refuses a lower bound later than its partner instead of matching nothing", () => {

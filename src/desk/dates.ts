@@ -5,7 +5,6 @@
  * and every instant shown is written in that zone with its offset, one zone per answer.
  */
 import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns/format";
 import { UserInputError } from "../errors.js";
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
@@ -39,7 +38,36 @@ export function inDeskZone(iso: string | null | undefined, timeZone: string): st
   if (!iso) return undefined;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return format(new TZDate(ms, timeZone), "yyyy-MM-dd'T'HH:mm:ssXXX");
+  const offset = zoneOffsetMinutes(ms, timeZone);
+  // The wall-clock time in the zone is the UTC rendering of the instant shifted by the zone's offset.
+  const wall = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
+  if (offset === 0) return `${wall}Z`;
+  const abs = Math.abs(offset);
+  return `${wall}${offset < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** Zone offsets by quarter hour: search rows write hundreds of instants, and asking the zone database each time costs more than the rest of a row. */
+const offsetCache = new Map<string, number>();
+
+/**
+ * The zone's UTC offset at `ms`, in minutes east of UTC (+60 for CET). Offsets change only at
+ * transitions, which fall on quarter hours in UTC for every zone (offsets are whole quarter hours), so
+ * one look-up per zone and quarter hour is exact.
+ */
+function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = -new TZDate(ms, timeZone).getTimezoneOffset() || 0;
+    if (offsetCache.size >= 10_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /**
