@@ -78,9 +78,12 @@ export const NOTE_FIELDS = {
   ],
 };
 
-export async function connectWithMsw(now = () => new Date("2026-11-27T10:00:00Z")) {
+export async function connectWithMsw(
+  now = () => new Date("2026-11-27T10:00:00Z"),
+  credentials = { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
+) {
   const api = new AutotaskClient({
-    credentials: { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
+    credentials,
     apiUrl: `${BASE}/`,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
   });
