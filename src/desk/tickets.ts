@@ -493,11 +493,11 @@ export class TicketService {
     }
     if (args.priority !== undefined) {
       const inputs = Array.isArray(args.priority) ? args.priority : [args.priority];
-      const ids = await Promise.all(inputs.map(async (input) => (await this.tenant.resolveTicketValue("priority", input, options)).value));
+      const ids = await Promise.all(inputs.map(async (input) => (await this.tenant.resolveTicketValue("priority", input, { ...options, forRead: true })).value));
       filter.push(ids.length === 1 ? { op: "eq", field: "priority", value: ids[0] as number } : { op: "in", field: "priority", value: ids });
     }
     if (args.queueID !== undefined) {
-      filter.push({ op: "eq", field: "queueID", value: (await this.tenant.resolveTicketValue("queueID", args.queueID, options)).value });
+      filter.push({ op: "eq", field: "queueID", value: (await this.tenant.resolveTicketValue("queueID", args.queueID, { ...options, forRead: true })).value });
     }
     if (assignedResourceID !== undefined) filter.push({ op: "eq", field: "assignedResourceID", value: assignedResourceID });
     if (args.unassigned === true) filter.push({ op: "notExist", field: "assignedResourceID" });

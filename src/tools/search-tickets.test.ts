@@ -206,6 +206,15 @@ describe("autotask_search_tickets filters", () => {
     expect(textOf(result)).toBe("Contact 999 does not exist in Autotask.\nNo tickets match these filters.");
   });
 
+  it("filters by inactive values too: tickets can still sit in a status or queue the tenant has deactivated", async () => {
+    const result = await search({ status: "Waiting Materials", queueID: "Recurring Tickets" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([
+      { op: "eq", field: "status", value: 9 },
+      { op: "eq", field: "queueID", value: 29683490 },
+    ]);
+  });
+
   it("refuses an unknown status before anything is queried", async () => {
     const result = await search({ status: "Pending" });
     expect(result.isError).toBe(true);

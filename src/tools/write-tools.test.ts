@@ -150,6 +150,15 @@ describe("autotask_update_ticket", () => {
     expect(JSON.stringify(result.content)).toMatch(/workflow rules changed queueID/);
   });
 
+  it("refuses an inactive status or queue, saying the value is inactive", async () => {
+    for (const args of [{ status: "Waiting Materials" }, { queueID: "Recurring Tickets" }]) {
+      const result = await call("autotask_update_ticket", { ticketId: 555, ...args });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/is inactive in this tenant/);
+    }
+    expect(writes()).toEqual([]);
+  });
+
   it("answers a repeated update as unchanged without sending anything, and refuses a call with no change", async () => {
     ticket.priority = 3;
     const repeated = await call("autotask_update_ticket", { ticketId: 555, priority: "Low" });

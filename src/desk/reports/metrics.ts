@@ -347,7 +347,7 @@ export class MetricsService {
     const filter: Condition<TicketField>[] = [];
     if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
     if (args.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", args.assignedResourceID));
-    if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, options)).value));
+    if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, { ...options, forRead: true })).value));
     const range = (field: TicketField, from: string | undefined, to: string | undefined, name: string) => {
       if (from !== undefined) filter.push(gte(field, instant(from, `${name}From`)));
       if (to !== undefined) filter.push(lt(field, instant(to, `${name}To`)));
