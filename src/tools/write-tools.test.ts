@@ -209,4 +209,15 @@ describe("autotask_create_ticket_note", () => {
       },
     ]);
   });
+  it("makes a note client-visible only for publish \"all\" or the tenant's own label, refusing synonyms by naming \"all\"", async () => {
+    for (const publish of ["everyone", "public", "client"]) {
+      const result = await call("autotask_create_ticket_note", { ticketID: 555, description: "Shared?", publish });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/publish: \\"all\\"/);
+    }
+    expect(writes()).toEqual([]);
+    const byLabel = await call("autotask_create_ticket_note", { ticketID: 555, description: "Shared.", publish: "All Autotask Users" });
+    expect(byLabel.isError, JSON.stringify(byLabel.content)).toBeFalsy();
+    expect(writes().map((w) => w.body?.publish)).toEqual([1]);
+  });
 });
