@@ -48,6 +48,7 @@ const INSTRUCTIONS = [
 /** One MCP server (one session's worth of protocol state) over the process's shared desk. */
 export function createServer(desk: Desk, options: ServerOptions = {}): McpServer {
   const readOnly = desk.settings.readOnly || options.readOnly === true;
+  const readOnlyBy = desk.settings.readOnly ? "server" : "token";
   const logger = options.logger ?? desk.logger;
   const tools = TOOLS.filter((tool) => !(readOnly && isWriteTool(tool)));
   const byName = new Map<string, AnyToolDefinition>(TOOLS.map((tool) => [tool.name, tool]));
@@ -79,11 +80,11 @@ export function createServer(desk: Desk, options: ServerOptions = {}): McpServer
     setMaxListeners(100, extra.signal);
     const progress = progressReporter(request.params._meta?.progressToken, extra);
     const ctx: ToolContext = { desk, logger, signal: extra.signal, ...(progress ? { progress } : {}) };
-    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, available });
+    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, readOnlyBy, available });
   });
 
   // Desk prompts and resources (issue 12): registered over the shared desk, no service built here.
-  registerDeskPrompts(server);
+  registerDeskPrompts(server, { readOnly });
   registerDeskResources(server, desk);
 
   return server;
