@@ -215,6 +215,13 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     const number = h.sandbox.store.tickets()[0]!.ticketNumber as string;
     const byNumber = await h.client.readResource({ uri: `autotask://tickets/${number}` });
     expect(JSON.parse((byNumber.contents[0] as { text: string }).text)).toMatchObject({ id });
+    // A ticket reference that is neither an id nor a number is the caller's mistake: -32602, in words.
+    const refused = await h.client.readResource({ uri: "autotask://tickets/abc" }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: number; message?: string },
+    );
+    expect(refused?.code).toBe(-32602);
+    expect(refused?.message).toMatch(/neither a ticket id .* nor a ticket number/);
   });
 });
 
