@@ -231,6 +231,8 @@ export const SEARCH_ROW_FIELDS: TicketField[] = [
 
 /** A ticket number or a prefix of one (`T2026`, `T20261130.`, `T20261130.0001`). */
 const TICKET_NUMBER_PREFIX = /^T\d{4,}(\.\d*)?$/i;
+/** A ticket number typed without its T (`20260902.0014`, `20260902.`): the date and the dot make it one. */
+const TICKET_NUMBER_WITHOUT_T = /^\d{8}\.\d*$/;
 /** Words sent per search term; Autotask allows 500 `or` conditions per query, 2 per word are used. */
 const MAX_SEARCH_WORDS = 10;
 
@@ -243,6 +245,7 @@ const MAX_SEARCH_WORDS = 10;
 export function searchTermFilter(term: string): Condition<TicketField>[] {
   const text = term.trim();
   if (TICKET_NUMBER_PREFIX.test(text)) return [{ op: "beginsWith", field: "ticketNumber", value: text.toUpperCase() }];
+  if (TICKET_NUMBER_WITHOUT_T.test(text)) return [{ op: "beginsWith", field: "ticketNumber", value: `T${text}` }];
   const words = [...new Set(text.split(/\s+/).filter((word) => word.length > 0))];
   if (words.length > MAX_SEARCH_WORDS) {
     throw new UserInputError(`searchTerm has ${words.length} words; at most ${MAX_SEARCH_WORDS} are matched. Keep the distinctive ones.`, "searchTerm");

@@ -95,6 +95,11 @@ describe("autotask_search_tickets filters", () => {
     ]);
   });
 
+  it("takes a ticket number typed without its T", async () => {
+    await search({ searchTerm: "20260902.0014" });
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([{ op: "beginsWith", field: "ticketNumber", value: "T20260902.0014" }]);
+  });
+
   it("matches a ticket number by prefix, and each word of a search term in title or description", async () => {
     await search({ searchTerm: "t20261120" });
     await search({ searchTerm: "printer offline", createdAfter: "2026-11-01", dueBefore: "2026-11-27T12:00:00+01:00" });
