@@ -60,6 +60,24 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     expect(Object.keys(result.picklists)).toEqual(expect.arrayContaining(["priority", "queue", "issueType", "noteType", "publish"]));
   });
 
+  it("filters reads by the tenant's inactive picklist values (tickets can still sit in them)", async () => {
+    const fields = await h.api.getFieldInfo("Tickets");
+    const inactive = (name: string) => Picklist.fromFieldInfo("Tickets", fields.find((f) => f.name === name)!).values.find((v) => !v.isActive)?.label;
+    const queue = inactive("queueID");
+    const status = inactive("status");
+    expect(queue ?? status).toBeDefined();
+    if (queue) {
+      for (const name of ["autotask_check_escalations", "autotask_sla_report", "autotask_search_tickets", "autotask_ticket_metrics"]) {
+        const result = await h.call(name, { queueID: queue });
+        expect(result.isError, `${name} ${queue}: ${textOf(result)}`).toBeFalsy();
+      }
+    }
+    if (status) {
+      const result = await h.call("autotask_search_tickets", { status });
+      expect(result.isError, `${status}: ${textOf(result)}`).toBeFalsy();
+    }
+  });
+
   it("sweeps exactly the open tickets the escalation rules select", async () => {
     const expected = h.sandbox.store
       .tickets()
