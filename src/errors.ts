@@ -15,12 +15,17 @@ export class UserInputError extends Error {
   }
 }
 
-/** A write tool was called while the server runs with AUTOTASK_READ_ONLY=true. */
+/**
+ * A write tool was called while writes are off: the server runs with AUTOTASK_READ_ONLY=true
+ * (`by: "server"`), or the team server's caller holds a read-only token (`by: "token"`).
+ */
 export class ReadOnlyModeError extends Error {
   override readonly name = "ReadOnlyModeError";
-  constructor(toolName: string) {
+  constructor(toolName: string, by: "server" | "token" = "server") {
     super(
-      `${toolName} changes Autotask data, but this server runs in read-only mode (AUTOTASK_READ_ONLY=true). Ask an administrator to turn read-only mode off to make changes.`,
+      by === "token"
+        ? `${toolName} changes Autotask data, but the access token of this session is read-only. Ask an administrator for a token with write access to make changes.`
+        : `${toolName} changes Autotask data, but this server runs in read-only mode (AUTOTASK_READ_ONLY=true). Ask an administrator to turn read-only mode off to make changes.`,
     );
   }
 }

@@ -85,7 +85,9 @@ function isDeferred(desk: Desk | DeferredDesk): desk is DeferredDesk {
 /** One MCP server (one session's worth of protocol state) over the process's shared desk. */
 export function createServer(deskSource: Desk | DeferredDesk, options: ServerOptions = {}): McpServer {
   const deferred = isDeferred(deskSource) ? deskSource : undefined;
-  const readOnly = (deferred ? deferred.readOnly : (deskSource as Desk).settings.readOnly) || options.readOnly === true;
+  const serverReadOnly = deferred ? deferred.readOnly : (deskSource as Desk).settings.readOnly;
+  const readOnly = serverReadOnly || options.readOnly === true;
+  const readOnlyBy = serverReadOnly ? "server" : "token";
   const logger = options.logger ?? (deferred ? deferred.logger : (deskSource as Desk).logger);
   let deskLoad: Promise<Desk> | undefined;
   const getDesk = (): Promise<Desk> => {
@@ -142,11 +144,11 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
     const available = tools.filter(offered).map((tool) => tool.name);
     const progress = progressReporter(request.params._meta?.progressToken, extra);
     const ctx: ToolContext = { desk, logger, signal: extra.signal, ...(progress ? { progress } : {}) };
-    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, available });
+    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, readOnlyBy, available });
   });
 
   // Desk prompts and resources (issue 12): registered over the shared desk, no service built here.
-  registerDeskPrompts(server);
+  registerDeskPrompts(server, { readOnly });
   registerDeskResources(server, getDesk);
 
   return server;

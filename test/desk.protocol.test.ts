@@ -60,6 +60,24 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     expect(Object.keys(result.picklists)).toEqual(expect.arrayContaining(["priority", "queue", "issueType", "noteType", "publish"]));
   });
 
+  it("filters reads by the tenant's inactive picklist values (tickets can still sit in them)", async () => {
+    const fields = await h.api.getFieldInfo("Tickets");
+    const inactive = (name: string) => Picklist.fromFieldInfo("Tickets", fields.find((f) => f.name === name)!).values.find((v) => !v.isActive)?.label;
+    const queue = inactive("queueID");
+    const status = inactive("status");
+    expect(queue ?? status).toBeDefined();
+    if (queue) {
+      for (const name of ["autotask_check_escalations", "autotask_sla_report", "autotask_search_tickets", "autotask_ticket_metrics"]) {
+        const result = await h.call(name, { queueID: queue });
+        expect(result.isError, `${name} ${queue}: ${textOf(result)}`).toBeFalsy();
+      }
+    }
+    if (status) {
+      const result = await h.call("autotask_search_tickets", { status });
+      expect(result.isError, `${status}: ${textOf(result)}`).toBeFalsy();
+    }
+  });
+
   it("sweeps exactly the open tickets the escalation rules select", async () => {
     const expected = h.sandbox.store
       .tickets()
@@ -219,6 +237,13 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     const number = h.sandbox.store.tickets()[0]!.ticketNumber as string;
     const byNumber = await h.client.readResource({ uri: `autotask://tickets/${number}` });
     expect(JSON.parse((byNumber.contents[0] as { text: string }).text)).toMatchObject({ id });
+    // A ticket reference that is neither an id nor a number is the caller's mistake: -32602, in words.
+    const refused = await h.client.readResource({ uri: "autotask://tickets/abc" }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: number; message?: string },
+    );
+    expect(refused?.code).toBe(-32602);
+    expect(refused?.message).toMatch(/neither a ticket id .* nor a ticket number/);
   });
 });
 

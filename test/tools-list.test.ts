@@ -23,15 +23,16 @@ const noNetwork = new Proxy({} as AutotaskApi, {
   },
 });
 
-async function listTools(readOnly: boolean) {
+async function listTools(readOnly: boolean, by: "server" | "token" = "server") {
   const settings: DeskSettings = {
-    readOnly,
+    readOnly: readOnly && by === "server",
     calendar: DEFAULT_CALENDAR,
     mappingOverrides: {},
     defaultNotesInDetails: 5,
     duplicateWindowMs: 60_000,
   };
-  const server = createServer(createDesk(noNetwork, settings, () => new Date(), pino({ level: "silent" })));
+  const desk = createDesk(noNetwork, settings, () => new Date(), pino({ level: "silent" }));
+  const server = by === "token" ? createServer(desk, { readOnly: true }) : createServer(desk);
   const client = new Client({ name: "meta-test", version: "1.0.0" });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await Promise.all([client.connect(a), server.connect(b)]);
@@ -137,6 +138,26 @@ describe("tools/list", () => {
     const result = await client.callTool({ name: "autotask_create_ticket", arguments: { companyID: 1, title: "x" } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/read-only mode/);
+  });
+
+  it("tells a read-only token's caller that the token is read-only, not the server", async () => {
+    const { client, tools } = await listTools(true, "token");
+    expect(tools.map((t) => t.name)).not.toContain("autotask_create_ticket");
+    const result = await client.callTool({ name: "autotask_create_ticket", arguments: { companyID: 1, title: "x" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/token of this session is read-only/);
+    expect(JSON.stringify(result.content)).not.toMatch(/AUTOTASK_READ_ONLY/);
+  });
+
+  it("never asks for a hidden write tool in a prompt when read-only", async () => {
+    for (const [readOnly, by] of [[true, "server"], [true, "token"], [false, "server"]] as const) {
+      const { client } = await listTools(readOnly, by);
+      const escalation = JSON.stringify((await client.getPrompt({ name: "escalation-review", arguments: {} })).messages);
+      const triage = JSON.stringify((await client.getPrompt({ name: "triage-new-tickets", arguments: {} })).messages);
+      expect(escalation.includes("autotask_escalate_tickets"), `${by} ${readOnly}`).toBe(!readOnly);
+      expect(triage.includes("autotask_update_ticket"), `${by} ${readOnly}`).toBe(!readOnly);
+      expect(escalation).toMatch(/autotask_check_escalations/);
+    }
   });
 
   it("matches the snapshot", async () => {

@@ -17,6 +17,7 @@
  */
 import type { Logger } from "pino";
 import type { z } from "zod";
+import { REDACTED, secretForms } from "../logger.js";
 import type { AutotaskApi, MetadataEntity, QueryableEntity, QueryPage, RequestOptions } from "./api.js";
 import {
   AutotaskConfigurationError,
@@ -171,6 +172,8 @@ const CONNECT_PHASE_CODES = new Set([
 
 export class AutotaskClient implements AutotaskApi {
   readonly #credentials: AutotaskCredentials;
+  /** The secret and integration code in every encoding an answer can echo them in (see `secretForms`). */
+  readonly #credentialForms: string[];
   readonly #logger: Logger | undefined;
   readonly #limiter: EndpointSlots;
   readonly #budget: RequestBudget | undefined;
@@ -211,6 +214,7 @@ export class AutotaskClient implements AutotaskApi {
       if (problem) throw new AutotaskConfigurationError(`The Autotask ${header} credential ${problem}.`, { method: "-", path: "-" });
     }
     this.#credentials = { ...credentials };
+    this.#credentialForms = secretForms([credentials.secret, credentials.integrationCode]);
     this.#logger = options.logger;
     this.#limiter = options.slots ?? new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
     this.#budget = options.budget;
@@ -690,7 +694,8 @@ export class AutotaskClient implements AutotaskApi {
       }
       report("http-error", status);
       if (status === 404 && spec.notFoundAsNull) return { ok: true, value: null };
-      const autotaskErrors = extractErrors(json);
+      // A proxy, or Autotask itself, can echo the request headers: no error text leaves this client with them.
+      const autotaskErrors = extractErrors(json).map((text) => this.#redact(text));
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.#now());
       const outcome: AttemptOutcome = { kind: "response", status, autotaskErrors };
       if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
@@ -722,6 +727,11 @@ export class AutotaskClient implements AutotaskApi {
     } finally {
       callerSignal?.removeEventListener("abort", onCallerAbort);
     }
+  }
+
+  /** `text` with the secret and integration code (verbatim or encoded) replaced by "[Redacted]". */
+  #redact(text: string): string {
+    return this.#credentialForms.reduce((out, form) => out.split(form).join(REDACTED), text);
   }
 
   #authHeaders(isRead: boolean): Record<string, string> {

@@ -37,6 +37,18 @@ describe("errorFromResponse", () => {
     expect(error.autotaskErrors).toEqual(errors);
   });
 
+  it.each([
+    ["GET", "/Tickets/entityInformation/fields"],
+    ["POST", "/Tickets/query"],
+    ["POST", "/Tickets/query/count"],
+  ])("gives a failed read (%s %s) a hint about the read, not about workflow rules refusing a change", (method, path) => {
+    const error = errorFromResponse({ status: 500, method, path, autotaskErrors: ["Object reference not set to an instance of an object."] });
+    expect(error).toBeInstanceOf(AutotaskValidationError);
+    expect(error.hint).not.toMatch(/workflow|change/i);
+    expect(error.hint).toMatch(/this read/);
+    expect(at(500, ["Object reference not set to an instance of an object."]).hint).toMatch(/workflow rules/);
+  });
+
   it("reads well and keeps Autotask's text verbatim", () => {
     const error = at(500, ["Picklist value [3] does not exist for priority"]);
     expect(error.message).toBe(

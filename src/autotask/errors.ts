@@ -82,7 +82,7 @@ export class AutotaskNotFoundError extends AutotaskError {
 /** Autotask refused the data (HTTP 400-series, or 500 with an `errors` body). Never retried. */
 export class AutotaskValidationError extends AutotaskError {
   constructor(details: AutotaskErrorDetails) {
-    super(rejectedSummary(details), details, validationHint(details.autotaskErrors ?? []));
+    super(rejectedSummary(details), details, validationHint(details.autotaskErrors ?? [], isReadRequest(details)));
   }
 }
 
@@ -171,8 +171,20 @@ function rejectedSummary(details: AutotaskErrorDetails): string {
   return `Autotask rejected ${details.method} ${details.path}${statusText}: ${text}.`;
 }
 
-function validationHint(errors: readonly string[]): string {
+/** A GET, or a POST to a `/query` (or `/query/count`, `/query/next`) route: nothing is being changed. */
+function isReadRequest(details: Pick<AutotaskErrorDetails, "method" | "path">): boolean {
+  return details.method.toUpperCase() === "GET" || /\/query(\/|$)/i.test(details.path);
+}
+
+/** A hint that fits the request: reads are never told about workflow rules or required fields of a change. */
+function validationHint(errors: readonly string[], isRead: boolean): string {
   const all = errors.join(" ");
+  if (isRead) {
+    if (/does not reference an existing entity|unable to find/i.test(all)) {
+      return "A referenced id or field name does not exist in this tenant; look it up first.";
+    }
+    return "Check the ids, field names and filter values of this read; entityInformation/fields lists the fields and picklist values the tenant knows.";
+  }
   if (/picklist value/i.test(all)) {
     return "Verify the picklist id against the tenant's active values (entityInformation/fields); labels and ids differ between tenants.";
   }

@@ -21,9 +21,13 @@ export class PicklistError extends Error {
   readonly input: string | number;
   readonly validLabels: string[];
 
-  constructor(field: string, input: string | number, validLabels: string[]) {
+  /** @param inactive the value the input names when it exists but is inactive (it cannot be written). */
+  constructor(field: string, input: string | number, validLabels: string[], inactive?: PicklistValue) {
     const shown = typeof input === "string" ? `"${input}"` : String(input);
-    super(`Unknown ${field} ${shown}. Valid values: ${validLabels.join(", ") || "(none)"}.`);
+    const what = inactive
+      ? `${field} ${shown} (${inactive.label}, id ${inactive.value}) is inactive in this tenant, so it cannot be set.`
+      : `Unknown ${field} ${shown}.`;
+    super(`${what} Valid values: ${validLabels.join(", ") || "(none)"}.`);
     this.name = "PicklistError";
     this.field = field;
     this.input = input;
@@ -73,21 +77,32 @@ export class Picklist {
     return this.values.find((value) => value.isDefaultValue && value.isActive);
   }
 
-  /** An id (number or numeric string) or a label (case-insensitive, trimmed), among ACTIVE values. */
-  resolve(input: string | number): PicklistValue {
+  /**
+   * An id (number or numeric string) or a label (case-insensitive, trimmed), among ACTIVE values; with
+   * `includeInactive` (read filters: tickets can still sit in a value the tenant has since deactivated)
+   * inactive values match too, an active label winning over an inactive one.
+   * @throws PicklistError listing the active labels; it says so when the input names an inactive value.
+   */
+  resolve(input: string | number, options?: { includeInactive?: boolean }): PicklistValue {
     const active = this.active();
     const text = typeof input === "number" ? String(input) : input.trim();
-    if (/^-?\d+$/.test(text)) {
-      const byId = active.find((value) => value.value === Number(text));
-      if (byId) return byId;
-    }
-    const wanted = text.toLowerCase();
-    const byLabel = active.find((value) => value.label.trim().toLowerCase() === wanted);
-    if (byLabel) return byLabel;
+    const find = (values: readonly PicklistValue[]): PicklistValue | undefined => {
+      if (/^-?\d+$/.test(text)) {
+        const byId = values.find((value) => value.value === Number(text));
+        if (byId) return byId;
+      }
+      const wanted = text.toLowerCase();
+      return values.find((value) => value.label.trim().toLowerCase() === wanted);
+    };
+    const found = find(active);
+    if (found) return found;
+    const inactive = find(this.values.filter((value) => !value.isActive));
+    if (inactive && options?.includeInactive) return inactive;
     throw new PicklistError(
       this.field,
       input,
       active.map((value) => value.label),
+      inactive,
     );
   }
 }

@@ -15,9 +15,14 @@ import { requireTicket, type TicketRef } from "./lookup.js";
 import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
 import type { TenantService } from "./tenant.js";
 
-/** Words callers use for "only our staff can see it" and "the client can see it". */
+/** Words callers use for "only our staff can see it". */
 const INTERNAL_WORDS = new Set(["internal", "private", "internal only", "internal project team"]);
-const CLIENT_VISIBLE_WORDS = new Set(["all", "public", "client", "visible", "all autotask users", "everyone"]);
+/**
+ * A client-visible note must be asked for explicitly: only "all" (README, the tool description) or the
+ * tenant's own label/id of that value. Looser words that would otherwise expose a note are refused.
+ */
+const CLIENT_VISIBLE_WORD = "all";
+const REFUSED_VISIBLE_WORDS = new Set(["public", "client", "clients", "customer", "visible", "everyone", "everybody", "external", "shared"]);
 
 function isClientVisible(value: PicklistValue): boolean {
   return /^all\b/i.test(value.label);
@@ -93,13 +98,23 @@ export class NoteService {
     return internal;
   }
 
-  /** `internal` (default), `all`, the legacy 0 (internal) / 1 (visible), or the tenant's label or id. */
+  /**
+   * `internal` (default), `all`, the legacy 0 (internal), or the tenant's label or id.
+   * @throws UserInputError for a synonym of "all" ("public", "client", "everyone"...): visibility to the client is never guessed.
+   */
   async resolvePublish(input: string | number | undefined, options?: RequestOptions): Promise<PublishChoice> {
     if (input === undefined || input === 0 || (typeof input === "string" && INTERNAL_WORDS.has(input.trim().toLowerCase()))) {
       return { value: await this.internalPublishValue(options), clientVisible: false };
     }
     const publish = await this.tenant.picklist("TicketNotes", "publish", options);
-    if (typeof input === "string" && CLIENT_VISIBLE_WORDS.has(input.trim().toLowerCase())) {
+    const word = typeof input === "string" ? input.trim().toLowerCase() : undefined;
+    if (word !== undefined && REFUSED_VISIBLE_WORDS.has(word)) {
+      throw new UserInputError(
+        `publish "${input}" is not accepted: to make the note visible to the client pass publish: "all"; leave publish out for an internal note.`,
+        "publish",
+      );
+    }
+    if (word === CLIENT_VISIBLE_WORD) {
       const visible = publish.active().find(isClientVisible);
       if (!visible) throw new UserInputError("This tenant has no client-visible publish value for notes.", "publish");
       return { value: visible, clientVisible: true };

@@ -42,6 +42,13 @@ export interface ParentContext {
 }
 
 /** Ticket picklist values as labels, for output. Absent when the ticket has no value. */
+/**
+ * Request options for the resolver. `forRead`: the value filters a read (search, escalations, SLA
+ * report, metrics), so inactive values are accepted (tickets can still carry them); writes leave it
+ * unset and are refused an inactive value, with a message that says it is inactive.
+ */
+export type ResolveOptions = RequestOptions & { forRead?: boolean };
+
 export type TicketLabels = Partial<Record<TicketPicklistField, string>>;
 
 export class TenantService {
@@ -84,13 +91,13 @@ export class TenantService {
   async resolveTicketValue(
     field: TicketPicklistField,
     input: string | number,
-    options?: RequestOptions,
+    options?: ResolveOptions,
     under?: ParentContext,
   ): Promise<PicklistValue> {
     const picklist = await this.ticketPicklist(field, options);
     if (picklist.parentField !== undefined) return this.#resolveDependent(picklist, input, under, options);
     try {
-      return picklist.resolve(input);
+      return picklist.resolve(input, { includeInactive: options?.forRead === true });
     } catch (error) {
       if (!(error instanceof PicklistError) || typeof input !== "string") throw error;
       const semantic = input.trim().toUpperCase().replace(/[\s-]+/g, "_");
@@ -135,12 +142,13 @@ export class TenantService {
    * refuses a child under an inactive parent, so such children are never candidates.
    * @throws UserInputError naming the parent's children, or the parents an ambiguous label could belong to.
    */
-  async #resolveDependent(picklist: Picklist, input: string | number, under: ParentContext | undefined, options?: RequestOptions): Promise<PicklistValue> {
+  async #resolveDependent(picklist: Picklist, input: string | number, under: ParentContext | undefined, options?: ResolveOptions): Promise<PicklistValue> {
+    const forRead = options?.forRead === true;
     const parentName = TICKET_PICKLIST_FIELDS.find((f) => f.toLowerCase() === picklist.parentField?.toLowerCase());
     const parents = parentName ? await this.ticketPicklist(parentName, options) : undefined;
-    const parentActive = (id: number | null) => id === null || !parents || parents.active().some((p) => p.value === id);
+    const parentActive = (id: number | null) => forRead || id === null || !parents || parents.active().some((p) => p.value === id);
     const parentLabel = (id: number | null) => (id === null ? "(none)" : (parents?.labelOf(id) ?? `#${id}`));
-    const candidates = picklist.active().filter((v) => parentActive(v.parentValue));
+    const candidates = (forRead ? picklist.values : picklist.active()).filter((v) => parentActive(v.parentValue));
     const parent = under?.parent ?? undefined;
     const inScope = parent === undefined ? candidates : candidates.filter((v) => v.parentValue === parent || v.parentValue === null);
     const field = picklist.field;
@@ -179,12 +187,13 @@ export class TenantService {
       );
     }
     if (parent !== undefined) throw new UserInputError(`Unknown ${field} "${text}"${scopeText}. Valid values${scopeText}: ${children()}.`, field);
-    throw new PicklistError(field, input, [...new Set(candidates.map((v) => v.label))]);
+    const inactive = picklist.values.find((v) => !v.isActive && (v.label.trim().toLowerCase() === wanted));
+    throw new PicklistError(field, input, [...new Set(candidates.map((v) => v.label))], inactive);
   }
 
   /**
-   * A status filter: the same resolver per value, plus `open` (alone) for every status not mapped to
-   * complete. Returns the tenant's status ids and whether they are to be excluded.
+   * A status filter: the same resolver per value (inactive statuses included: it reads), plus `open`
+   * (alone) for every status not mapped to complete. Returns the tenant's status ids and whether they are to be excluded.
    * @throws UserInputError for `open` mixed with other values, or a tenant without a complete status.
    */
   async resolveStatusFilter(inputs: ReadonlyArray<string | number>, options?: RequestOptions): Promise<{ exclude: boolean; ids: number[] }> {
@@ -196,7 +205,7 @@ export class TenantService {
       }
       return { exclude: true, ids: complete };
     }
-    const ids = await Promise.all(inputs.map(async (input) => (await this.resolveTicketValue("status", input, options)).value));
+    const ids = await Promise.all(inputs.map(async (input) => (await this.resolveTicketValue("status", input, { ...options, forRead: true })).value));
     return { exclude: false, ids };
   }
 

@@ -235,6 +235,8 @@ export const SEARCH_ROW_FIELDS: TicketField[] = [
 
 /** A ticket number or a prefix of one (`T2026`, `T20261130.`, `T20261130.0001`). */
 const TICKET_NUMBER_PREFIX = /^T\d{4,}(\.\d*)?$/i;
+/** A ticket number typed without its T (`20260902.0014`, `20260902.`): the date and the dot make it one. */
+const TICKET_NUMBER_WITHOUT_T = /^\d{8}\.\d*$/;
 /** Words sent per search term; Autotask allows 500 `or` conditions per query, 2 per word are used. */
 const MAX_SEARCH_WORDS = 10;
 
@@ -247,6 +249,7 @@ const MAX_SEARCH_WORDS = 10;
 export function searchTermFilter(term: string): Condition<TicketField>[] {
   const text = term.trim();
   if (TICKET_NUMBER_PREFIX.test(text)) return [{ op: "beginsWith", field: "ticketNumber", value: text.toUpperCase() }];
+  if (TICKET_NUMBER_WITHOUT_T.test(text)) return [{ op: "beginsWith", field: "ticketNumber", value: `T${text}` }];
   const words = [...new Set(text.split(/\s+/).filter((word) => word.length > 0))];
   if (words.length > MAX_SEARCH_WORDS) {
     throw new UserInputError(`searchTerm has ${words.length} words; at most ${MAX_SEARCH_WORDS} are matched. Keep the distinctive ones.`, "searchTerm");
@@ -503,11 +506,11 @@ export class TicketService {
     }
     if (args.priority !== undefined) {
       const inputs = Array.isArray(args.priority) ? args.priority : [args.priority];
-      const ids = await Promise.all(inputs.map(async (input) => (await this.tenant.resolveTicketValue("priority", input, options)).value));
+      const ids = await Promise.all(inputs.map(async (input) => (await this.tenant.resolveTicketValue("priority", input, { ...options, forRead: true })).value));
       filter.push(ids.length === 1 ? { op: "eq", field: "priority", value: ids[0] as number } : { op: "in", field: "priority", value: ids });
     }
     if (args.queueID !== undefined) {
-      filter.push({ op: "eq", field: "queueID", value: (await this.tenant.resolveTicketValue("queueID", args.queueID, options)).value });
+      filter.push({ op: "eq", field: "queueID", value: (await this.tenant.resolveTicketValue("queueID", args.queueID, { ...options, forRead: true })).value });
     }
     if (assignedResourceID !== undefined) filter.push({ op: "eq", field: "assignedResourceID", value: assignedResourceID });
     if (args.unassigned === true) filter.push({ op: "notExist", field: "assignedResourceID" });

@@ -24,13 +24,13 @@ describe.each(tenants)("checkEscalation (%s)", (_name, mapping) => {
 
   it.each([
     ["not yet due", "2025-03-10T15:00:00Z", 0, []],
-    ["30 min overdue", "2025-03-10T16:30:00Z", 1, ["SLA resolution target breached by 30 min"]],
-    ["exactly 4 h overdue", "2025-03-11T11:00:00Z", 1, ["SLA resolution target breached by 4 h"]],
-    ["4 h and 1 min overdue", "2025-03-11T11:01:00Z", 2, ["SLA resolution target breached by 4 h 1 min"]],
-    ["5 h 20 min overdue", "2025-03-11T12:20:00Z", 2, ["SLA resolution target breached by 5 h 20 min"]],
-    ["exactly 8 h overdue", "2025-03-11T15:00:00Z", 2, ["SLA resolution target breached by 8 h"]],
-    ["8 h and 1 min overdue", "2025-03-11T15:01:00Z", 3, ["SLA resolution target breached by 8 h 1 min"]],
-    ["a month overdue (level stays 3)", "2025-04-10T12:00:00Z", 3, ["SLA resolution target breached by 8 d 11 h"]],
+    ["30 min overdue", "2025-03-10T16:30:00Z", 1, ["SLA resolution target breached by 30 business min"]],
+    ["exactly 4 h overdue", "2025-03-11T11:00:00Z", 1, ["SLA resolution target breached by 4 business h"]],
+    ["4 h and 1 min overdue", "2025-03-11T11:01:00Z", 2, ["SLA resolution target breached by 4 business h 1 min"]],
+    ["5 h 20 min overdue", "2025-03-11T12:20:00Z", 2, ["SLA resolution target breached by 5 business h 20 min"]],
+    ["exactly 8 h overdue", "2025-03-11T15:00:00Z", 2, ["SLA resolution target breached by 8 business h"]],
+    ["8 h and 1 min overdue", "2025-03-11T15:01:00Z", 3, ["SLA resolution target breached by 8 business h 1 min"]],
+    ["a month overdue (level stays 3)", "2025-04-10T12:00:00Z", 3, ["SLA resolution target breached by 203 business h"]],
   ])("resolution breach %s", (_case, now, level, reasons) => {
     const result = checkEscalation(ticketFor(mapping, "IN_PROGRESS", "HIGH", answered), new Date(now), options);
     expect(result).toMatchObject({ level, reasons, requiresEscalation: level > 0 });
@@ -49,8 +49,8 @@ describe.each(tenants)("checkEscalation (%s)", (_name, mapping) => {
 
   it("escalates an unanswered ticket on its first-response breach", () => {
     const result = checkEscalation(ticketFor(mapping, "NEW", "HIGH", { createDate: MON_0800 }), new Date("2025-03-10T14:30:00Z"), options);
-    expect(result).toMatchObject({ level: 2, reasons: ["SLA first response target breached by 4 h 30 min"] });
-    expect(result.notices).toEqual(["SLA resolution target at risk: 1 h 30 min of business time left"]);
+    expect(result).toMatchObject({ level: 2, reasons: ["SLA first response target breached by 4 business h 30 min"] });
+    expect(result.notices).toEqual(["SLA resolution target at risk: 1 business h 30 min left"]);
   });
 
   it("does not escalate on a first response that was late but has been given", () => {
@@ -105,8 +105,8 @@ describe.each(tenants)("checkEscalation (%s)", (_name, mapping) => {
     const result = checkEscalation(ticket, new Date("2025-03-11T16:00:00Z"), options);
     expect(result.level).toBe(3);
     expect(result.reasons).toEqual([
-      "SLA first response target breached by 16 h",
-      "SLA resolution target breached by 13 h",
+      "SLA first response target breached by 16 business h",
+      "SLA resolution target breached by 13 business h",
       "CRITICAL ticket has no assigned resource",
     ]);
     expect(result.actions).toEqual(["Assign a resource now", "Notify the team lead", "Notify management"]);

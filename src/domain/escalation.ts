@@ -10,7 +10,7 @@
  * Completed tickets never escalate. Actions accumulate with the level: notify the assigned resource,
  * then the team lead, then management.
  */
-import { computeSla, formatDuration, type SlaClockReport, type SlaOptions, type SlaStatus, type SlaTicket } from "./sla.js";
+import { computeSla, formatBusinessDuration, formatDuration, type SlaClockReport, type SlaOptions, type SlaStatus, type SlaTicket } from "./sla.js";
 import { DAY_MS, HOUR_MS, toEpochMs } from "./time.js";
 
 export interface EscalationOptions extends SlaOptions {
@@ -72,9 +72,9 @@ export function checkEscalation(ticket: SlaTicket, now: Date, options: Escalatio
   ] as const) {
     if (openBreach(report)) {
       raise(breachLevel(report.overdueBusinessMs));
-      reasons.push(`SLA ${name} target breached by ${formatDuration(report.overdueBusinessMs)}`);
+      reasons.push(`SLA ${name} target breached by ${formatBusinessDuration(report.overdueBusinessMs)}`);
     } else if (report.state === "at_risk") {
-      notices.push(`SLA ${name} target at risk: ${formatDuration(report.remainingBusinessMs)} of business time left`);
+      notices.push(`SLA ${name} target at risk: ${formatBusinessDuration(report.remainingBusinessMs)} left`);
     }
   }
 

@@ -4,7 +4,7 @@ import { ALWAYS_OPEN_CALENDAR, businessTimeBetween, DEFAULT_CALENDAR, parseCalen
 import {
   computeSla,
   DEFAULT_SLA_TARGETS,
-  formatDuration,
+  formatBusinessDuration, formatDuration,
   resolutionDueDate,
   rowSla,
   responseDueDate,
@@ -62,7 +62,7 @@ describe.each(tenants)("computeSla (%s)", (_name, mapping) => {
   it("says by how much a breached clock is overdue, in business time", () => {
     const sla = computeSla(ticketFor(mapping, "IN_PROGRESS", "MEDIUM", { createDate: MON_0900 }), at("2025-03-10T15:20:00Z"), options);
     expect(sla.response).toMatchObject({ state: "breached", dueAt: "2025-03-10T13:00:00.000Z", overdueBusinessMs: 2 * HOUR_MS + 20 * MINUTE_MS, remainingBusinessMs: 0 });
-    expect(sla.summary).toContain("first response target breached by 2 h 20 min of business time");
+    expect(sla.summary).toContain("first response target breached by 2 business h 20 min");
   });
 
   it("marks a first response given in time as met", () => {
@@ -218,6 +218,18 @@ describe("due dates for new tickets", () => {
       "2025-03-14T20:00:00.000Z",
     );
     expect(resolutionDueDate("HIGH", at(MON_0900), { contractTargets: { resolutionHours: 2 } }).toISOString()).toBe("2025-03-10T11:00:00.000Z");
+  });
+});
+
+describe("formatBusinessDuration", () => {
+  // Business time is counted in working hours, so it never reads as 24-hour days.
+  it.each([
+    [0, "0 business min"],
+    [45 * MINUTE_MS, "45 business min"],
+    [232 * HOUR_MS, "232 business h"],
+    [5 * HOUR_MS + 20 * MINUTE_MS, "5 business h 20 min"],
+  ])("%d ms reads %j", (ms, text) => {
+    expect(formatBusinessDuration(ms)).toBe(text);
   });
 });
 

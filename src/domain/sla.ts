@@ -177,7 +177,24 @@ export function responseDueDate(priority: SemanticPriority, createdAt: Date, opt
   return addBusinessTime(createdAt, target.hours * HOUR_MS, calendarFor(priority, options));
 }
 
-/** "0 min", "45 min", "5 h 20 min", "2 d 3 h" (24-hour days; minutes dropped once days show). */
+/**
+ * Business time (ms counted only inside the calendar's working hours) in hours, never in days: a
+ * "day" of business time would read as 24 business hours. "45 business min", "232 business h",
+ * "5 business h 20 min".
+ */
+export function formatBusinessDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return "unknown business time";
+  const sign = ms < 0 ? "-" : "";
+  const abs = Math.abs(ms);
+  if (abs > 0 && abs < 30_000) return `${sign}< 1 business min`;
+  const totalMinutes = Math.round(abs / MINUTE_MS);
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
+  if (hours === 0) return `${sign}${minutes} business min`;
+  return `${sign}${hours} business h${minutes > 0 ? ` ${minutes} min` : ""}`;
+}
+
+/** Wall-clock time: "0 min", "45 min", "5 h 20 min", "2 d 3 h" (24-hour days; minutes dropped once days show). For business time use `formatBusinessDuration`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return "unknown";
   const sign = ms < 0 ? "-" : "";
@@ -380,12 +397,12 @@ function describeClock(name: string, report: SlaClockReport, cal: BusinessCalend
       return `${name} met${due}`;
     case "breached":
       return report.completedAt
-        ? `${name} target missed by ${formatDuration(report.overdueBusinessMs)} of business time${due}`
-        : `${name} target breached by ${formatDuration(report.overdueBusinessMs)} of business time${due}`;
+        ? `${name} target missed by ${formatBusinessDuration(report.overdueBusinessMs)}${due}`
+        : `${name} target breached by ${formatBusinessDuration(report.overdueBusinessMs)}${due}`;
     case "at_risk":
-      return `${name} at risk, ${formatDuration(report.remainingBusinessMs)} of business time left${due}`;
+      return `${name} at risk, ${formatBusinessDuration(report.remainingBusinessMs)} left${due}`;
     case "on_track":
-      return `${name} on track, ${formatDuration(report.remainingBusinessMs)} of business time left${due}`;
+      return `${name} on track, ${formatBusinessDuration(report.remainingBusinessMs)} left${due}`;
   }
 }
 

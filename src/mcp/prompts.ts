@@ -7,7 +7,9 @@ import { z } from "zod";
 
 const user = (text: string) => ({ messages: [{ role: "user" as const, content: { type: "text" as const, text } }] });
 
-export function registerDeskPrompts(server: McpServer): void {
+/** @param options.readOnly writes are off (server or token): prompts then never ask for a write tool, which is hidden. */
+export function registerDeskPrompts(server: McpServer, options: { readOnly?: boolean } = {}): void {
+  const readOnly = options.readOnly === true;
   server.registerPrompt(
     "triage-new-tickets",
     {
@@ -23,7 +25,9 @@ export function registerDeskPrompts(server: McpServer): void {
           "1. Call autotask_list_picklists (field status, then priority and queue) to learn this tenant's New status, priorities with their SLA targets, and queues.",
           `2. Call autotask_search_tickets with status new${companyID ? ` and companyID ${companyID}` : ""}, then autotask_get_ticket_details for each ticket you need to read.`,
           "3. For each ticket propose a priority, a queue and an assignee (find people with autotask_search_resources), with one line of reasoning. Use labels, not ids.",
-          "4. Ask me before changing anything; then apply what I approve with autotask_update_ticket.",
+          readOnly
+            ? "4. This connection is read-only: do not try to change tickets; list the proposals for me to apply in Autotask."
+            : "4. Ask me before changing anything; then apply what I approve with autotask_update_ticket.",
         ].join("\n"),
       ),
   );
@@ -65,7 +69,9 @@ export function registerDeskPrompts(server: McpServer): void {
         [
           `1. Call autotask_check_escalations${queue ? ` with queueID "${queue}"` : ""}.`,
           "2. Present the tickets by level with their reasons and recommended actions.",
-          "3. Ask which to escalate; then call autotask_escalate_tickets with those ids. It sets the Escalated status and writes one internal note per ticket; notifications come from the tenant's workflow rule on that status, not from this server.",
+          readOnly
+            ? "3. This connection is read-only, so nothing can be escalated from here: recommend which tickets to escalate and why, for me to escalate in Autotask."
+            : "3. Ask which to escalate; then call autotask_escalate_tickets with those ids. It sets the Escalated status and writes one internal note per ticket; notifications come from the tenant's workflow rule on that status, not from this server.",
         ].join("\n"),
       ),
   );

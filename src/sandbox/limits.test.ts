@@ -236,6 +236,23 @@ describe("statistics and persistence", () => {
     expect(sandbox.stats()).toEqual({ requests: 0, byRoute: {} });
   });
 
+  it("refuses a corrupt state file in one line that names the file and the fix", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sandbox-state-"));
+    try {
+      const statePath = join(directory, "state.json");
+      writeFileSync(statePath, '{"version":1,');
+      const error = await startSandbox({ tickets: 5, statePath }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toContain(statePath);
+      expect(error?.message).toMatch(/delete or move it/);
+      expect(error?.message).not.toContain("\n");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it("keeps state across restarts in the state file", async () => {
     const directory = mkdtempSync(join(tmpdir(), "sandbox-state-"));
     try {

@@ -200,10 +200,20 @@ export class SandboxStore {
     renameSync(temporary, path);
   }
 
-  /** Loads a saved state, or returns undefined when there is none (or it belongs to another profile). */
+  /**
+   * Loads a saved state, or returns undefined when there is none (or it belongs to another profile).
+   * @throws Error in one line naming the file and the fix, when the file is not a state this sandbox wrote.
+   */
   static load(path: string, profile: TenantProfile): SandboxStore | undefined {
     if (!existsSync(path)) return undefined;
-    const state = JSON.parse(readFileSync(path, "utf8")) as PersistedState;
+    let state: PersistedState;
+    try {
+      state = JSON.parse(readFileSync(path, "utf8")) as PersistedState;
+      if (typeof state !== "object" || state === null || typeof state.tables !== "object" || state.tables === null) throw new Error("no tables");
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+      throw new Error(`The sandbox state file ${path} is unreadable (${reason}); delete or move it to start the sandbox with fresh data.`);
+    }
     if (state.version !== 1 || state.profile !== profile.name) return undefined;
     const store = new SandboxStore(profile, state.apiUserResourceId);
     for (const [day, sequence] of Object.entries(state.ticketSequenceByDay)) store.ticketSequenceByDay.set(day, sequence);

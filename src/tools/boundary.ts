@@ -34,6 +34,8 @@ import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.
 
 export interface CallOptions {
   readOnly: boolean;
+  /** Why writes are off, for the message: the server's AUTOTASK_READ_ONLY (default) or the caller's read-only token. */
+  readOnlyBy?: "server" | "token";
   /** Tool names offered, for the message about an unknown tool. */
   available: readonly string[];
 }
@@ -51,7 +53,7 @@ export async function callTool(
 ): Promise<CallToolResult> {
   try {
     if (!tool) throw new UserInputError(`Unknown tool "${name}". Available: ${options.available.join(", ")}.`);
-    if (options.readOnly && isWriteTool(tool)) throw new ReadOnlyModeError(tool.name);
+    if (options.readOnly && isWriteTool(tool)) throw new ReadOnlyModeError(tool.name, options.readOnlyBy);
     const args = parseArguments(tool, rawArgs);
     const result = await tool.handler(args, ctx);
     // A list tool declares no output schema and answers in text only (rows sent once).

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { quoted } from "./format/index.js";
+import { counted, quoted } from "./format/index.js";
 
 const inputSchema = {
   companyID: z.number().int().optional().describe("Company id."),
@@ -31,7 +31,7 @@ export default defineTool({
   async handler(args, ctx) {
     const sweep = await ctx.desk.reports.escalations.check(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const lines = [
-      `${sweep.checked} open tickets checked; ${sweep.needAction} need action (level 3: ${sweep.byLevel["3"]}, 2: ${sweep.byLevel["2"]}, 1: ${sweep.byLevel["1"]}).`,
+      `${counted(sweep.checked, "open ticket")} checked; ${sweep.needAction} need${sweep.needAction === 1 ? "s" : ""} action (level 3: ${sweep.byLevel["3"]}, 2: ${sweep.byLevel["2"]}, 1: ${sweep.byLevel["1"]}).`,
     ];
     for (const t of sweep.tickets) {
       lines.push(

@@ -160,6 +160,30 @@ describe("autotask_ticket_metrics", () => {
   });
 });
 
+describe("read filters take inactive picklist values", () => {
+  it.each(["autotask_ticket_metrics", "autotask_check_escalations", "autotask_sla_report"])("%s filters by an inactive queue", async (name) => {
+    mswServer.use(http.post(`${BASE}/Tickets/query`, () => HttpResponse.json(page([]))));
+    const result = await call(name, { queueID: "Recurring Tickets" });
+    expect(JSON.stringify(result.content)).not.toMatch(/Unknown queueID/);
+    expect(sent.find((r) => r.path === "/Tickets/query")?.body?.Filter).toContainEqual({ op: "eq", field: "queueID", value: 29683490 });
+  });
+});
+
+describe("counts in report texts", () => {
+  it("says 1 ticket, not 1 tickets", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets/query`, () => HttpResponse.json(page(TICKETS.slice(0, 1)))),
+      http.post(`${BASE}/Resources/query`, () => HttpResponse.json(page([]))),
+    );
+    for (const name of ["autotask_check_escalations", "autotask_sla_report", "autotask_ticket_metrics"]) {
+      const result = await call(name, {});
+      const text = (result.content as Json[])[0]?.text as string;
+      expect(text, name).toMatch(/\b1 (open )?ticket\b/);
+      expect(text, name).not.toMatch(/\b1 (open )?tickets\b/);
+    }
+  });
+});
+
 describe("autotask_escalate_tickets", () => {
   it("writes one internal note and one status change, and nothing when repeated", async () => {
     const first = await call("autotask_escalate_tickets", { ticketIDs: [555] });

@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
+import { counted } from "./format/index.js";
 import { ticketIdParam } from "./params.js";
 
 const inputSchema = {
@@ -26,7 +27,7 @@ export default defineTool({
   async handler(args, ctx) {
     const results = await ctx.desk.reports.escalations.escalate(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const escalated = results.filter((r) => r.outcome === "escalated").length;
-    const lines = [`${escalated} of ${results.length} tickets escalated.`];
+    const lines = [`${escalated} of ${counted(results.length, "ticket")} escalated.`];
     for (const r of results) lines.push(`${r.id}${r.ticketNumber ? ` ${r.ticketNumber}` : ""}: ${r.outcome.replace("_", " ")} - ${r.detail}`);
     if (escalated > 0) lines.push("Notifications depend on the tenant's workflow rule for the Escalated status.");
     return { structured: { results, escalated }, text: lines.join("\n") };

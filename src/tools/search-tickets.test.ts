@@ -95,6 +95,11 @@ describe("autotask_search_tickets filters", () => {
     ]);
   });
 
+  it("takes a ticket number typed without its T", async () => {
+    await search({ searchTerm: "20260902.0014" });
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([{ op: "beginsWith", field: "ticketNumber", value: "T20260902.0014" }]);
+  });
+
   it("matches a ticket number by prefix, and each word of a search term in title or description", async () => {
     await search({ searchTerm: "t20261120" });
     await search({ searchTerm: "printer offline", createdAfter: "2026-11-01", dueBefore: "2026-11-27T12:00:00+01:00" });
@@ -204,6 +209,15 @@ describe("autotask_search_tickets filters", () => {
     const result = await search({ contactID: 999 });
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toBe("Contact 999 does not exist in Autotask.\nNo tickets match these filters.");
+  });
+
+  it("filters by inactive values too: tickets can still sit in a status or queue the tenant has deactivated", async () => {
+    const result = await search({ status: "Waiting Materials", queueID: "Recurring Tickets" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([
+      { op: "eq", field: "status", value: 9 },
+      { op: "eq", field: "queueID", value: 29683490 },
+    ]);
   });
 
   it("refuses an unknown status before anything is queried", async () => {

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
-import { quoted } from "./format/index.js";
+import { counted, quoted } from "./format/index.js";
 
 const inputSchema = {
   groupBy: z.enum(["queue", "resource", "priority"]).optional().describe("Default queue."),
@@ -28,7 +28,7 @@ export default defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const report = await ctx.desk.reports.sla.report(args, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
-    const lines = [`${report.checked} open tickets: ${report.breached} breached, ${report.atRisk} at risk (${report.paused} paused), by ${report.groupBy}.`];
+    const lines = [`${counted(report.checked, "open ticket")}: ${report.breached} breached, ${report.atRisk} at risk (${report.paused} paused), by ${report.groupBy}.`];
     for (const group of report.groups) {
       lines.push(`${group.key}: ${group.breached} breached, ${group.atRisk} at risk`);
       for (const t of group.tickets) {
@@ -36,7 +36,7 @@ export default defineTool({
         lines.push(`  ${t.id} ${t.ticketNumber ?? ""} ${t.priority ?? ""} ${t.target} ${time}${t.clock === "paused" ? " (paused)" : ""} ${t.title ? quoted(t.title) : ""}`);
       }
     }
-    if (report.omitted > 0) lines.push(`${report.omitted} rows not shown: raise limit or filter.`);
+    if (report.omitted > 0) lines.push(`${counted(report.omitted, "row")} not shown: raise limit or filter.`);
     return { structured: report, text: lines.join("\n") };
   },
 });

@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { defineTool } from "./define.js";
+import { counted } from "./format/index.js";
 
 const inputSchema = {
   companyID: z.number().int().optional().describe("Company id."),
@@ -43,7 +44,7 @@ export default defineTool({
       report.total === 0
         ? ["No tickets match: all figures are zero."]
         : [
-            `${report.total} tickets (${report.open} open, ${report.escalated} escalated).`,
+            `${counted(report.total, "ticket")} (${report.open} open, ${report.escalated} escalated).`,
             `Resolution (${report.resolution.count}): average ${h(report.resolution.averageHours)}, median ${h(report.resolution.medianHours)}; business: average ${h(report.resolution.averageBusinessHours)}, median ${h(report.resolution.medianBusinessHours)}.`,
             `First response (${report.firstResponse.count}): average ${h(report.firstResponse.averageHours)}, median ${h(report.firstResponse.medianHours)}; business median ${h(report.firstResponse.medianBusinessHours)}.`,
             `SLA compliance: ${report.sla.compliancePercent === null ? "n/a (no decided tickets)" : `${report.sla.compliancePercent}%`} (${report.sla.compliant} met of ${report.sla.eligible} decided: resolved, or open and already breached${report.sla.openBreached ? ` (${report.sla.openBreached})` : ""}); ${report.sla.undecided} still open, not yet decided.`,
@@ -52,14 +53,14 @@ export default defineTool({
             ...(report.breakdown
               ? [`By ${report.breakdown.by}:`, ...report.breakdown.rows.map((r) => `  ${r.key}: ${r.count} (${r.open} open), avg resolution ${h(r.averageResolutionHours)}, SLA ${r.slaCompliancePercent ?? "n/a"}%`)]
               : []),
-            `Sources: ${s.autotaskFigures} figures from Autotask's SLA record (${s.ticketsWithSla} tickets with an SLA, ${s.slaResultsRead} SLA results read${s.slaResultsUnavailable ? "; ServiceLevelAgreementResults unavailable, ticket flags used" : ""}), ${s.serverFigures} computed by the server on business hours.`,
+            `Sources: ${counted(s.autotaskFigures, "figure")} from Autotask's SLA record (${counted(s.ticketsWithSla, "ticket")} with an SLA, ${counted(s.slaResultsRead, "SLA result")} read${s.slaResultsUnavailable ? "; ServiceLevelAgreementResults unavailable, ticket flags used" : ""}), ${s.serverFigures} computed by the server on business hours.`,
           ];
     const result: { structured: typeof report; text: string; images?: Array<{ data: string; mimeType: "image/png" }> } = {
       structured: report,
       text: lines.join("\n"),
     };
     if (chart) {
-      const drawn = await ctx.desk.reports.chart(report, `Ticket metrics: ${report.total} tickets`);
+      const drawn = await ctx.desk.reports.chart(report, `Ticket metrics: ${counted(report.total, "ticket")}`);
       result.images = [{ data: Buffer.from(drawn.png).toString("base64"), mimeType: "image/png" }];
       result.text += `\nChart: PNG ${drawn.width}x${drawn.height} attached.`;
     }

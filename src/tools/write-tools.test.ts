@@ -168,6 +168,15 @@ describe("autotask_update_ticket", () => {
     expect(JSON.stringify(result.content)).toMatch(/workflow rules changed queueID/);
   });
 
+  it("refuses an inactive status or queue, saying the value is inactive", async () => {
+    for (const args of [{ status: "Waiting Materials" }, { queueID: "Recurring Tickets" }]) {
+      const result = await call("autotask_update_ticket", { ticketId: 555, ...args });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/is inactive in this tenant/);
+    }
+    expect(writes()).toEqual([]);
+  });
+
   it("answers a repeated update as unchanged without sending anything, and refuses a call with no change", async () => {
     ticket.priority = 3;
     const repeated = await call("autotask_update_ticket", { ticketId: 555, priority: "Low" });
@@ -217,5 +226,16 @@ describe("autotask_create_ticket_note", () => {
         body: { ticketID: 555, title: "Fixed, thanks for waiting.", description: "Fixed, thanks for waiting.", noteType: 1, publish: 1 },
       },
     ]);
+  });
+  it("makes a note client-visible only for publish \"all\" or the tenant's own label, refusing synonyms by naming \"all\"", async () => {
+    for (const publish of ["everyone", "public", "client"]) {
+      const result = await call("autotask_create_ticket_note", { ticketID: 555, description: "Shared?", publish });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/publish: \\"all\\"/);
+    }
+    expect(writes()).toEqual([]);
+    const byLabel = await call("autotask_create_ticket_note", { ticketID: 555, description: "Shared.", publish: "All Autotask Users" });
+    expect(byLabel.isError, JSON.stringify(byLabel.content)).toBeFalsy();
+    expect(writes().map((w) => w.body?.publish)).toEqual([1]);
   });
 });

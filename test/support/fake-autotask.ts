@@ -41,7 +41,7 @@ function picklistField(name: string, values: Value[]) {
   };
 }
 
-/** A tenant shaped like the real capture: priority 1 is Critical and 5 is High; 9 is inactive. */
+/** A tenant shaped like the real capture: priority 1 is Critical and 5 is High; status 9 and queue 29683490 are inactive. */
 export const TICKET_FIELDS = {
   fields: [
     picklistField("status", [
@@ -62,6 +62,7 @@ export const TICKET_FIELDS = {
     picklistField("queueID", [
       [5, "Client Portal"],
       [29683325, "Helpdesk Queue"],
+      [29683490, "Recurring Tickets", { inactive: true }],
     ]),
     picklistField("issueType", [[10, "Hardware"]]),
     picklistField("subIssueType", [[136, "Printer", { parent: 10 }]]),
@@ -78,9 +79,12 @@ export const NOTE_FIELDS = {
   ],
 };
 
-export async function connectWithMsw(now = () => new Date("2026-11-27T10:00:00Z")) {
+export async function connectWithMsw(
+  now = () => new Date("2026-11-27T10:00:00Z"),
+  credentials = { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
+) {
   const api = new AutotaskClient({
-    credentials: { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
+    credentials,
     apiUrl: `${BASE}/`,
     retry: { baseDelayMs: 1, maxDelayMs: 2 },
   });

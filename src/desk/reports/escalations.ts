@@ -205,7 +205,7 @@ export class EscalationService {
     for (const [index, id] of ids.entries()) {
       options.signal?.throwIfAborted();
       results.push(await this.#serialised(id, () => this.#escalateOne(id, escalatedId, mapping, args, options)));
-      await options.onProgress?.(index + 1, ids.length, `Escalation: ${index + 1} of ${ids.length} tickets handled`);
+      await options.onProgress?.(index + 1, ids.length, `Escalation: ${index + 1} of ${ids.length} ticket${ids.length === 1 ? "" : "s"} handled`);
     }
     return results;
   }

@@ -373,7 +373,7 @@ export class MetricsService {
     const filter: Condition<TicketField>[] = [];
     if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
     if (args.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", args.assignedResourceID));
-    if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, options)).value));
+    if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, { ...options, forRead: true })).value));
     // The desk's one bound parser: dates in the desk's zone, impossible dates and reversed ranges refused.
     const zone = this.deps.settings.calendar.timeZone;
     const range = (field: TicketField, from: string | undefined, to: string | undefined, name: string) => {

@@ -53,10 +53,10 @@ export async function openTicketFilter(
   if (filters.companyID !== undefined) filter.push(eq("companyID", filters.companyID));
   if (filters.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", filters.assignedResourceID));
   if (filters.queueID !== undefined) {
-    filter.push(eq("queueID", (await tenant.resolveTicketValue("queueID", filters.queueID, options)).value));
+    filter.push(eq("queueID", (await tenant.resolveTicketValue("queueID", filters.queueID, { ...options, forRead: true })).value));
   }
   if (filters.priority !== undefined) {
-    const value = await tenant.resolveTicketValue("priority", filters.priority, options);
+    const value = await tenant.resolveTicketValue("priority", filters.priority, { ...options, forRead: true });
     // A semantic level can cover several tenant priorities (two "High"-like labels).
     const level = mapping.priorityOf(value.value);
     const ids = typeof filters.priority === "string" && level && filters.priority.trim().toUpperCase() === level ? mapping.priorityIdsFor(level) : [value.value];

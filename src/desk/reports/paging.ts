@@ -46,7 +46,7 @@ export async function streamTickets(
     await onPage(page);
     if (onProgress) {
       total ??= await counting;
-      await onProgress(read, total === undefined ? undefined : Math.max(total, read), `${options.label}: ${read}${total === undefined ? "" : ` of ${total}`} tickets read`);
+      await onProgress(read, total === undefined ? undefined : Math.max(total, read), `${options.label}: ${read}${total === undefined ? "" : ` of ${total}`} ticket${(total ?? read) === 1 ? "" : "s"} read`);
     }
     signal?.throwIfAborted();
   }

@@ -4,7 +4,7 @@
  * Every tool renders through it. Ticket vocabulary: see `ticket.ts`.
  */
 export { type NoteView, noteView, noteViewSchema, renderNote, renderNoteCreated } from "./notes.js";
-export { compact, oneLine, quoted, shortDateTime, UNTRUSTED_TEXT_NOTICE } from "./text.js";
+export { compact, counted, oneLine, quoted, shortDateTime, UNTRUSTED_TEXT_NOTICE } from "./text.js";
 export {
   renderTicket,
   renderTicketRows,
