@@ -20,7 +20,9 @@ call="$(npx -y "$INSPECTOR" --cli node dist/autotask-tickets-mcp.js --sandbox --
   --tool-name autotask_search_tickets --tool-arg status=open --tool-arg pageSize=3 2>/dev/null)"
 node -e '
   const result = JSON.parse(process.argv[1]);
-  const tickets = result.structuredContent?.tickets;
-  if (result.isError || !Array.isArray(tickets) || tickets.length === 0) { console.error("Inspector tools/call:", process.argv[1].slice(0, 2000)); process.exit(1); }
+  // Search results are text rows (one line per ticket, starting with its id and ticket number).
+  const text = (result.content ?? []).filter((part) => part.type === "text").map((part) => part.text).join("\n");
+  const tickets = text.split("\n").filter((line) => /^\d+ T\d/.test(line));
+  if (result.isError || tickets.length === 0) { console.error("Inspector tools/call:", process.argv[1].slice(0, 2000)); process.exit(1); }
   console.log(`ok: Inspector tools/call autotask_search_tickets returned ${tickets.length} tickets`);
 ' "$call"
