@@ -84,7 +84,7 @@ export function createDesk(
   );
   const notes = new NoteService(api, tenant, directory, ledger);
   const tickets = new TicketService(api, tenant, directory, notes, ledger, settings, clock);
-  const reports = createDeskReports({ api, tenant, settings, notes, directory });
+  const reports = createDeskReports({ api, tenant, settings, notes, directory, tickets });
   return { tenant, directory, tickets, notes, ledger, reports, settings, logger, clock };
 }
 

@@ -814,6 +814,21 @@ export class TicketService {
   }
 
   /**
+   * Sets a ticket's status to `status` (a status id the caller already resolved and checked against
+   * the workflow) through the same exactly-once PATCH as `update`: not sent when the ticket already
+   * has it; a lost answer is proved by reading the ticket back. For the escalation write
+   * (`reports/escalations.ts`), which writes its own note first.
+   * @returns whether a PATCH was sent (false: the ticket already had the status)
+   * @throws WriteOutcomeUnknownError when the read-back cannot prove the PATCH; Autotask's refusals as thrown by the client
+   */
+  async setStatusOnce(ticketID: number, status: number, options?: RequestOptions): Promise<{ sent: boolean }> {
+    const current = await this.api.getTicket(ticketID, options);
+    if (current && current.status === status) return { sent: false };
+    await this.tenant.withFreshPicklists(() => this.#patchOrProve({ id: ticketID, status }, { ticketID }, options));
+    return { sent: true };
+  }
+
+  /**
    * Sends the PATCH. If the answer is lost after sending, reads the ticket back (now and after each
    * recovery delay): when every field sent now holds the sent value the update is proved applied;
    * otherwise the outcome is reported unknown. An update sets absolute values, so calling it again is

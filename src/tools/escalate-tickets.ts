@@ -29,6 +29,8 @@ export default defineTool({
     const escalated = results.filter((r) => r.outcome === "escalated").length;
     const lines = [`${escalated} of ${counted(results.length, "ticket")} escalated.`];
     for (const r of results) lines.push(`${r.id}${r.ticketNumber ? ` ${r.ticketNumber}` : ""}: ${r.outcome.replace("_", " ")} - ${r.detail}`);
+    const unknown = results.filter((r) => r.outcome === "unknown").length;
+    if (unknown > 0) lines.push(`${unknown} with outcome unknown (see each line for what was applied); calling again with the same ticketIDs is safe.`);
     if (escalated > 0) lines.push("Notifications depend on the tenant's workflow rule for the Escalated status.");
     return { structured: { results, escalated }, text: lines.join("\n") };
   },

@@ -6,11 +6,14 @@
  * what happened (a success names the record that exists; an unsure answer says "Outcome unknown" and
  * never "not saved"), and a retry after "outcome unknown" converges on the one record.
  *
+ * autotask_escalate_tickets is campaigned too, with the fault on its note and on its status PATCH.
+ *
  * Faults are aimed at one request: a wrapper around `fetch` switches the sandbox's own fault
  * settings on just before the aimed request goes out (for `count` such requests) and off for every
  * other one. Loopback only; bounded (attempt timeout 400 ms, settle time 1.5 s).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ESCALATION_NOTE_TITLE } from "../../src/desk/reports/escalations.js";
 import type { SandboxFaults } from "../../src/sandbox/server.js";
 import { type Campaign, startCampaign, textOf } from "./support.js";
 
@@ -171,6 +174,62 @@ describe.each(FAULTS)("write tools under $name", ({ name: fault, faults, count, 
     }
     await sleep(800);
     expect(campaign.sandbox.store.notesFor(ticketId).filter((n: Row) => n.description === reason)).toHaveLength(1);
+  });
+});
+
+/**
+ * Calls autotask_escalate_tickets for one ticket until its outcome is known: an "unknown" outcome
+ * must say so (never "not saved") and is retried after the settle time. Returns every result row.
+ */
+async function escalateUntilKnown(ticketId: number, reason: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let round = 0; round < 4; round++) {
+    const result = await campaign.call("autotask_escalate_tickets", { ticketIDs: [ticketId], reason }, 20_000);
+    if (round === 0) expect(fired, "the aimed fault hit the escalation's write").toBeGreaterThan(0);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const row = ((result.structuredContent as Row).results as Row[])[0] as Row;
+    rows.push(row);
+    if (row.outcome !== "unknown") return rows;
+    expect(row.detail, "an unknown outcome says so and what was applied").toMatch(/Outcome (still )?unknown/);
+    expect(row.detail).toMatch(/Applied: internal note \d+|Not applied: the status change/);
+    expect(row.detail).not.toMatch(/not saved|was not created/i);
+    aimed = undefined;
+    await sleep(SETTLE_MS + 100);
+  }
+  throw new Error(`autotask_escalate_tickets never converged: ${JSON.stringify(rows)}`);
+}
+
+describe.each(FAULTS)("autotask_escalate_tickets under $name", ({ name: fault, faults, count, certain, provable }) => {
+  const targets: Array<[string, Aim]> = [
+    ["the escalation note", notePost],
+    ["the status PATCH", ticketPatch],
+  ];
+  it.each(targets)("fault on %s: one Escalated status change, one escalation note, a true answer, a converging retry", async (_what, where) => {
+    const created = await campaign.call("autotask_create_ticket", { companyID: companyId(), title: `Sweep-escalate under ${fault} ${Date.now()}`, priority: "Low" });
+    const ticketId = ((created.structuredContent as Row).ticket as Row).id as number;
+    const before = (campaign.sandbox.store.getTicket(ticketId) as Row).status;
+    const reason = `Escalated by the sweep under ${fault}.`;
+    aim(faults, where, count);
+    const rows = await escalateUntilKnown(ticketId, reason);
+    if (certain || provable) expect(rows, "Autotask refused for certain or the read-back proved it: one call").toHaveLength(1);
+    const last = rows.at(-1) as Row;
+    // A status held past the read-backs may land before the retry: then the retry finds it escalated.
+    expect(["escalated", "already_escalated"]).toContain(last.outcome);
+    if (rows.length === 1) expect(last.outcome).toBe("escalated");
+    await sleep(800); // a held request commits late: give it the time to land before counting
+    const notes = campaign.sandbox.store.notesFor(ticketId).filter((n: Row) => n.title === ESCALATION_NOTE_TITLE);
+    expect(notes, "exactly one escalation note").toHaveLength(1);
+    expect(notes[0] as Row).toMatchObject({ publish: expect.any(Number) });
+    expect(String((notes[0] as Row).description)).toContain(reason);
+    const noteIds = rows.flatMap((r) => (typeof r.noteId === "number" ? [r.noteId] : []));
+    for (const noteId of noteIds) expect(noteId, "every answer names the one note").toBe((notes[0] as Row).id);
+    const after = campaign.sandbox.store.getTicket(ticketId) as Row;
+    expect(after.status, "the status changed").not.toBe(before);
+    // Calling again writes nothing: the ticket is in the Escalated status, and the note stays single.
+    const again = await campaign.call("autotask_escalate_tickets", { ticketIDs: [ticketId], reason }, 20_000);
+    expect(((again.structuredContent as Row).results as Row[])[0]).toMatchObject({ outcome: "already_escalated" });
+    expect(campaign.sandbox.store.notesFor(ticketId).filter((n: Row) => n.title === ESCALATION_NOTE_TITLE)).toHaveLength(1);
+    expect((campaign.sandbox.store.getTicket(ticketId) as Row).status).toBe(after.status);
   });
 });
 

@@ -11,6 +11,10 @@
  * (no state kept by the server): a ticket already in an Escalated status is skipped; an escalation
  * note that is the ticket's newest note means an earlier call wrote the note and did not get to the
  * status change, so only the status is set. In-process, calls for the same ticket are serialised.
+ * Both writes go through the desk's exactly-once paths (issue 10): the note through the write ledger
+ * (`NoteService.addInternal`), the status through `TicketService.setStatusOnce` (the PATCH of
+ * `update`, proved by reading back); when neither the answer nor a read-back proves a write, the
+ * ticket's outcome is `unknown` and says what was applied and what not.
  * Autotask's REST API sends no notifications; a tenant workflow rule on "status is Escalated" does.
  */
 import type { RequestOptions } from "../../autotask/api.js";
@@ -22,6 +26,7 @@ import type { TenantMapping } from "../../domain/states.js";
 import { allowedNextStatuses, type TransitionTable, validateStatusTransition } from "../../domain/workflow.js";
 import { HOUR_MS } from "../../domain/time.js";
 import { ServerConfigurationError } from "../../errors.js";
+import { WriteOutcomeUnknownError } from "../ledger.js";
 import { parseTicketRef, requireTicket, type TicketRef } from "../lookup.js";
 import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
@@ -66,7 +71,11 @@ export type EscalationSweep = {
   byLevel: { "1": number; "2": number; "3": number };
 };
 
-export type EscalationOutcome = "escalated" | "already_escalated" | "completed" | "not_allowed" | "no_reason" | "not_found" | "failed";
+/**
+ * `unknown`: a write was sent and neither Autotask's answer nor reading back proves what happened;
+ * the detail says what was applied, what not, and what to check. Calling again is safe.
+ */
+export type EscalationOutcome = "escalated" | "already_escalated" | "completed" | "not_allowed" | "no_reason" | "not_found" | "failed" | "unknown";
 
 export type EscalationWrite = {
   id: number;
@@ -82,6 +91,8 @@ const LEVEL_ACTIONS = ["Notify the assigned resource", "Notify the team lead", "
 
 export class EscalationService {
   readonly #locks = new Map<number, Promise<unknown>>();
+  /** Note text per ticket whose escalation has not ended (outcome unknown), reused by the retry. */
+  readonly #pendingNotes = new Map<number, string>();
 
   constructor(private readonly deps: ReportDependencies) {}
 
@@ -224,6 +235,7 @@ export class EscalationService {
     if (ticket.ticketNumber) base.ticketNumber = ticket.ticketNumber;
     const state = mapping.statusOf(ticket.status);
     if (state === "ESCALATED") {
+      this.#pendingNotes.delete(id);
       return { ...base, outcome: "already_escalated", detail: `Already in status ${mapping.statusLabel(ticket.status) ?? ticket.status}; nothing written.` };
     }
     if (state === "COMPLETE") return { ...base, outcome: "completed", detail: "The ticket is complete; nothing written." };
@@ -240,41 +252,64 @@ export class EscalationService {
     if (!transition.canTransition) {
       return { ...base, outcome: "not_allowed", detail: `${workflowRefusal(mapping.statusLabel(ticket.status) ?? state, state, workflow)}; nothing written.`, reasons };
     }
+    const statusLabel = mapping.statusLabel(escalatedId) ?? String(escalatedId);
+    // Step 1, the note, through the desk's ledger (NoteService.addInternal: at most once per text,
+    // a lost answer proved by reading the notes back). Its text is kept until the escalation ends,
+    // so a retry after "outcome unknown" sends the same text (same ledger key) even though the
+    // breach durations in the reasons have grown meanwhile.
+    let noteId: number | undefined;
     try {
       const notes = await this.deps.api.listTicketNotes(id, request);
       const newest = notes.reduce<(typeof notes)[number] | undefined>(
         (best, note) => (!best || (note.createDateTime ?? "") > (best.createDateTime ?? "") || ((note.createDateTime ?? "") === (best.createDateTime ?? "") && note.id > best.id) ? note : best),
         undefined,
       );
-      let noteId: number | undefined;
       if (newest?.title === ESCALATION_NOTE_TITLE) {
         noteId = newest.id; // written by an earlier call that did not reach the status change
       } else {
-        // The desk's one choice of internal publish value and default note type (NoteService).
-        const [noteType, publish] = await Promise.all([
-          this.deps.notes.resolveNoteType(undefined, request),
-          this.deps.notes.internalPublishValue(request),
-        ]);
         const level = candidate ? ` (level ${candidate.level})` : "";
         const actions = candidate?.actions.length ? `\nRecommended: ${candidate.actions.join("; ")}.` : "";
-        noteId = await this.deps.api.createTicketNote(
-          id,
-          {
-            ticketID: id,
-            title: ESCALATION_NOTE_TITLE,
-            description: `Escalated${level} because:\n- ${reasons.join("\n- ")}${actions}`,
-            noteType: noteType.value,
-            publish: publish.value,
-          },
-          request,
-        );
+        const description = this.#pendingNotes.get(id) ?? `Escalated${level} because:\n- ${reasons.join("\n- ")}${actions}`;
+        this.#pendingNotes.set(id, description);
+        noteId = (await this.deps.notes.addInternal(id, ESCALATION_NOTE_TITLE, description, "escalation_sweep_note", request)).id;
       }
-      await this.deps.tenant.withFreshPicklists(() => this.deps.api.updateTicket({ id, status: escalatedId }, request));
-      return { ...base, outcome: "escalated", detail: `Status set to ${mapping.statusLabel(escalatedId) ?? escalatedId}; internal note ${noteId} holds the reasons.`, noteId, reasons };
     } catch (error) {
-      if (error instanceof AutotaskValidationError) return { ...base, outcome: "failed", detail: `Autotask refused: ${error.message}`, reasons };
+      if (error instanceof WriteOutcomeUnknownError) {
+        return {
+          ...base,
+          outcome: "unknown",
+          detail: `Not applied: the status change (not sent, because the note is not confirmed). ${error.message} Calling autotask_escalate_tickets again for this ticket is safe: the note is written at most once and the status follows.`,
+          reasons,
+        };
+      }
+      if (error instanceof AutotaskValidationError) {
+        this.#pendingNotes.delete(id);
+        return { ...base, outcome: "failed", detail: `Autotask refused the escalation note: ${error.message}; nothing written.`, reasons };
+      }
       throw error;
     }
+    // Step 2, the status, through the desk's exactly-once PATCH (TicketService.setStatusOnce:
+    // not sent when already set, a lost answer proved by reading the ticket back).
+    try {
+      await this.deps.tickets.setStatusOnce(id, escalatedId, request);
+    } catch (error) {
+      if (error instanceof WriteOutcomeUnknownError) {
+        return {
+          ...base,
+          outcome: "unknown",
+          detail: `Applied: internal note ${noteId} with the reasons. ${error.message} Calling autotask_escalate_tickets again for this ticket is safe: the note is not written again, the status is sent only if the ticket does not have it.`,
+          noteId,
+          reasons,
+        };
+      }
+      if (error instanceof AutotaskValidationError) {
+        this.#pendingNotes.delete(id);
+        return { ...base, outcome: "failed", detail: `Applied: internal note ${noteId} with the reasons. Not applied: Autotask refused the status change: ${error.message}`, noteId, reasons };
+      }
+      throw error;
+    }
+    this.#pendingNotes.delete(id);
+    return { ...base, outcome: "escalated", detail: `Status set to ${statusLabel}; internal note ${noteId} holds the reasons.`, noteId, reasons };
   }
 
   /** Runs `task` after any running escalation of the same ticket in this process. */

@@ -10,6 +10,7 @@ import type { Directory } from "../directory.js";
 import type { NoteService } from "../notes.js";
 import type { DeskSettings } from "../settings.js";
 import type { TenantService } from "../tenant.js";
+import type { TicketService } from "../tickets.js";
 
 /** Built by `createDesk` from the desk's own services: the reports share its picklist cache and note rules. */
 export interface ReportDependencies {
@@ -19,6 +20,8 @@ export interface ReportDependencies {
   notes: NoteService;
   /** The desk's cached names (resources in reports). */
   directory: Directory;
+  /** The desk's ticket writes (the escalation's status PATCH goes through its exactly-once path). */
+  tickets: Pick<TicketService, "setStatusOnce">;
 }
 
 /**
