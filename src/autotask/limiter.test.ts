@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EndpointLimiter, endpointKey, endpointKeys, Semaphore } from "./limiter.js";
+import { acquireEach } from "./shared-limits.js";
 
 function deferred() {
   let resolve!: () => void;
@@ -101,10 +102,10 @@ describe("endpointKeys (thread-limit rule: a child route counts against its pare
   });
 });
 
-describe("EndpointLimiter.acquireAll", () => {
+describe("acquireEach over the in-process limiter", () => {
   it("holds a slot of every key until released", async () => {
     const limiter = new EndpointLimiter(3);
-    const release = await limiter.acquireAll(["Tickets", "TicketNotes"]);
+    const release = await acquireEach(limiter, ["Tickets", "TicketNotes"]);
     expect(limiter.inFlight("Tickets")).toBe(1);
     expect(limiter.inFlight("TicketNotes")).toBe(1);
     release();
@@ -117,7 +118,7 @@ describe("EndpointLimiter.acquireAll", () => {
     const limiter = new EndpointLimiter(1);
     let maxTickets = 0;
     const work = async (keys: string[]) => {
-      const release = await limiter.acquireAll(keys);
+      const release = await acquireEach(limiter, keys);
       maxTickets = Math.max(maxTickets, limiter.inFlight("Tickets"));
       await new Promise((resolve) => setTimeout(resolve, 1));
       release();
@@ -136,7 +137,7 @@ describe("EndpointLimiter.acquireAll", () => {
     // Keys are taken in sorted order: TicketNotes is granted, then the request waits for Tickets.
     const holdTickets = await limiter.acquire("Tickets");
     const controller = new AbortController();
-    const waiting = limiter.acquireAll(["Tickets", "TicketNotes"], controller.signal);
+    const waiting = acquireEach(limiter, ["Tickets", "TicketNotes"], controller.signal);
     await new Promise((resolve) => setTimeout(resolve, 1));
     expect(limiter.inFlight("TicketNotes")).toBe(1);
     controller.abort(new Error("cancelled"));

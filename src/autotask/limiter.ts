@@ -82,29 +82,6 @@ export class EndpointLimiter {
     return this.#semaphore(endpoint).acquire(signal);
   }
 
-  /**
-   * Takes one slot of every endpoint in `endpoints` and resolves with one release function for all of
-   * them. Slots are taken one after another in sorted key order, the same order for every caller, so two
-   * requests that need overlapping endpoints can never each hold a slot the other waits for (no
-   * deadlock). If `signal` aborts while waiting, the slots already taken are given back.
-   */
-  async acquireAll(endpoints: readonly string[], signal?: AbortSignal): Promise<() => void> {
-    const keys = [...new Set(endpoints)].sort();
-    const releases: Array<() => void> = [];
-    try {
-      for (const key of keys) releases.push(await this.#semaphore(key).acquire(signal));
-    } catch (error) {
-      for (const release of releases.reverse()) release();
-      throw error;
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      for (const release of releases.reverse()) release();
-    };
-  }
-
   /** Requests currently running against `endpoint`. */
   inFlight(endpoint: string): number {
     return this.#semaphores.get(endpoint)?.active ?? 0;
