@@ -29,9 +29,6 @@ export interface DeskSettings {
   picklistTtlMs?: number;
 }
 
-/** @deprecated the old name; kept so callers can migrate. */
-export type ServerSettings = DeskSettings;
-
 export function settingsFromConfig(config: Config): DeskSettings {
   return {
     readOnly: config.readOnly,

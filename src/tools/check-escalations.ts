@@ -2,14 +2,15 @@
  * autotask_check_escalations: sweeps open tickets through the escalation rules (read-only).
  */
 import { z } from "zod";
+import { picklistParam } from "./params.js";
 import { defineTool } from "./define.js";
 import { counted, quoted } from "./format/index.js";
 
 const inputSchema = {
   companyID: z.number().int().optional().describe("Company id."),
-  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  queueID: picklistParam("Queue id or label.").optional(),
   assignedResourceID: z.number().int().optional().describe("Resource id."),
-  priority: z.union([z.number().int(), z.string()]).optional().describe("Id or label."),
+  priority: picklistParam("Id or label.").optional(),
   waitingCustomerDays: z.number().int().min(1).max(365).optional().describe("Days idle, 1-365; default 7."),
   limit: z.number().int().min(1).max(100).optional().describe("Default 25."),
 };

@@ -2,13 +2,14 @@
  * autotask_sla_report: open tickets at risk of or past their SLA, grouped.
  */
 import { z } from "zod";
+import { picklistParam } from "./params.js";
 import { defineTool } from "./define.js";
 import { counted, quoted } from "./format/index.js";
 
 const inputSchema = {
   groupBy: z.enum(["queue", "resource", "priority"]).optional().describe("Default queue."),
   atRiskRatio: z.number().gt(0).lt(1).optional().describe("Target share used; default 0.75."),
-  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  queueID: picklistParam("Queue id or label.").optional(),
   limit: z.number().int().min(1).max(200).optional().describe("Rows; default 50."),
 };
 

@@ -2,12 +2,13 @@
  * autotask_ticket_metrics: the desk's figures over a filter, optionally with a PNG chart.
  */
 import { z } from "zod";
+import { picklistParam } from "./params.js";
 import { defineTool } from "./define.js";
 import { counted } from "./format/index.js";
 
 const inputSchema = {
   companyID: z.number().int().optional().describe("Company id."),
-  queueID: z.union([z.number().int(), z.string()]).optional().describe("Queue id or label."),
+  queueID: picklistParam("Queue id or label.").optional(),
   assignedResourceID: z.number().int().optional().describe("Resource id."),
   createdFrom: z.string().optional().describe("YYYY-MM-DD, inclusive."),
   createdTo: z.string().optional().describe("Exclusive."),

@@ -191,29 +191,9 @@ export class MetricsAggregator {
 
     const created = toEpochMs(ticket.createDate);
     const resolved = toEpochMs(ticket.resolvedDateTime) ?? (complete ? toEpochMs(ticket.completedDate) : null);
-    let resolutionMs: number | null = null;
-    if (created !== null && resolved !== null && resolved >= created) {
-      resolutionMs = resolved - created;
-      this.#resolution.push(resolutionMs);
-      if (hasSla && typeof sla?.resolutionElapsedHours === "number") {
-        this.#resolutionBusiness.push(sla.resolutionElapsedHours * HOUR_MS);
-        this.#autotask += 1;
-      } else {
-        this.#resolutionBusiness.push(businessTimeBetween(new Date(created), new Date(resolved), this.calendar));
-        this.#server += 1;
-      }
-    }
+    const resolutionMs = this.#elapsed(created, resolved, hasSla ? sla?.resolutionElapsedHours : undefined, this.#resolution, this.#resolutionBusiness);
     const responded = toEpochMs(ticket.firstResponseDateTime);
-    if (created !== null && responded !== null && responded >= created) {
-      this.#response.push(responded - created);
-      if (hasSla && typeof sla?.firstResponseElapsedHours === "number") {
-        this.#responseBusiness.push(sla.firstResponseElapsedHours * HOUR_MS);
-        this.#autotask += 1;
-      } else {
-        this.#responseBusiness.push(businessTimeBetween(new Date(created), new Date(responded), this.calendar));
-        this.#server += 1;
-      }
-    }
+    this.#elapsed(created, responded, hasSla ? sla?.firstResponseElapsedHours : undefined, this.#response, this.#responseBusiness);
 
     // Compliance (domain/metrics.ts `slaOutcome`): Autotask's verdict decides a resolved ticket that has
     // an SLA, the due date every other; an open ticket counts only once breached, else it is undecided.
@@ -250,6 +230,25 @@ export class MetricsAggregator {
         if (judged) group.compliant += 1;
       }
     }
+  }
+
+  /**
+   * One elapsed time (response or resolution) from `from` to `to` (epoch ms), added to its wall-clock
+   * and business-time lists: business time from Autotask's SLA record when it has one (`slaHours`,
+   * its pause-aware clock), else from the desk's calendar. Returns the wall-clock ms, or null when
+   * either end is missing or the order is impossible.
+   */
+  #elapsed(from: number | null, to: number | null, slaHours: number | null | undefined, wall: NumberList, business: NumberList): number | null {
+    if (from === null || to === null || to < from) return null;
+    wall.push(to - from);
+    if (typeof slaHours === "number") {
+      business.push(slaHours * HOUR_MS);
+      this.#autotask += 1;
+    } else {
+      business.push(businessTimeBetween(new Date(from), new Date(to), this.calendar));
+      this.#server += 1;
+    }
+    return to - from;
   }
 
   /**
