@@ -175,14 +175,19 @@ function progressReporter(
   };
 }
 
-/** The `tools/list` entry, with compact JSON Schemas (see `compactSchema`). */
+/**
+ * The `tools/list` entry, with compact JSON Schemas (see `compactSchema`). Only read tools list their
+ * output schema: a write tool's structured result is still validated at the boundary and sent, but
+ * not declared (CONTRIBUTING.md, "Response contract").
+ */
 export function toListedTool(tool: AnyToolDefinition): Tool {
+  const listsOutputSchema = tool.outputSchema !== undefined && tool.annotations.readOnlyHint;
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
     inputSchema: jsonSchemaOf(tool.inputSchema, "input") as Tool["inputSchema"],
-    ...(tool.outputSchema ? { outputSchema: jsonSchemaOf(tool.outputSchema, "output") as Tool["outputSchema"] } : {}),
+    ...(listsOutputSchema && tool.outputSchema ? { outputSchema: jsonSchemaOf(tool.outputSchema, "output") as Tool["outputSchema"] } : {}),
     annotations: { ...tool.annotations },
   };
 }
@@ -237,14 +242,23 @@ function compactSchema(node: unknown): unknown {
     delete out.anyOf;
     out.type = anyOf.map((branch) => (branch as { type: string }).type);
   }
-  // A picklist argument (the tenant's id or its label) is the only integer-or-string argument; its
-  // description says so (see PICKLIST_NOTE), which costs fewer bytes than a type list on each one.
-  if (Array.isArray(out.type) && out.type.length === 2 && out.type.includes("integer") && out.type.includes("string") && out.description) {
-    delete out.type;
-  }
+  // An id-or-label argument (a picklist value, a ticket id or number, a company id or name) says so in
+  // its description, which costs fewer bytes than a type list on each one; likewise "one or a list".
+  if (out.description && isIdOrLabel(out)) delete out.type;
+  if (out.description && Array.isArray(out.anyOf) && out.anyOf.every((branch) => isIdOrLabel(branch) || isListOfIdOrLabel(branch))) delete out.anyOf;
   // Values of a user-defined-field map: any JSON scalar; the server checks them against the tenant's definitions.
   if (out.type === "object" && out.additionalProperties && typeof out.additionalProperties === "object") delete out.additionalProperties;
   return out;
+}
+
+function isIdOrLabel(node: unknown): boolean {
+  const type = (node as { type?: unknown } | null)?.type;
+  return Array.isArray(type) && type.length === 2 && type.includes("integer") && type.includes("string");
+}
+
+function isListOfIdOrLabel(node: unknown): boolean {
+  const { type, items } = (node ?? {}) as { type?: unknown; items?: unknown };
+  return type === "array" && isIdOrLabel(items);
 }
 
 function isBarePrimitive(branch: unknown): boolean {

@@ -287,11 +287,12 @@ describe.each([
     const nobody = await h.call("autotask_search_resources", { name: `${person.firstName} Zqxwv` });
     expect(listedIds(textOf(nobody))).toEqual([]);
     // Searching tickets by the technician's full name resolves to that one resource.
-    const byName = await h.call("autotask_search_tickets", { assignedResourceName: `${person.firstName} ${person.lastName}`, pageSize: 5 });
+    const byName = await h.call("autotask_search_tickets", { assignedResourceID: `${person.firstName} ${person.lastName}`, pageSize: 5 });
     expect(byName.isError, textOf(byName)).toBeFalsy();
     const expected = h.sandbox.store.tickets().filter((t: Structured) => t.assignedResourceID === person.id).length;
     expect(parseTicketPage(textOf(byName)).total).toBe(expected);
     // A name that fits several technicians is refused with the candidates, never guessed.
+    // (The older spelling assignedResourceName is the same argument.)
     const several = await h.call("autotask_search_tickets", { assignedResourceName: "ex" });
     expect(several.isError).toBe(true);
     expect(textOf(several)).toMatch(/"ex" matches .*resources: .+ \(\d+\), .+ \(\d+\)/);
@@ -311,7 +312,7 @@ describe.each([
 
     // A company by its full name (the sandbox's names are unique), resolved to its id and said so.
     const company = h.sandbox.store.companies().find((c: Structured) => c.id !== 0 && c.isActive !== false) as Structured;
-    const byName = await h.call("autotask_search_tickets", { companyName: company.companyName, pageSize: 5 });
+    const byName = await h.call("autotask_search_tickets", { companyID: company.companyName, pageSize: 5 });
     expect(byName.isError, textOf(byName)).toBeFalsy();
     expect(textOf(byName)).toContain(`is ${company.companyName} (${company.id})`);
     expect(parseTicketPage(textOf(byName)).total).toBe(tickets.filter((t: Structured) => t.companyID === company.id).length);

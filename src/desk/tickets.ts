@@ -78,18 +78,19 @@ export interface TicketDetails extends DescribedTicket {
 export type TicketSearchSort = "oldest" | "newest" | "dueSoonest";
 
 export interface TicketSearchQuery {
-  companyID?: number;
-  /** A company by (part of) its name; must name one active company. Not with `companyID`. */
-  companyName?: string;
+  /**
+   * A company: its id, or (part of) its name, which must name one active company (an exact name wins).
+   * A string of digits is an id.
+   */
+  companyID?: number | string;
   /** Tickets raised by this contact. */
   contactID?: number;
   /** One value or a list; `open` (alone) = every status not mapped to complete. */
   status?: PicklistInput | PicklistInput[];
   priority?: PicklistInput | PicklistInput[];
   queueID?: PicklistInput;
-  assignedResourceID?: number;
-  /** A technician by name or e-mail (the person rule); must name one active resource. Not with `assignedResourceID`. */
-  assignedResourceName?: string;
+  /** A technician: id, or name or e-mail (the person rule), which must name one active resource. A string of digits is an id. */
+  assignedResourceID?: number | string;
   /** true: nobody assigned; false: somebody assigned. */
   unassigned?: boolean;
   /** A ticket number (or prefix, `T2026…`), or words that must each appear in the title or the description. */
@@ -239,6 +240,21 @@ const TICKET_NUMBER_PREFIX = /^T\d{4,}(\.\d*)?$/i;
 const TICKET_NUMBER_WITHOUT_T = /^\d{8}\.\d*$/;
 /** Words sent per search term; Autotask allows 500 `or` conditions per query, 2 per word are used. */
 const MAX_SEARCH_WORDS = 10;
+
+/**
+ * An argument that takes an id or a name (`companyID`, `assignedResourceID` in a search): a number,
+ * or a string of digits, is an id; any other string is a name, trimmed.
+ */
+function idOrName(value: number | string | undefined): number | string | undefined {
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+function asId(value: number | string | undefined): number | undefined {
+  const ref = idOrName(value);
+  return typeof ref === "number" ? ref : undefined;
+}
 
 /**
  * `searchTerm` as filter conditions: a ticket number (prefix) by `beginsWith`; otherwise EACH word
@@ -463,9 +479,9 @@ export class TicketService {
   /** For an empty first page: says which of the given ids do not exist, so "no tickets" is not mistaken for an answer. */
   async #unknownIds(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<string[]> {
     const checks: Array<[string, "companies" | "contacts" | "resources", number | undefined]> = [
-      ["Company", "companies", args.companyID],
+      ["Company", "companies", asId(args.companyID)],
       ["Contact", "contacts", args.contactID],
-      ["Resource", "resources", args.assignedResourceID],
+      ["Resource", "resources", asId(args.assignedResourceID)],
     ];
     const results = await Promise.all(
       checks.map(async ([what, kind, id]) =>
@@ -477,25 +493,19 @@ export class TicketService {
 
   async #filter(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, notes: string[], options?: RequestOptions): Promise<Condition<TicketField>[]> {
     const filter: Condition<TicketField>[] = [];
-    if (args.companyID !== undefined && args.companyName !== undefined) {
-      throw new UserInputError("companyID and companyName both name a company; send one.", "companyName");
-    }
-    if (args.assignedResourceID !== undefined && args.assignedResourceName !== undefined) {
-      throw new UserInputError("assignedResourceID and assignedResourceName both name a technician; send one.", "assignedResourceName");
-    }
-    if ((args.assignedResourceID !== undefined || args.assignedResourceName !== undefined) && args.unassigned) {
+    const companyRef = idOrName(args.companyID);
+    const assigneeRef = idOrName(args.assignedResourceID);
+    if (assigneeRef !== undefined && args.unassigned) {
       throw new UserInputError("An assignee and unassigned: true contradict each other; send one.", "unassigned");
     }
     const [company, assignee] = await Promise.all([
-      args.companyName !== undefined ? this.directory.resolveCompanyName(args.companyName, "companyName", options) : undefined,
-      args.assignedResourceName !== undefined
-        ? this.directory.resolveResourceName(args.assignedResourceName, "assignedResourceName", options)
-        : undefined,
+      typeof companyRef === "string" ? this.directory.resolveCompanyName(companyRef, "companyID", options) : undefined,
+      typeof assigneeRef === "string" ? this.directory.resolveResourceName(assigneeRef, "assignedResourceID", options) : undefined,
     ]);
-    if (company) notes.push(`companyName "${args.companyName}" is ${company.name ?? "company"} (${company.id}).`);
-    if (assignee) notes.push(`assignedResourceName "${args.assignedResourceName}" is ${assignee.name ?? "resource"} (${assignee.id}).`);
-    const companyID = args.companyID ?? company?.id;
-    const assignedResourceID = args.assignedResourceID ?? assignee?.id;
+    if (company) notes.push(`companyID "${companyRef}" is ${company.name ?? "company"} (${company.id}).`);
+    if (assignee) notes.push(`assignedResourceID "${assigneeRef}" is ${assignee.name ?? "resource"} (${assignee.id}).`);
+    const companyID = typeof companyRef === "number" ? companyRef : company?.id;
+    const assignedResourceID = typeof assigneeRef === "number" ? assigneeRef : assignee?.id;
 
     if (companyID !== undefined) filter.push({ op: "eq", field: "companyID", value: companyID });
     if (args.contactID !== undefined) filter.push({ op: "eq", field: "contactID", value: args.contactID });

@@ -156,7 +156,7 @@ describe("autotask_search_tickets filters", () => {
         return HttpResponse.json({ items, pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } });
       }),
     );
-    const result = await search({ companyName: "contoso", assignedResourceName: "Ada Lovelace" });
+    const result = await search({ companyID: "contoso", assignedResourceID: "Ada Lovelace" });
     expect(result.isError, textOf(result)).toBeFalsy();
     const nameSearch = resourceBodies.find((body) => (body as { Filter: unknown[] }).Filter.length > 1) as { Filter: unknown };
     expect(nameSearch.Filter).toEqual([
@@ -172,8 +172,44 @@ describe("autotask_search_tickets filters", () => {
       { op: "eq", field: "companyID", value: 7 },
       { op: "eq", field: "assignedResourceID", value: 30 },
     ]);
-    expect(textOf(result)).toContain('companyName "contoso" is Contoso (7).');
-    expect(textOf(result)).toContain('assignedResourceName "Ada Lovelace" is Ada Lovelace (30).');
+    expect(textOf(result)).toContain('companyID "contoso" is Contoso (7).');
+    expect(textOf(result)).toContain('assignedResourceID "Ada Lovelace" is Ada Lovelace (30).');
+  });
+
+  it("takes an id as a number or as digits without a name lookup, and the older name arguments as aliases", async () => {
+    const byDigits = await search({ companyID: " 7 ", assignedResourceID: "30" });
+    expect(byDigits.isError, textOf(byDigits)).toBeFalsy();
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([
+      { op: "eq", field: "companyID", value: 7 },
+      { op: "eq", field: "assignedResourceID", value: 30 },
+    ]);
+    expect(companyBodies.filter((body) => JSON.stringify(body).includes('"contains"'))).toHaveLength(0);
+
+    queryBodies.length = 0;
+    mswServer.use(
+      http.post(`${BASE}/Companies/query`, async ({ request }) => {
+        const body = (await request.clone().json()) as { Filter: Array<{ op: string }> };
+        const items = body.Filter[0]?.op === "contains" ? [{ id: 8, companyName: "Fabrikam", isActive: true }] : [{ id: 8, companyName: "Fabrikam" }];
+        return HttpResponse.json({ items, pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } });
+      }),
+    );
+    const byAlias = await search({ companyName: "fabrikam" });
+    expect(byAlias.isError, textOf(byAlias)).toBeFalsy();
+    expect((queryBodies[0] as { Filter: unknown }).Filter).toEqual([{ op: "eq", field: "companyID", value: 8 }]);
+  });
+
+  it("refuses a company given twice, a one-letter name, and an assignee with unassigned, before any query", async () => {
+    const twice = await search({ companyID: 7, companyName: "Contoso" });
+    expect(twice.isError).toBe(true);
+    expect(textOf(twice)).toMatch(/"companyID" was given twice \(as "companyID" and "companyName"\)/);
+    const short = await search({ assignedResourceID: "a" });
+    expect(short.isError).toBe(true);
+    expect(textOf(short)).toMatch(/assignedResourceID.*at least 2 characters/s);
+    const contradiction = await search({ assignedResourceID: "Ada", unassigned: true });
+    expect(contradiction.isError).toBe(true);
+    expect(textOf(contradiction)).toMatch(/contradict/);
+    expect(queryBodies).toHaveLength(0);
+    expect(resourceBodies).toHaveLength(0);
   });
 
   it("orders newest first from an id-only scan, then fetches the page's rows by id", async () => {

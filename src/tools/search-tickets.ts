@@ -11,17 +11,24 @@ import { renderTicketRows } from "./format/index.js";
 import { dateTimeParam, picklistParam, picklistValue } from "./params.js";
 
 const manyPicklist = z.union([picklistValue, z.array(picklistValue).min(1).max(50)]);
-const name = z.string().trim().min(2).max(100);
+/** An id (a number or digits) or a name: names need two characters, so "a" cannot match every company. */
+const idOrName = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((value) => /^\d+$/.test(value) || value.length >= 2, { message: "a name needs at least 2 characters" }),
+]);
 
 const inputSchema = {
-  companyID: z.number().int().min(0).optional().describe("Id."),
-  companyName: name.optional().describe("Or by name."),
+  companyID: idOrName.optional().describe("Id or name."),
   contactID: z.number().int().positive().optional().describe("Contact id."),
   status: manyPicklist.optional().describe('Id/label/list; "open"=not complete.'),
   priority: manyPicklist.optional().describe("Id/label/list."),
   queueID: picklistParam("Queue.").optional(),
-  assignedResourceID: z.number().int().positive().optional().describe("Id."),
-  assignedResourceName: name.optional().describe("Or by name/e-mail."),
+  assignedResourceID: idOrName.optional().describe("Id, name or e-mail."),
   unassigned: z.boolean().optional().describe("true: nobody."),
   searchTerm: z.string().trim().min(2).max(200).optional().describe("T… number, or words."),
   createdAfter: dateTimeParam.optional().describe("ISO 8601."),
@@ -40,11 +47,11 @@ export default defineTool({
   name: "autotask_search_tickets",
   title: "Search tickets",
   description: [
-    "Find tickets. Picklists: ids or labels; company, assignee: ids or names; searchTerm: all words in title or description; …After inclusive, …Before exclusive.",
+    "Find tickets. Picklists: ids or labels; searchTerm: all words in title or description; …After inclusive, …Before exclusive.",
     "Text rows, total, cursor for more. One ticket: autotask_get_ticket_details.",
   ].join("\n"),
   inputSchema,
-  aliases: { query: "searchTerm", assigneeID: "assignedResourceID", limit: "pageSize" },
+  aliases: { query: "searchTerm", assigneeID: "assignedResourceID", assignee: "assignedResourceID", assignedResourceName: "assignedResourceID", company: "companyID", companyName: "companyID", limit: "pageSize" },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const page = await ctx.desk.tickets.search(args, { signal: ctx.signal });
