@@ -39,9 +39,10 @@ describe("report tools on a desk in Europe/Berlin", () => {
       const original = stored.find((n) => n.id === note.id)!;
       const ms = Date.parse(original.createDateTime as string);
       // Same instant, written with Berlin's offset, in the structured output and the text.
-      expect(Date.parse(note.createdAt)).toBe(ms);
-      expect(note.createdAt.endsWith(berlinOffset(ms)), note.createdAt).toBe(true);
-      expect(text).toContain(note.createdAt);
+      expect(Date.parse(note.createDateTime)).toBe(ms);
+      expect(note.createDateTime.endsWith(berlinOffset(ms)), note.createDateTime).toBe(true);
+      // The text writes it to the minute, with the same offset.
+      expect(text).toContain(`${note.createDateTime.slice(0, 10)} ${note.createDateTime.slice(11, 16)}${berlinOffset(ms)}`);
       if (original.title && original.description && original.title !== original.description) {
         expect(text).toContain(`<<<${original.title}>>>`);
         expect(text).toContain(`<<<${original.description}>>>`);
@@ -51,14 +52,14 @@ describe("report tools on a desk in Europe/Berlin", () => {
     expect(text).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
   });
 
-  it("refuses a ticketID and a ticketNumber that name different tickets", async () => {
+  it("takes ticketNumber as the same argument as ticketID, and refuses both at once", async () => {
     const [a, b] = h.sandbox.store.tickets();
-    const mismatch = (await h.call("autotask_list_ticket_notes", { ticketID: a!.id, ticketNumber: b!.ticketNumber })) as CallToolResult;
-    expect(mismatch.isError).toBe(true);
-    expect(textOf(mismatch)).toContain(String(b!.ticketNumber));
-    // The same ticket named both ways is fine.
-    const same = (await h.call("autotask_list_ticket_notes", { ticketID: a!.id, ticketNumber: a!.ticketNumber })) as CallToolResult;
-    expect(same.isError, textOf(same)).toBeFalsy();
+    const byNumber = (await h.call("autotask_list_ticket_notes", { ticketNumber: a!.ticketNumber })) as CallToolResult;
+    expect(byNumber.isError, textOf(byNumber)).toBeFalsy();
+    expect((byNumber.structuredContent as Row).ticketID).toBe(a!.id);
+    const both = (await h.call("autotask_list_ticket_notes", { ticketID: a!.id, ticketNumber: b!.ticketNumber })) as CallToolResult;
+    expect(both.isError).toBe(true);
+    expect(textOf(both)).toMatch(/"ticketID" was given twice \(as "ticketID" and "ticketNumber"\)/);
   });
 
   it("writes SLA report due times in the desk's zone", async () => {

@@ -212,8 +212,9 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     expect(structured(await h.call("autotask_list_ticket_notes", { ticketID: ticket.ticketNumber })).ticketID).toBe(ticket.id);
     const stored = h.sandbox.store.notesFor(ticket.id as number);
     expect(notes.notes).toHaveLength(stored.length);
-    const times = (notes.notes as Row[]).map((n) => n.createdAt as string);
-    expect(times).toEqual([...times].sort().reverse());
+    const times = (notes.notes as Row[]).map((n) => Date.parse(n.createDateTime as string));
+    expect(times.every((t) => !Number.isNaN(t))).toBe(true);
+    expect(times).toEqual([...times].sort((x, y) => y - x));
     const visible = (notes.notes as Row[]).filter((n) => n.clientVisible).map((n) => n.id);
     const publishAll = stored.filter((n) => n.publish === 1).map((n) => n.id);
     expect(visible.sort()).toEqual(publishAll.sort());

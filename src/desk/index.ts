@@ -116,7 +116,7 @@ export {
   type WritePlan,
   WriteOutcomeUnknownError,
 } from "./ledger.js";
-export type { NoteCreated, NoteCreateRequest, NoteEntry, PublishChoice } from "./notes.js";
+export type { NoteCreated, NoteCreateRequest, NoteEntry, NoteListing, PublishChoice } from "./notes.js";
 export type { TicketLabels, TicketPicklistField } from "./tenant.js";
 export type {
   DescribedTicket,

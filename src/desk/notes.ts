@@ -61,6 +61,18 @@ export interface NoteCreated {
   warnings: string[];
 }
 
+/** One page of a ticket's notes (`NoteService.list`). */
+export interface NoteListing {
+  ticketID: number;
+  ticketNumber?: string;
+  /** Newest first. */
+  notes: NoteEntry[];
+  /** The ticket's number of notes. */
+  total: number;
+  offset: number;
+  hasMore: boolean;
+}
+
 /** A note as the desk reports it: picklists as labels, the author by name. */
 export interface NoteEntry {
   id: number;
@@ -226,31 +238,59 @@ export class NoteService {
   }
 
   /**
-   * A ticket's notes, newest first, the latest `count` of them with labels and author names.
-   * Resolves to the entries and the ticket's total number of notes.
+   * A ticket's notes, newest first (Autotask does not sort them: by `createDateTime`, ties by id),
+   * the latest `count` of them with labels and author names. Resolves to the entries and the
+   * ticket's total number of notes.
    */
   async latest(ticketId: number, count: number, options?: RequestOptions): Promise<{ notes: NoteEntry[]; total: number }> {
     if (count <= 0) return { notes: [], total: 0 };
+    const { notes, total } = await this.#page(ticketId, 0, count, options);
+    return { notes, total };
+  }
+
+  /**
+   * One page of a ticket's notes, newest first, `limit` from `offset`, in the same vocabulary as
+   * `latest` (the details' notes).
+   * @throws UserInputError when the ticket (id or number, `requireTicket`) does not exist.
+   */
+  async list(ticketRef: TicketRef, page: { offset: number; limit: number }, options?: RequestOptions): Promise<NoteListing> {
+    const ticket = await requireTicket(this.api, ticketRef, options);
+    const { notes, total } = await this.#page(ticket.id, page.offset, page.limit, options);
+    return {
+      ticketID: ticket.id,
+      ...(ticket.ticketNumber ? { ticketNumber: ticket.ticketNumber } : {}),
+      notes,
+      total,
+      offset: page.offset,
+      hasMore: page.offset + notes.length < total,
+    };
+  }
+
+  async #page(ticketId: number, offset: number, limit: number, options?: RequestOptions): Promise<{ notes: NoteEntry[]; total: number }> {
     const [all, noteTypes, publishes] = await Promise.all([
       this.api.listTicketNotes(ticketId, options),
       this.tenant.picklist("TicketNotes", "noteType", options),
       this.tenant.picklist("TicketNotes", "publish", options),
     ]);
-    const latest = [...all]
-      .sort((a, b) => (a.createDateTime ?? "").localeCompare(b.createDateTime ?? "") || a.id - b.id)
-      .slice(-count)
-      .reverse();
-    const authors = await this.directory.names({ resources: latest.map((note) => note.creatorResourceID) }, options);
-    const notes = latest.map((note: TicketNote): NoteEntry => {
-      const publish = publishes.labelOf(note.publish);
+    const page = [...all]
+      .sort((a, b) => (b.createDateTime ?? "").localeCompare(a.createDateTime ?? "") || b.id - a.id)
+      .slice(offset, offset + limit);
+    const authors = await this.directory.names(
+      { resources: page.map((note) => note.creatorResourceID), contacts: page.map((note) => note.createdByContactID) },
+      options,
+    );
+    const notes = page.map((note: TicketNote): NoteEntry => {
+      const publish = publishes.labelOf(note.publish) ?? (typeof note.publish === "number" ? `#${note.publish}` : undefined);
+      const contact = authors.contact(note.createdByContactID);
       return {
         id: note.id,
         title: note.title ?? undefined,
-        noteType: noteTypes.labelOf(note.noteType),
+        noteType: noteTypes.labelOf(note.noteType) ?? (typeof note.noteType === "number" ? `#${note.noteType}` : undefined),
         publish,
         clientVisible: /^all\b/i.test(publish ?? ""),
         createDateTime: note.createDateTime ?? undefined,
-        author: authors.resource(note.creatorResourceID),
+        // A note written by the client (portal, e-mail) names its contact; otherwise the technician.
+        author: authors.resource(note.creatorResourceID) ?? (contact ? `${contact} (contact)` : undefined),
         description: note.description ?? undefined,
       };
     });

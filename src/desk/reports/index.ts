@@ -4,7 +4,7 @@
  * as `desk.reports`); the chart module is loaded only when a chart is first asked for.
  */
 import { EscalationService } from "./escalations.js";
-import { ContactAndNoteLookups } from "./lookups.js";
+import { ContactLookups } from "./lookups.js";
 import type { MetricsReport } from "./metrics.js";
 import { MetricsService } from "./metrics.js";
 import { PicklistReport } from "./picklists.js";
@@ -14,7 +14,7 @@ import type { ReportDependencies } from "./types.js";
 export interface DeskReports {
   picklists: PicklistReport;
   /** Contacts search and a ticket's note listing (by id or number, paged); not the desk's `directory` of names. */
-  lookups: ContactAndNoteLookups;
+  lookups: ContactLookups;
   escalations: EscalationService;
   sla: SlaReportService;
   metrics: MetricsService;
@@ -25,7 +25,7 @@ export interface DeskReports {
 export function createDeskReports(deps: ReportDependencies): DeskReports {
   return {
     picklists: new PicklistReport(deps),
-    lookups: new ContactAndNoteLookups(deps),
+    lookups: new ContactLookups(deps),
     escalations: new EscalationService(deps),
     sla: new SlaReportService(deps),
     metrics: new MetricsService(deps),

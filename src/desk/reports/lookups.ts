@@ -1,18 +1,14 @@
 /**
- * Contacts and ticket notes: the look-ups a desk lead needs around tickets.
+ * Contacts: the look-up a desk lead needs around tickets.
  *
  * - Contacts: by company, name (the desk's person rule, `personNameFilter`: every word in the first
  *   name, last name or e-mail, in any order, so "Jane Doe" and "Doe, Jane" both work), e-mail; active
  *   only unless asked. Autotask stores `Contacts.isActive` as 1/0.
- * - Notes: one ticket's notes (by id or ticket number, `requireTicket`), newest first, with the tenant's note-type and
- *   publish labels; notes published to "All Autotask Users" are client-visible and marked as such.
  */
 import { type Condition, contains, eq } from "../../autotask/query.js";
-import type { Contact, ContactField, TicketNote } from "../../autotask/schemas.js";
+import type { Contact, ContactField } from "../../autotask/schemas.js";
 import { UserInputError } from "../../errors.js";
 import { CONTACT_NAME_FIELDS, personNameFilter, personNameMatches, personNameWords } from "../directory.js";
-import { inDeskZone } from "../dates.js";
-import { requireTicket } from "../lookup.js";
 import type { ReportDependencies } from "./types.js";
 
 export type ContactView = {
@@ -32,30 +28,10 @@ export type ContactSearch = {
   ambiguous?: string;
 };
 
-export type NoteView = {
-  id: number;
-  createdAt?: string;
-  title?: string;
-  text?: string;
-  noteType?: string;
-  publish?: string;
-  clientVisible: boolean;
-  creatorResourceID?: number;
-  createdByContactID?: number;
-};
-
-export type NoteListing = {
-  ticketID: number;
-  ticketNumber?: string;
-  notes: NoteView[];
-  total: number;
-  offset: number;
-  hasMore: boolean;
-};
 
 const CONTACT_FIELDS: ContactField[] = ["id", "companyID", "firstName", "lastName", "emailAddress", "phone", "mobilePhone", "title", "isActive"];
 
-export class ContactAndNoteLookups {
+export class ContactLookups {
   constructor(private readonly deps: ReportDependencies) {}
 
   /**
@@ -91,66 +67,6 @@ export class ContactAndNoteLookups {
       }
     }
     return result;
-  }
-
-  /**
-   * One ticket's notes, newest first, `limit` from `offset`.
-   * @throws UserInputError when the ticket (id or number) does not exist.
-   */
-  async listTicketNotes(
-    args: { ticketID?: number | string; ticketNumber?: string; limit?: number; offset?: number },
-    options: { signal?: AbortSignal } = {},
-  ): Promise<NoteListing> {
-    const { ticketID, ticketNumber } = await this.#resolveTicket(args, options);
-    const [noteTypes, publish] = await Promise.all([
-      this.deps.tenant.picklist("TicketNotes", "noteType", options),
-      this.deps.tenant.picklist("TicketNotes", "publish", options),
-    ]);
-    const all: TicketNote[] = [];
-    for await (const page of this.deps.api.queryTicketNotes({ filter: [eq("ticketID", ticketID)], maxRecords: 500 }, options)) {
-      all.push(...page);
-    }
-    // Autotask does not sort query results; newest first, ties by id.
-    all.sort((a, b) => (b.createDateTime ?? "").localeCompare(a.createDateTime ?? "") || b.id - a.id);
-    const offset = args.offset ?? 0;
-    const limit = args.limit ?? 10;
-    const notes = all.slice(offset, offset + limit).map((note): NoteView => {
-      const publishLabel = publish.labelOf(note.publish);
-      const view: NoteView = { id: note.id, clientVisible: publishLabel !== undefined && /^all\b/i.test(publishLabel) };
-      // In the desk's zone with its offset, like every other instant the desk shows.
-      const createdAt = inDeskZone(note.createDateTime, this.deps.settings.calendar.timeZone);
-      if (createdAt) view.createdAt = createdAt;
-      if (note.title) view.title = note.title;
-      if (note.description) view.text = note.description;
-      const typeLabel = noteTypes.labelOf(note.noteType);
-      if (typeLabel ?? note.noteType) view.noteType = typeLabel ?? `#${note.noteType}`;
-      if (publishLabel ?? note.publish) view.publish = publishLabel ?? `#${note.publish}`;
-      if (typeof note.creatorResourceID === "number") view.creatorResourceID = note.creatorResourceID;
-      if (typeof note.createdByContactID === "number") view.createdByContactID = note.createdByContactID;
-      return view;
-    });
-    const listing: NoteListing = { ticketID, notes, total: all.length, offset, hasMore: offset + notes.length < all.length };
-    if (ticketNumber) listing.ticketNumber = ticketNumber;
-    return listing;
-  }
-
-  async #resolveTicket(
-    args: { ticketID?: number | string; ticketNumber?: string },
-    options: { signal?: AbortSignal },
-  ): Promise<{ ticketID: number; ticketNumber?: string }> {
-    const number = args.ticketNumber?.trim();
-    const ref = args.ticketID ?? number;
-    if (ref === undefined || ref === "") throw new UserInputError("Give ticketID or ticketNumber.", "ticketID");
-    // The desk's one resolver of ticket ids and numbers.
-    const ticket = await requireTicket(this.deps.api, ref, options);
-    // Both given: they must name the same ticket, or the caller meant two different ones.
-    if (args.ticketID !== undefined && number && ticket.ticketNumber?.toUpperCase() !== number.toUpperCase()) {
-      throw new UserInputError(
-        `ticketID ${args.ticketID} is ticket ${ticket.ticketNumber ?? ticket.id}, not ${number}: give only one of ticketID and ticketNumber.`,
-        "ticketNumber",
-      );
-    }
-    return ticket.ticketNumber ? { ticketID: ticket.id, ticketNumber: ticket.ticketNumber } : { ticketID: ticket.id };
   }
 }
 

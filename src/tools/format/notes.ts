@@ -20,9 +20,13 @@ export function noteView(note: NoteEntry, timeZone?: string): NoteView {
   return compact(timeZone ? { ...note, createDateTime: inDeskZone(note.createDateTime, timeZone) } : note);
 }
 
-/** One note as two lines: its header, then its text delimited as client/technician data. */
+/**
+ * One note as two lines: its header (the title there unless it only repeats the text), then its text
+ * delimited as client/technician data.
+ */
 export function renderNote(note: NoteView): string {
-  return `- Note ${note.id} · ${shortDateTime(note.createDateTime) ?? "undated"} · ${note.author ?? "unknown author"} · ${note.publish ?? "?"}${note.clientVisible ? " (client-visible)" : ""}${note.title ? ` · ${quoted(note.title)}` : ""}\n  ${quoted(note.description ?? "")}`;
+  const title = note.title && note.title !== note.description ? ` · ${quoted(note.title)}` : "";
+  return `- Note ${note.id} · ${shortDateTime(note.createDateTime) ?? "undated"} · ${note.author ?? "unknown author"} · ${note.publish ?? "?"}${note.clientVisible ? " (client-visible)" : ""}${title}\n  ${quoted(note.description ?? "")}`;
 }
 
 /** The sentence answering a note creation: which visibility, or that the same note already existed. */
