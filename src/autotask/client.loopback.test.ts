@@ -184,4 +184,41 @@ describe("AutotaskClient credentials that HTTP cannot carry", () => {
     expect((thrown as Error).message).not.toContain("Jx5");
     expect(requests).toBe(0);
   });
+
+  it("never follows a redirect: the credentials and a write's body stay with the configured host", async () => {
+    // The host a redirect points to, listening on another loopback address and port.
+    const elsewhere: string[] = [];
+    const trap = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${String(req.headers.secret ?? "")}`);
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => trap.listen(0, "127.0.0.1", resolve));
+    const trapOrigin = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+    const sent: string[] = [];
+    const apiUrl = await serve((req, res) => {
+      sent.push(`${req.method} ${req.url}`);
+      res.statusCode = req.method === "GET" ? 302 : 307;
+      res.setHeader("location", `${trapOrigin}/collect?from=${encodeURIComponent(req.url ?? "")}`);
+      res.end();
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep });
+    try {
+      for (const call of [() => client.getTicket(7), () => client.createTicket({ companyID: 1, title: "x", status: 1, priority: 2 } as TicketCreate)]) {
+        const error = await call().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(AutotaskConfigurationError);
+        expect((error as Error).message).toMatch(new RegExp(`redirect \\(HTTP 30[27], to ${trapOrigin.replace(/[.]/g, "\\.")}\\)`));
+        expect((error as Error).message).not.toMatch(/collect|loopback-secret/);
+      }
+    } finally {
+      await client.close();
+      trap.closeAllConnections();
+      await new Promise((resolve) => trap.close(resolve));
+    }
+    // Each asked once (no retry of a redirect), and nothing reached the other host.
+    expect(sent).toEqual(["GET /ATServicesRest/V1.0/Tickets/7", "POST /ATServicesRest/V1.0/Tickets"]);
+    expect(elsewhere).toEqual([]);
+  });
 });

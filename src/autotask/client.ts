@@ -659,10 +659,13 @@ export class AutotaskClient implements AutotaskApi {
 
     const headers: Record<string, string> = { Accept: "application/json" };
     if (authenticated) Object.assign(headers, this.#authHeaders(spec.isRead));
-    const init: { method: string; headers: Record<string, string>; signal: AbortSignal; body?: string; dispatcher?: unknown } = {
+    const init: { method: string; headers: Record<string, string>; signal: AbortSignal; body?: string; dispatcher?: unknown; redirect: "manual" } = {
       method: spec.method,
       headers,
       signal,
+      // Autotask's REST API does not redirect (reference §8 lists its statuses). Following one would send
+      // the credential headers, and a write's body, to whatever host the Location names.
+      redirect: "manual",
     };
     if (spec.body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -678,6 +681,10 @@ export class AutotaskClient implements AutotaskApi {
       status = response.status;
       const text = await response.text();
       clearTimeout(timer);
+      if (status >= 300 && status < 400) {
+        report("http-error", status);
+        throw redirectRefused(spec, status, response.headers.get("location"), url);
+      }
       const json = parseJson(text);
 
       if (response.ok) {
@@ -788,6 +795,24 @@ function clamp(value: number, min: number, max: number): number {
 
 function pageDetailsOf(details: PageDetails | null | undefined, count: number): PageDetails {
   return details ?? { count, requestCount: null, prevPageUrl: null, nextPageUrl: null };
+}
+
+/**
+ * A 3xx answer, never followed: the request did not reach an Autotask endpoint that processed it, so
+ * a write is definitely not saved (not an unknown outcome) and retrying would only be redirected again.
+ * Only the target's origin is named; the API URL is configuration, so that is what to fix.
+ */
+function redirectRefused(spec: { method: string; path: string }, status: number, location: string | null, from: string): AutotaskConfigurationError {
+  let target = "no Location";
+  try {
+    if (location) target = new URL(location, from).origin;
+  } catch {
+    target = "an unreadable Location";
+  }
+  return new AutotaskConfigurationError(
+    `Autotask's URL answered ${spec.method} ${spec.path} with a redirect (HTTP ${status}, to ${target}); redirects are not followed, so the credentials stay with the configured host and nothing was changed.`,
+    { method: spec.method, path: spec.path, status },
+  );
 }
 
 function parseJson(text: string): unknown {
