@@ -172,7 +172,7 @@ function rejectedSummary(details: AutotaskErrorDetails): string {
 }
 
 /** A GET, or a POST to a `/query` (or `/query/count`, `/query/next`) route: nothing is being changed. */
-function isReadRequest(details: Pick<AutotaskErrorDetails, "method" | "path">): boolean {
+export function isReadRequest(details: Pick<AutotaskErrorDetails, "method" | "path">): boolean {
   return details.method.toUpperCase() === "GET" || /\/query(\/|$)/i.test(details.path);
 }
 

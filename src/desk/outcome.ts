@@ -1,7 +1,7 @@
 /**
  * Which failed writes leave their outcome unknown, and how records are matched when read back.
  */
-import { AutotaskNetworkError, AutotaskServerError } from "../autotask/errors.js";
+import { AutotaskNetworkError, AutotaskServerError, isReadRequest } from "../autotask/errors.js";
 
 /**
  * True when a write was (or may have been) sent and no answer says what happened: the client's
@@ -12,6 +12,9 @@ import { AutotaskNetworkError, AutotaskServerError } from "../autotask/errors.js
 export function isOutcomeUnknown(error: unknown): boolean {
   if (error instanceof AutotaskNetworkError) return error.maybeCommitted;
   if (!(error instanceof AutotaskServerError)) return false;
+  // A read that failed on the way to a write (the tenant's metadata, a name, the current ticket) means
+  // the write was never sent: a plain failure to retry, not an unknown outcome.
+  if (isReadRequest(error)) return false;
   const status = error.status ?? 0;
   return status >= 500 || (status >= 200 && status < 300);
 }

@@ -106,6 +106,26 @@ describe("creating a ticket when the answer is lost", () => {
     expect(posts()).toHaveLength(1);
   });
 
+  it("a read that fails before the create (the tenant's metadata, a 502) is a plain failure: nothing sent, the retry creates at once", async () => {
+    let fieldsDown = true;
+    mswServer.use(
+      http.get(`${BASE}/Tickets/entityInformation/fields`, () => (fieldsDown ? new HttpResponse("<html>502</html>", { status: 502 }) : HttpResponse.json(TICKET_FIELDS))),
+      http.post(`${BASE}/Tickets`, () => HttpResponse.json({ itemId: 78 })),
+      http.post(`${BASE}/Tickets/query`, () => HttpResponse.json(EMPTY)),
+    );
+    const error = await desk.tickets.create({ companyID: 7, title: "Printer jams", priority: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(WriteOutcomeUnknownError);
+    expect((error as Error).message).not.toMatch(/outcome unknown/i);
+    expect((error as Error).message).toMatch(/GET \/Tickets\/entityInformation\/fields/);
+    expect(posts()).toHaveLength(0);
+    fieldsDown = false;
+    const created = await desk.tickets.create({ companyID: 7, title: "Printer jams", priority: 2 });
+    expect(created.ticket.ticket.id).toBe(78);
+    expect(created.alreadyExisted).toBe(false);
+    expect(posts()).toHaveLength(1);
+  });
+
   it("answers 'outcome unknown' (never 'not saved') when reading back finds nothing, after more than one read", async () => {
     let reads = 0;
     mswServer.use(
