@@ -83,6 +83,26 @@ describe.each([
     expect(matching).toHaveLength(1);
   });
 
+  it("takes the same ticket asked for in other words (a label's case, its id, a trailing space) as the same create", async () => {
+    const listing = await h.client.readResource({ uri: "autotask://picklists/tickets" });
+    const priorities = JSON.parse((listing.contents[0] as { text: string }).text).picklists.priority as Structured[];
+    const lowId = priorities.find((v) => /^low$/i.test(v.label))?.id;
+    expect(typeof lowId).toBe("number");
+    const variants = [
+      { companyID: companyId, title: "Same ticket, other words", priority: "Low", status: "New" },
+      { companyID: companyId, title: "Same ticket, other words ", priority: "low", status: "new" },
+      { companyID: companyId, title: "Same ticket, other words", priority: lowId },
+    ];
+    const ids: number[] = [];
+    for (const args of variants) {
+      const result = await h.call("autotask_create_ticket", args);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      ids.push((result.structuredContent as Structured).ticket.id);
+    }
+    expect(new Set(ids).size).toBe(1);
+    expect(h.sandbox.store.tickets().filter((t: Structured) => t.title === "Same ticket, other words")).toHaveLength(1);
+  });
+
   it("refuses an unknown picklist label and lists the valid ones", async () => {
     const result = await h.call("autotask_create_ticket", { companyID: companyId, title: "x", priority: "Urgentish" });
     expect(result.isError).toBe(true);

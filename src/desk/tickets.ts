@@ -559,13 +559,18 @@ export class TicketService {
   async create(request: TicketCreateRequest, options?: RequestOptions): Promise<TicketCreated> {
     const warnings: string[] = [];
     const dueDateRule: { text?: string } = {};
-    const { idempotencyKey, ...fields } = request;
-    const key = WriteLedger.keyOf("create_ticket", fields, idempotencyKey);
+    const { idempotencyKey } = request;
+    // The same ticket asked for in other words ("High", "high" or its id; a due date with or without its
+    // offset) is the same create: identity is what would be sent, less the due date the server derives
+    // from the clock. Building it also refuses bad input before anything is recorded.
+    const resolved = await this.#createBody(request, [], {}, options);
+    const identity = { ...resolved, dueDateTime: request.dueDateTime === undefined ? undefined : resolved.dueDateTime, externalID: request.externalID };
+    const key = WriteLedger.keyOf("create_ticket", identity, idempotencyKey);
     const ownRef = `mcp:${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
     const refOf = (attempt: number) => request.externalID ?? (attempt === 1 ? ownRef : `${ownRef}.${attempt}`);
     let sent: TicketCreate | undefined;
     const outcome = await this.ledger.run(key, {
-      fingerprint: WriteLedger.fingerprintOf(fields),
+      fingerprint: WriteLedger.fingerprintOf(identity),
       keyed: idempotencyKey !== undefined,
       // A caller's key makes attempt 1's externalID the same in every process: look before the first write.
       probeFirst: idempotencyKey !== undefined && request.externalID === undefined,
