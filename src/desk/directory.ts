@@ -31,6 +31,29 @@ export interface ResolvedNames {
 
 type Kind = "companies" | "contacts" | "resources" | "roles";
 
+/**
+ * A name as every answer shows it: one line, at most 120 characters. Contacts' names and titles can
+ * be written by outsiders (e-mail display names, the client portal), and a name is printed outside any
+ * `<<<…>>>` block, so it must not be able to start a line of its own, open or close a block (`<`, `>`
+ * become `‹`, `›`) or add a column to a search row (`|` becomes `¦`). Control characters and line
+ * breaks become spaces. Returns undefined for an empty result.
+ */
+export function displayName(...parts: Array<string | null | undefined>): string | undefined {
+  const text = parts
+    .filter((part): part is string => typeof part === "string")
+    .join(" ")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, " ")
+    .replace(/</g, "‹")
+    .replace(/>/g, "›")
+    .replace(/\|/g, "¦")
+    .trim();
+  if (text === "") return undefined;
+  return text.length > DISPLAY_NAME_MAX ? `${text.slice(0, DISPLAY_NAME_MAX - 1)}…` : text;
+}
+
+const DISPLAY_NAME_MAX = 120;
+
 /** Autotask allows long `in` lists, but shorter ones keep URLs, bodies and query plans modest. */
 const IN_LIST_CHUNK = 200;
 
@@ -94,8 +117,7 @@ export class Directory {
     };
     for await (const page of this.api.queryResources(spec, { ...options, maxTotal: 5_000 })) {
       for (const person of page) {
-        const name = [person.firstName, person.lastName].filter(Boolean).join(" ") || undefined;
-        this.cache.resources.set(person.id, { name, expiresAt });
+        this.cache.resources.set(person.id, { name: displayName(person.firstName, person.lastName), expiresAt });
       }
     }
     this.resourcesLoadedUntil = expiresAt;
@@ -107,18 +129,24 @@ export class Directory {
     if (kind === "companies") {
       const spec: QuerySpec<CompanyField> = { filter, includeFields: ["id", "companyName"], maxRecords: 500 };
       for await (const page of this.api.queryCompanies(spec, options)) {
-        for (const company of page) if (company.companyName) names.set(company.id, company.companyName);
+        for (const company of page) {
+          const name = displayName(company.companyName);
+          if (name) names.set(company.id, name);
+        }
       }
     } else if (kind === "roles") {
       for await (const page of this.api.queryRoles({ filter, includeFields: ["id", "name"], maxRecords: 500 }, options)) {
-        for (const role of page) if (role.name) names.set(role.id, role.name);
+        for (const role of page) {
+          const name = displayName(role.name);
+          if (name) names.set(role.id, name);
+        }
       }
     } else {
       const spec = { filter, includeFields: ["id" as const, "firstName" as const, "lastName" as const], maxRecords: 500 };
       const pages = kind === "contacts" ? this.api.queryContacts(spec, options) : this.api.queryResources(spec, options);
       for await (const page of pages) {
         for (const person of page) {
-          const name = [person.firstName, person.lastName].filter(Boolean).join(" ");
+          const name = displayName(person.firstName, person.lastName);
           if (name) names.set(person.id, name);
         }
       }
@@ -196,7 +224,7 @@ export class Directory {
         { ...options, maxTotal: query.limit + 1 },
       ),
     );
-    const companies = found.slice(0, query.limit).map((c) => ({ id: c.id, name: c.companyName ?? undefined, isActive: c.isActive !== false }));
+    const companies = found.slice(0, query.limit).map((c) => ({ id: c.id, name: displayName(c.companyName), isActive: c.isActive !== false }));
     return { companies, hasMore: found.length > query.limit };
   }
 
@@ -232,7 +260,7 @@ export class Directory {
     const roleNames = await this.names({ roles: [...roles.values()].flatMap((entry) => entry.ids) }, options);
     const resources = shown.map((r) => ({
       id: r.id,
-      name: [r.firstName, r.lastName].filter(Boolean).join(" ") || undefined,
+      name: displayName(r.firstName, r.lastName),
       email: r.email ?? undefined,
       defaultRoleID: roles.get(r.id)?.defaultId,
       roleIDs: roles.get(r.id)?.ids ?? [],
@@ -267,7 +295,7 @@ export class Directory {
     const found = await this.#matchResources(name, 10, options);
     const resources = found.slice(0, 10).map((r) => ({
       id: r.id,
-      name: [r.firstName, r.lastName].filter(Boolean).join(" ") || undefined,
+      name: displayName(r.firstName, r.lastName),
       email: r.email ?? undefined,
     }));
     return pickOne(resources, name, argument, "active resource", "autotask_search_resources", found.length > 10, (r) => [r.name, r.email]);

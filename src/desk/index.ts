@@ -98,6 +98,7 @@ export { inDeskZone } from "./dates.js";
 export type { Assignment, CompanyEntry, PersonNameFields, ResourceEntry } from "./directory.js";
 export {
   CONTACT_NAME_FIELDS,
+  displayName,
   personNameFilter,
   personNameMatches,
   personNameWords,

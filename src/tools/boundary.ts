@@ -31,6 +31,7 @@ import {
   WriteOutcomeUnknownError,
 } from "../desk/errors.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.js";
+import { UNTRUSTED_JSON_NOTICE, UNTRUSTED_OPEN } from "./format/untrusted-text.js";
 
 export interface CallOptions {
   readOnly: boolean;
@@ -59,9 +60,12 @@ export async function callTool(
     // A list tool declares no output schema and answers in text only (rows sent once).
     if (!tool.outputSchema) return { content: [{ type: "text", text: result.text }] };
     assertMatchesOutputSchema(tool, result.structured);
+    const structured = result.structured as Record<string, unknown>;
     return {
       content: [{ type: "text", text: result.text }, ...(result.images ?? []).map((image) => ({ type: "image" as const, ...image }))],
-      structuredContent: result.structured as Record<string, unknown>,
+      // Some hosts give the model the structured content instead of the text, where text written by
+      // clients is plain JSON strings with no <<<…>>> block: the warning travels with it.
+      structuredContent: result.text.includes(UNTRUSTED_OPEN) ? { ...structured, untrustedText: UNTRUSTED_JSON_NOTICE } : structured,
     };
   } catch (error) {
     return { isError: true, content: [{ type: "text", text: formatError(error, name, ctx.logger) }] };

@@ -8,7 +8,7 @@
 import { type Condition, contains, eq } from "../../autotask/query.js";
 import type { Contact, ContactField } from "../../autotask/schemas.js";
 import { UserInputError } from "../../errors.js";
-import { CONTACT_NAME_FIELDS, personNameFilter, personNameMatches, personNameWords } from "../directory.js";
+import { CONTACT_NAME_FIELDS, displayName, personNameFilter, personNameMatches, personNameWords } from "../directory.js";
 import type { ReportDependencies } from "./types.js";
 
 export type ContactView = {
@@ -82,12 +82,14 @@ function fullName(contact: Contact): string {
 }
 
 function contactView(contact: Contact): ContactView {
-  const view: ContactView = { id: contact.id, name: fullName(contact) || `Contact ${contact.id}` };
+  const view: ContactView = { id: contact.id, name: displayName(contact.firstName, contact.lastName) ?? `Contact ${contact.id}` };
   if (typeof contact.companyID === "number") view.companyID = contact.companyID;
-  if (contact.emailAddress) view.email = contact.emailAddress;
-  const phone = contact.phone || contact.mobilePhone;
+  const email = displayName(contact.emailAddress);
+  if (email) view.email = email;
+  const phone = displayName(contact.phone || contact.mobilePhone);
   if (phone) view.phone = phone;
-  if (contact.title) view.title = contact.title;
+  const title = displayName(contact.title);
+  if (title) view.title = title;
   if (contact.isActive === 0 || contact.isActive === false) view.inactive = true;
   return view;
 }

@@ -29,16 +29,16 @@ function isEmpty(value: unknown): boolean {
   return false;
 }
 
-/**
- * Wraps text written by clients or technicians (titles, descriptions, notes) in markers, so that a
- * model treats it as quoted data rather than as instructions. No text can close the block early: see
- * `encodeUntrustedText` for the encoding and its proof.
- */
 /** "1 ticket", "0 tickets", "3 open tickets": a count with its noun in the right number (`plural` defaults to noun + "s"). */
 export function counted(count: number, noun: string, plural = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : plural}`;
 }
 
+/**
+ * Wraps text written by clients or technicians (titles, descriptions, notes, user-defined field values)
+ * in markers, so that a model treats it as quoted data rather than as instructions. No text can close
+ * the block early: see `encodeUntrustedText` for the encoding and its proof.
+ */
 export function quoted(text: string): string {
   return encodeUntrustedText(text);
 }

@@ -6,7 +6,7 @@
  * delimited in the text rendering. A row is a subset of the details' fields, never a renaming.
  */
 import { z } from "zod";
-import { type DescribedTicket, inDeskZone, type TicketSearchRow } from "../../desk/index.js";
+import { type DescribedTicket, displayName, inDeskZone, type TicketSearchRow } from "../../desk/index.js";
 import { compact, oneLine, quoted, shortDateTime } from "./text.js";
 
 const labelled = z.object({ id: z.number(), label: z.string().optional() });
@@ -222,7 +222,8 @@ export function renderTicket(view: TicketView, options: { withText: boolean; sla
   if (view.userDefinedFields) {
     lines.push(
       `User-defined fields: ${Object.entries(view.userDefinedFields)
-        .map(([key, value]) => `${key}=${String(value)}`)
+        // Values are free text anyone with the ticket form can write: delimited like the description.
+        .map(([key, value]) => `${displayName(key) ?? key}=${typeof value === "string" ? quoted(value) : String(value)}`)
         .join(", ")}`,
     );
   }
