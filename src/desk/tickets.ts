@@ -183,7 +183,8 @@ export interface TicketUpdateRequest {
   dueDateTime?: string;
   /** null clears the contact. */
   contactID?: number | null;
-  assignedResourceID?: number;
+  /** null unassigns the ticket (resource and role cleared together, as Autotask requires). */
+  assignedResourceID?: number | null;
   assignedResourceRoleID?: number;
   issueType?: PicklistInput;
   subIssueType?: PicklistInput;
@@ -963,7 +964,16 @@ export class TicketService {
     if (args.contactID !== undefined) setIfChanged("contactID", args.contactID);
     if (args.resolution !== undefined) setIfChanged("resolution", args.resolution);
 
-    if (args.assignedResourceID !== undefined) {
+    if (args.assignedResourceID === null) {
+      if (args.assignedResourceRoleID !== undefined) {
+        throw new UserInputError("assignedResourceRoleID was given with assignedResourceID null: unassigning clears the role too; pass one or the other.", "assignedResourceRoleID");
+      }
+      // Autotask wants the resource and the role cleared together.
+      if (!sameValue(null, current.assignedResourceID) || !sameValue(null, current.assignedResourceRoleID)) {
+        patch.assignedResourceID = null;
+        patch.assignedResourceRoleID = null;
+      }
+    } else if (args.assignedResourceID !== undefined) {
       const keepRole =
         args.assignedResourceRoleID === undefined && args.assignedResourceID === current.assignedResourceID
           ? (current.assignedResourceRoleID ?? undefined)
