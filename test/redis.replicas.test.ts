@@ -145,6 +145,24 @@ describe.skipIf(!redisAvailable)("two replicas sharing Redis against one sandbox
     expect(sandbox.store.tickets().filter((t) => t.title === both.title)).toHaveLength(1);
   }, 60_000);
 
+  it("pages a search across replicas: a cursor one replica issued is accepted by the other (signed with a key both derive from the credentials)", async () => {
+    const [a, b] = [await clientOf(replicas[0]!), await clientOf(replicas[1]!)];
+    const args = { status: "open", sort: "newest", pageSize: 5 };
+    const text = (result: CallToolResult) => (result.content as Array<{ text: string }>)[0]?.text ?? "";
+    const ids = (result: CallToolResult) => [...text(result).matchAll(/^(\d+) T/gm)].map((m) => Number(m[1]));
+    const first = (await a.callTool({ name: "autotask_search_tickets", arguments: args })) as CallToolResult;
+    const cursor = /cursor "([^"]+)"/.exec(text(first))?.[1];
+    expect(cursor, text(first)).toBeTruthy();
+    const second = (await b.callTool({ name: "autotask_search_tickets", arguments: { ...args, cursor } })) as CallToolResult;
+    expect(second.isError, text(second)).toBeFalsy();
+    const open = sandbox.store
+      .tickets()
+      .filter((t) => t.status !== 5)
+      .map((t) => t.id as number)
+      .sort((x, y) => y - x);
+    expect([...ids(first), ...ids(second)]).toEqual(open.slice(0, 10));
+  }, 60_000);
+
   it("a stdio server with AUTOTASK_REDIS_URL shares the same slots", async () => {
     const httpClient = await clientOf(replicas[0]!);
     const stdio = new StdioClientTransport({ command: process.execPath, args: [ENTRY], env: { PATH: process.env.PATH ?? "", ...replicaEnv, LOG_LEVEL: "warn" }, stderr: "pipe" });

@@ -165,6 +165,18 @@ describe.each([
     expect(stored?.completedDate).toBeTruthy();
   });
 
+  it("unassigns a ticket with assignedResourceID null: Autotask (the sandbox) clears resource and role", async () => {
+    const ticket = await createTicket({ assignedResourceID: resourceId });
+    expect(h.sandbox.store.getTicket(ticket.id)?.assignedResourceID).toBe(resourceId);
+    const result = await h.call("autotask_update_ticket", { ticketID: ticket.id, assignedResourceID: null });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const stored = h.sandbox.store.getTicket(ticket.id);
+    expect(stored?.assignedResourceID ?? null).toBeNull();
+    expect(stored?.assignedResourceRoleID ?? null).toBeNull();
+    expect((result.structuredContent as Structured).ticket.assignedResource).toBeUndefined();
+    expect(textOf(result)).toMatch(/Updated assignedResourceID, assignedResourceRoleID/);
+  });
+
   it("refuses a transition the workflow does not allow unless forced, listing the allowed statuses", async () => {
     // New → Waiting Customer is allowed by default (asking for details at triage); a completed ticket reopens only to In Progress.
     const ticket = await createTicket();

@@ -291,9 +291,12 @@ export interface TicketCreate {
  * `PATCH /Tickets`: the id and only the fields that change; null clears a field. A company move sends
  * `companyID` with the new company's contact or `contactID: null` (reference §12).
  */
-export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "contactID" | "subIssueType">> & {
+export type TicketPatch = { id: number } & Partial<Omit<TicketCreate, "contactID" | "subIssueType" | "assignedResourceID" | "assignedResourceRoleID">> & {
   resolution?: string;
   contactID?: number | null;
+  /** Both null unassign the ticket (Autotask refuses one without the other). */
+  assignedResourceID?: number | null;
+  assignedResourceRoleID?: number | null;
   subIssueType?: number | null;
 };
 

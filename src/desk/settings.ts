@@ -1,7 +1,8 @@
 /**
  * Process-wide settings the desk reads, derived once from the parsed configuration.
  */
-import type { Config, SlaTargetHours } from "../config.js";
+import { createHmac } from "node:crypto";
+import type { Config, ConfigCredentials, SlaTargetHours } from "../config.js";
 import { type BusinessCalendar, parseCalendar } from "../domain/calendar.js";
 import type { MappingOverrides } from "../domain/states.js";
 import { DEFAULT_TRANSITIONS, type TransitionTable, transitionTable } from "../domain/workflow.js";
@@ -27,6 +28,11 @@ export interface DeskSettings {
   writeRecoveryDelaysMs?: number[];
   /** How long (ms) the tenant's picklists are cached. Default: the PicklistCache default. */
   picklistTtlMs?: number;
+  /**
+   * Key that signs search cursors. `settingsFromConfig` derives it from the API credentials, so every
+   * replica (and a restarted server) accepts the others' cursors. Default: a random key per process.
+   */
+  cursorKey?: string;
 }
 
 export function settingsFromConfig(config: Config): DeskSettings {
@@ -40,5 +46,11 @@ export function settingsFromConfig(config: Config): DeskSettings {
     defaultNotesInDetails: 5,
     duplicateWindowMs: 10 * 60_000,
     picklistTtlMs: config.picklistTtlMs,
+    ...(config.credentials ? { cursorKey: cursorKeyFrom(config.credentials) } : {}),
   };
+}
+
+/** A key derived one way from the credentials (HMAC keyed by the secret): it reveals nothing of them. */
+function cursorKeyFrom(credentials: ConfigCredentials): string {
+  return createHmac("sha256", credentials.secret).update(`search-cursor\0${credentials.username}\0${credentials.integrationCode}`).digest("base64url");
 }

@@ -6,7 +6,7 @@
  * names behind its ids and its SLA status). Rendering them is the formatting module's job. Every
  * picklist value goes through `TenantService.resolveTicketValue`, the one resolver.
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
 import type { Condition } from "../autotask/query.js";
 import type { PicklistValue, Ticket, TicketCreate, TicketField, TicketPatch } from "../autotask/schemas.js";
@@ -183,7 +183,8 @@ export interface TicketUpdateRequest {
   dueDateTime?: string;
   /** null clears the contact. */
   contactID?: number | null;
-  assignedResourceID?: number;
+  /** null unassigns the ticket (resource and role cleared together, as Autotask requires). */
+  assignedResourceID?: number | null;
   assignedResourceRoleID?: number;
   issueType?: PicklistInput;
   subIssueType?: PicklistInput;
@@ -294,7 +295,12 @@ export class TicketService {
     private readonly ledger: WriteLedger,
     private readonly settings: DeskSettings,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.#cursorKey = searchCursorKey(settings);
+  }
+
+  /** Signs search cursors (`searchCursorKey`). */
+  readonly #cursorKey: string;
 
   /**
    * One ticket by id or ticket number (`TicketRef`: `12345`, `"12345"`, `"T20261130.0001"`); every
@@ -390,20 +396,29 @@ export class TicketService {
   /**
    * One page of tickets matching the query, with the total count on the first page.
    *
-   * Order: `oldest` (default) is Autotask's own (ascending id), paged by keyset (`id > last shown`),
-   * so a page costs one request (plus `query/count` on the first). `newest` and `dueSoonest`
-   * (earliest `dueDateTime` first, tickets without one last) need an order Autotask cannot give: the
-   * ids and due dates of every match are read (id-only pages of 500, at most `SORT_SCAN_LIMIT`),
-   * ordered here, and the page's rows fetched with one `id in […]`; their cursor holds an offset.
+   * Order: `oldest` (default) is Autotask's own (ascending id), so a page costs one request (plus
+   * `query/count` on the first). `newest` and `dueSoonest` (earliest `dueDateTime` first, tickets
+   * without one last, ties by id) need an order Autotask cannot give: the ids and due dates of every
+   * remaining match are read (id-only pages of 500, at most `SORT_SCAN_LIMIT`), ordered here, and the
+   * page's rows fetched with one `id in […]`.
+   *
+   * Paging is by keyset, never by position: the cursor holds the last row's sort key and the next
+   * page asks Autotask only for what sorts after it (`oldest`: `id > last`; `newest`: `id < last`;
+   * `dueSoonest`: due at or after the last due, ties after the last id, plus the tickets without a due
+   * date, and `id <= ` the highest id the first page saw). So a ticket created or deleted between two
+   * pages never repeats or skips a row. Tickets created after the first page: with `oldest` they sort
+   * last and come at the end of the same pass; with `newest` and `dueSoonest` they are not shown in
+   * that pass (a fresh search finds them). The total is the first page's count.
    * Every filter is resolved and validated before anything is sent.
    * @throws UserInputError for unknown picklist values, names that match no or several records,
-   *   contradictory filters, a sorted search over more than SORT_SCAN_LIMIT tickets, or a foreign cursor.
+   *   contradictory filters, a sorted search over more than SORT_SCAN_LIMIT tickets, or a cursor this
+   *   server did not issue (or issued for other filters).
    */
   async search(query: TicketSearchQuery, options?: RequestOptions): Promise<TicketSearchPage> {
     const { cursor, pageSize, ...filterArgs } = query;
     const sort = filterArgs.sort ?? "oldest";
     const filters = fingerprint(filterArgs);
-    const position = cursor !== undefined ? decodeCursor(cursor, filters) : undefined;
+    const position = cursor !== undefined ? decodeCursor(cursor, filters, sort, this.#cursorKey) : undefined;
     const size = Math.min(pageSize ?? position?.size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const page = position?.page ?? 1;
     const shown = position?.shown ?? 0;
@@ -413,7 +428,8 @@ export class TicketService {
     let rows: Ticket[];
     let total: number;
     let hasMore: boolean;
-    let after: number | undefined;
+    let last: SortKey | undefined;
+    let ceiling = position?.ceiling ?? 0;
     if (sort === "oldest") {
       const pageFilter = position ? [...filter, { op: "gt" as const, field: "id" as const, value: position.after }] : filter;
       // One row more than the page tells whether another page exists; the count comes with the first page only.
@@ -424,34 +440,79 @@ export class TicketService {
       rows = found.items.slice(0, size);
       hasMore = found.items.length > size;
       total = counted;
-      after = rows.at(-1)?.id;
+      const lastId = rows.at(-1)?.id;
+      last = lastId !== undefined ? { id: lastId, due: Number.POSITIVE_INFINITY } : undefined;
     } else {
-      const ordered = await this.#sortedIds(filter, sort, options);
-      total = ordered.length;
-      const ids = ordered.slice(shown, shown + size);
-      hasMore = shown + ids.length < ordered.length;
-      rows = ids.length === 0 ? [] : await this.#rowsById(ids, options);
-      after = 0;
+      const keys = await this.#sortedKeys(filter, sort, position, options);
+      if (!position && sort === "dueSoonest") ceiling = keys.reduce((max, key) => Math.max(max, key.id), 0);
+      total = position?.total ?? keys.length;
+      const pageKeys = keys.slice(0, size);
+      hasMore = keys.length > size;
+      // The key is the one the order was computed from, so a row deleted meanwhile still moves the cursor on.
+      last = pageKeys.at(-1);
+      rows = pageKeys.length === 0 ? [] : await this.#rowsById(pageKeys.map((key) => key.id), options);
     }
     const tickets = await this.describeRows(rows, options);
     if (tickets.length === 0 && page === 1) notes.push(...(await this.#unknownIds(filterArgs, options)));
     const nextCursor =
-      hasMore && after !== undefined
-        ? encodeCursor({ after, page: page + 1, shown: shown + tickets.length, size, filters, total })
+      hasMore && last !== undefined
+        ? encodeCursor(
+            {
+              after: last.id,
+              due: Number.isFinite(last.due) ? last.due : null,
+              ceiling,
+              page: page + 1,
+              shown: shown + tickets.length,
+              size,
+              filters,
+              total,
+            },
+            this.#cursorKey,
+          )
         : undefined;
     return { tickets, hasMore, ...(nextCursor ? { nextCursor } : {}), total, pageNumber: page, offset: shown, sort, notes };
   }
 
-  /** Ids of every match in `sort` order, from id-only pages. */
-  async #sortedIds(filter: Condition<TicketField>[], sort: Exclude<TicketSearchSort, "oldest">, options?: RequestOptions): Promise<number[]> {
-    const keys: Array<{ id: number; due: number }> = [];
+  /**
+   * The sort keys of every match after the cursor's row, in `sort` order, from id-only pages. The
+   * keyset condition goes to Autotask; for `dueSoonest` it asks for due dates at or after the last
+   * one (an exact datetime `eq` is not relied on) and the ties at or before the last id are dropped here.
+   */
+  async #sortedKeys(
+    filter: Condition<TicketField>[],
+    sort: Exclude<TicketSearchSort, "oldest">,
+    position: CursorState | undefined,
+    options?: RequestOptions,
+  ): Promise<SortKey[]> {
+    const keyset: Condition<TicketField>[] = [];
+    let after: (key: SortKey) => boolean = () => true;
+    if (position && sort === "newest") {
+      keyset.push({ op: "lt", field: "id", value: position.after });
+    } else if (position && sort === "dueSoonest") {
+      const { after: lastId, due: lastDue, ceiling } = position;
+      if (lastDue === null) {
+        keyset.push({ op: "notExist", field: "dueDateTime" }, { op: "gt", field: "id", value: lastId });
+      } else {
+        keyset.push({
+          op: "or",
+          items: [
+            { op: "gte", field: "dueDateTime", value: new Date(lastDue).toISOString() },
+            { op: "notExist", field: "dueDateTime" },
+          ],
+        });
+        after = (key) => key.due > lastDue || (key.due === lastDue && key.id > lastId);
+      }
+      keyset.push({ op: "lte", field: "id", value: ceiling });
+    }
+    const keys: SortKey[] = [];
     for await (const items of this.api.queryTickets(
-      { filter, includeFields: sort === "dueSoonest" ? ["id", "dueDateTime"] : ["id"], maxRecords: 500 },
+      { filter: [...filter, ...keyset], includeFields: sort === "dueSoonest" ? ["id", "dueDateTime"] : ["id"], maxRecords: 500 },
       { ...options, maxTotal: SORT_SCAN_LIMIT + 1 },
     )) {
       for (const item of items) {
         const due = item.dueDateTime ? Date.parse(item.dueDateTime) : Number.NaN;
-        keys.push({ id: item.id, due: Number.isNaN(due) ? Number.POSITIVE_INFINITY : due });
+        const key = { id: item.id, due: Number.isNaN(due) ? Number.POSITIVE_INFINITY : due };
+        if (after(key)) keys.push(key);
       }
     }
     if (keys.length > SORT_SCAN_LIMIT) {
@@ -462,7 +523,7 @@ export class TicketService {
     }
     if (sort === "newest") keys.sort((a, b) => b.id - a.id);
     else keys.sort((a, b) => a.due - b.due || a.id - b.id);
-    return keys.map((key) => key.id);
+    return keys;
   }
 
   /** The rows with these ids, in the given order (one `in` query; ids are at most MAX_PAGE_SIZE). */
@@ -908,7 +969,16 @@ export class TicketService {
     if (args.contactID !== undefined) setIfChanged("contactID", args.contactID);
     if (args.resolution !== undefined) setIfChanged("resolution", args.resolution);
 
-    if (args.assignedResourceID !== undefined) {
+    if (args.assignedResourceID === null) {
+      if (args.assignedResourceRoleID !== undefined) {
+        throw new UserInputError("assignedResourceRoleID was given with assignedResourceID null: unassigning clears the role too; pass one or the other.", "assignedResourceRoleID");
+      }
+      // Autotask wants the resource and the role cleared together.
+      if (!sameValue(null, current.assignedResourceID) || !sameValue(null, current.assignedResourceRoleID)) {
+        patch.assignedResourceID = null;
+        patch.assignedResourceRoleID = null;
+      }
+    } else if (args.assignedResourceID !== undefined) {
       const keepRole =
         args.assignedResourceRoleID === undefined && args.assignedResourceID === current.assignedResourceID
           ? (current.assignedResourceRoleID ?? undefined)
@@ -1049,11 +1119,22 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 // ---- Search cursor --------------------------------------------------------------------------------
 
+/** Where a row sits in a search's order: its id, and for `dueSoonest` its due time (ms; +Infinity when none). */
+interface SortKey {
+  id: number;
+  due: number;
+}
+
 interface CursorState {
-  /** Last ticket id shown (`oldest` order); the next page starts after it. 0 for the sorted orders. */
+  /** Id of the last row shown; the next page continues after it in the search's order. */
   after: number;
+  /** `dueSoonest`: the last row's `dueDateTime` in ms, null when it had none. Null for the other orders. */
+  due: number | null;
+  /** `dueSoonest`: the highest id the first page saw, so tickets created later stay out of this pass. 0 otherwise. */
+  ceiling: number;
+  /** The page this cursor asks for (2 or more). */
   page: number;
-  /** Rows shown on earlier pages: the offset of the sorted orders. */
+  /** Rows shown on earlier pages (for "rows 26-50"). */
   shown: number;
   size: number;
   /** Hash of the filter arguments (sort included), to catch a cursor sent with other filters. */
@@ -1062,6 +1143,19 @@ interface CursorState {
   total: number;
 }
 
+/**
+ * The key cursors are signed with: `DeskSettings.cursorKey` (derived from the API credentials, so every
+ * replica of the team server and a restarted server accept each other's cursors), else a random key
+ * per process (a cursor from before a restart is then refused, with the same message as a forged one).
+ */
+export function searchCursorKey(settings: Pick<DeskSettings, "cursorKey">): string {
+  return settings.cursorKey ?? randomBytes(32).toString("base64url");
+}
+
+const BAD_CURSOR = "cursor is not one this server issued; start again without cursor.";
+/** Length of the signature: 96 bits of HMAC-SHA256, base64url. */
+const MAC_CHARS = 16;
+
 function fingerprint(args: object): string {
   const entries = Object.entries(args)
     .filter(([, value]) => value !== undefined)
@@ -1069,21 +1163,54 @@ function fingerprint(args: object): string {
   return createHash("sha256").update(JSON.stringify(entries)).digest("base64url").slice(0, 10);
 }
 
-function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify([state.after, state.page, state.shown, state.size, state.filters, state.total]), "utf8").toString("base64url");
+function cursorMac(payload: string, key: string): string {
+  return createHmac("sha256", key).update(payload).digest("base64url").slice(0, MAC_CHARS);
 }
 
-function decodeCursor(cursor: string, filters: string): CursorState {
-  let state: CursorState;
-  try {
-    const [after, page, shown, size, hash, total] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (![after, page, shown, size, total].every((n) => Number.isSafeInteger(n)) || typeof hash !== "string") throw new Error("shape");
-    state = { after, page, shown, size, filters: hash, total } as CursorState;
-  } catch {
-    throw new UserInputError("cursor is not one this server issued; use nextCursor from the previous page exactly as returned.", "cursor");
-  }
+/** `base64url(JSON [after, due, ceiling, page, shown, size, filters, total]) "." mac`. */
+function encodeCursor(state: CursorState, key: string): string {
+  const payload = Buffer.from(
+    JSON.stringify([state.after, state.due, state.ceiling, state.page, state.shown, state.size, state.filters, state.total]),
+    "utf8",
+  ).toString("base64url");
+  return `${payload}.${cursorMac(payload, key)}`;
+}
+
+/**
+ * Checks the signature, then every field (a signed cursor is always valid; the checks keep a bug or a
+ * leaked key from turning into "-1 tickets match"), then that it belongs to these filters.
+ * @throws UserInputError naming `cursor`
+ */
+function decodeCursor(cursor: string, filters: string, sort: TicketSearchSort, key: string): CursorState {
+  const state = readCursor(cursor, sort, key);
+  if (state === undefined) throw new UserInputError(BAD_CURSOR, "cursor");
   if (state.filters !== filters) {
     throw new UserInputError("This cursor belongs to a search with other filters: send nextCursor with the same filters as the first page.", "cursor");
   }
   return state;
+}
+
+function readCursor(cursor: string, sort: TicketSearchSort, key: string): CursorState | undefined {
+  const dot = cursor.lastIndexOf(".");
+  if (dot < 1) return undefined;
+  const payload = cursor.slice(0, dot);
+  const mac = Buffer.from(cursor.slice(dot + 1), "utf8");
+  const expected = Buffer.from(cursorMac(payload, key), "utf8");
+  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return undefined;
+  let fields: unknown;
+  try {
+    fields = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(fields) || fields.length !== 8) return undefined;
+  const [after, due, ceiling, page, shown, size, hash, total] = fields as unknown[];
+  const whole = (value: unknown, min: number): value is number => Number.isSafeInteger(value) && (value as number) >= min;
+  if (!whole(after, 1) || !whole(page, 2) || !whole(shown, page - 1) || !whole(total, 0) || !whole(ceiling, 0)) return undefined;
+  if (!whole(size, 1) || size > MAX_PAGE_SIZE) return undefined;
+  if (typeof hash !== "string" || !/^[A-Za-z0-9_-]{10}$/.test(hash)) return undefined;
+  if (due !== null && !Number.isSafeInteger(due)) return undefined;
+  // What each order carries: only dueSoonest has a due time and a ceiling (at or above the last id).
+  if (sort === "dueSoonest" ? ceiling < after : due !== null || ceiling !== 0) return undefined;
+  return { after, due: due as number | null, ceiling, page, shown, size, filters: hash, total };
 }

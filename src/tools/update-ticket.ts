@@ -18,6 +18,8 @@ const inputSchema = {
   companyID: z.number().int().min(0).optional().describe("Moves it"),
   contactID: z.number().int().positive().nullable().optional().describe("null clears."),
   ...assignmentParams,
+  // Create shares assignmentParams and keeps refusing null; only an update can unassign.
+  assignedResourceID: assignmentParams.assignedResourceID.unwrap().nullable().optional().describe("Role defaults; null unassigns."),
   issueType: picklistParam("Issue type").optional(),
   subIssueType: picklistParam("Of issueType.").optional(),
   resolution: z.string().trim().min(1).max(32000).optional().describe("To complete."),

@@ -205,6 +205,32 @@ describe("autotask_update_ticket", () => {
     ]);
   });
 
+  it("unassigns with assignedResourceID null: resource and role cleared in one PATCH; create still refuses null", async () => {
+    ticket.assignedResourceID = 30;
+    ticket.assignedResourceRoleID = 29683400;
+    const result = await call("autotask_update_ticket", { ticketId: 555, assignedResourceID: null });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(writes()).toEqual([{ method: "PATCH", path: "/Tickets", body: { id: 555, assignedResourceID: null, assignedResourceRoleID: null } }]);
+    const structured = result.structuredContent as Json;
+    expect(structured.changed).toEqual(["assignedResourceID", "assignedResourceRoleID"]);
+    expect(structured.ticket.assignedResource).toBeUndefined();
+    expect(structured.changedByAutotask).toBeUndefined();
+
+    // Already unassigned: nothing to send.
+    sent.length = 0;
+    const again = await call("autotask_update_ticket", { ticketId: 555, assignedResourceID: null });
+    expect(again.isError, JSON.stringify(again.content)).toBeFalsy();
+    expect((again.structuredContent as Json).changed).toEqual([]);
+    // A role with null contradicts; a create cannot be "unassigned" by null (it is simply left out).
+    const withRole = await call("autotask_update_ticket", { ticketId: 555, assignedResourceID: null, assignedResourceRoleID: 29683400 });
+    expect(withRole.isError).toBe(true);
+    expect(JSON.stringify(withRole.content)).toMatch(/unassigning clears the role too/);
+    const create = await call("autotask_create_ticket", { companyID: 7, title: "Null assignee", assignedResourceID: null });
+    expect(create.isError).toBe(true);
+    expect(JSON.stringify(create.content)).toMatch(/assignedResourceID/);
+    expect(writes()).toEqual([]);
+  });
+
   it("refuses to complete without a resolution and sends nothing", async () => {
     ticket.status = 8;
     const result = await call("autotask_update_ticket", { ticketId: 555, status: "Complete" });

@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import pino from "pino";
 import { AutotaskClient } from "../../src/autotask/client.js";
-import { createDesk } from "../../src/desk/index.js";
+import { createDesk, type DeskSettings } from "../../src/desk/index.js";
 import { DEFAULT_CALENDAR } from "../../src/domain/calendar.js";
 import { createServer } from "../../src/server.js";
 
@@ -82,6 +82,7 @@ export const NOTE_FIELDS = {
 export async function connectWithMsw(
   now = () => new Date("2026-11-27T10:00:00Z"),
   credentials = { username: "api@example.com", secret: "s3cret-value", integrationCode: "CODE" },
+  settings: Partial<DeskSettings> = {},
 ) {
   const api = new AutotaskClient({
     credentials,
@@ -90,7 +91,7 @@ export async function connectWithMsw(
   });
   const desk = createDesk(
     api,
-    { readOnly: false, calendar: DEFAULT_CALENDAR, mappingOverrides: {}, defaultNotesInDetails: 5, duplicateWindowMs: 60_000 },
+    { readOnly: false, calendar: DEFAULT_CALENDAR, mappingOverrides: {}, defaultNotesInDetails: 5, duplicateWindowMs: 60_000, ...settings },
     now,
     pino({ level: "silent" }),
   );
