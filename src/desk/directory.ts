@@ -32,6 +32,19 @@ export interface ResolvedNames {
 type Kind = "companies" | "contacts" | "resources" | "roles";
 
 /**
+ * A filter's id-or-name value: a number, or a string of digits, is an id; any other string is a name,
+ * trimmed. Autotask ids are integers; one past JavaScript's safe range cannot be an id of any record.
+ * @throws UserInputError when an id is not a safe non-negative integer
+ */
+export function filterRefOf(value: number | string, argument: string): number | string {
+  const text = typeof value === "number" ? String(value) : value.trim();
+  if (!/^\d+$/.test(text)) return text;
+  const id = Number(text);
+  if (!Number.isSafeInteger(id)) throw new UserInputError(`${argument} ${text} is not an Autotask id (too large); pass the id or the name.`, argument);
+  return id;
+}
+
+/**
  * A name as every answer shows it: one line, at most 120 characters. Contacts' names and titles can
  * be written by outsiders (e-mail display names, the client portal), and a name is printed outside any
  * `<<<…>>>` block, so it must not be able to start a line of its own, open or close a block (`<`, `>`
@@ -88,12 +101,12 @@ export class Directory {
   }
 
   private async fill(kind: Kind, ids: Iterable<number | null | undefined> | undefined, options?: RequestOptions) {
-    if (!ids) return;
+    const wanted = ids ? [...ids].filter((id): id is number => typeof id === "number") : [];
+    if (wanted.length === 0) return;
     if (kind === "resources" && this.resourcesLoadedUntil <= this.now()) await this.loadActiveResources(options);
     const now = this.now();
     const missing = new Set<number>();
-    for (const id of ids) {
-      if (typeof id !== "number") continue;
+    for (const id of wanted) {
       const cached = this.cache[kind].get(id);
       if (!cached || cached.expiresAt <= now) missing.add(id);
     }
@@ -309,6 +322,39 @@ export class Directory {
   async resolveCompanyName(name: string, argument: string, options?: RequestOptions): Promise<{ id: number; name?: string }> {
     const { companies, hasMore } = await this.searchCompanies({ name, limit: 10 }, options);
     return pickOne(companies, name, argument, "active company", "autotask_search_companies", hasMore, (c) => [c.name]);
+  }
+
+  /**
+   * A company or technician that a filter argument names by id or by name (search and report filters):
+   * a number, or a string of digits, is an id (not looked up here: `missing` says, when nothing
+   * matched, which ids do not exist); any other string is a name resolved to one active record
+   * (`resolveCompanyName`, `resolveResourceName`: an exact name wins, several matches are refused).
+   * Resolves to undefined for undefined, else to the id and, for a name, the sentence saying what it
+   * resolved to (`companyID "contoso" is Contoso (7).`).
+   * @throws UserInputError (argument `argument`) when a name matches no active record or several, or an id is not a safe integer
+   */
+  async resolveFilterRef(
+    kind: "companies" | "resources",
+    value: number | string | undefined,
+    argument: string,
+    options?: RequestOptions,
+  ): Promise<{ id: number; resolved?: string } | undefined> {
+    if (value === undefined) return undefined;
+    const ref = filterRefOf(value, argument);
+    if (typeof ref === "number") return { id: ref };
+    const found = kind === "companies" ? await this.resolveCompanyName(ref, argument, options) : await this.resolveResourceName(ref, argument, options);
+    return { id: found.id, resolved: `${argument} "${ref}" is ${found.name ?? (kind === "companies" ? "company" : "resource")} (${found.id}).` };
+  }
+
+  /**
+   * For a filter that matched nothing: which of the given ids do not exist in Autotask, as sentences
+   * ("Company 999 does not exist in Autotask."), so "no tickets" is not mistaken for an answer.
+   */
+  async missing(checks: Array<{ what: string; kind: "companies" | "contacts" | "resources"; id: number | undefined }>, options?: RequestOptions): Promise<string[]> {
+    const results = await Promise.all(
+      checks.map(async ({ what, kind, id }) => (id !== undefined && !(await this.exists(kind, id, options)) ? `${what} ${id} does not exist in Autotask.` : undefined)),
+    );
+    return results.filter((text): text is string => text !== undefined);
   }
 
   /**

@@ -19,7 +19,7 @@ import type { SemanticStatus, TenantMapping } from "../domain/states.js";
 import { allowedNextStatuses, validateStatusTransition } from "../domain/workflow.js";
 import { UserInputError } from "../errors.js";
 import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
-import type { Directory } from "./directory.js";
+import { type Directory, filterRefOf } from "./directory.js";
 import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
 import { requireTicket, type TicketRef } from "./lookup.js";
 import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
@@ -241,21 +241,6 @@ const TICKET_NUMBER_PREFIX = /^T\d{4,}(\.\d*)?$/i;
 const TICKET_NUMBER_WITHOUT_T = /^\d{8}\.\d*$/;
 /** Words sent per search term; Autotask allows 500 `or` conditions per query, 2 per word are used. */
 const MAX_SEARCH_WORDS = 10;
-
-/**
- * An argument that takes an id or a name (`companyID`, `assignedResourceID` in a search): a number,
- * or a string of digits, is an id; any other string is a name, trimmed.
- */
-function idOrName(value: number | string | undefined): number | string | undefined {
-  if (typeof value !== "string") return value;
-  const text = value.trim();
-  return /^\d+$/.test(text) ? Number(text) : text;
-}
-
-function asId(value: number | string | undefined): number | undefined {
-  const ref = idOrName(value);
-  return typeof ref === "number" ? ref : undefined;
-}
 
 /**
  * `searchTerm` as filter conditions: a ticket number (prefix) by `beginsWith`; otherwise EACH word
@@ -539,34 +524,33 @@ export class TicketService {
 
   /** For an empty first page: says which of the given ids do not exist, so "no tickets" is not mistaken for an answer. */
   async #unknownIds(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<string[]> {
-    const checks: Array<[string, "companies" | "contacts" | "resources", number | undefined]> = [
-      ["Company", "companies", asId(args.companyID)],
-      ["Contact", "contacts", args.contactID],
-      ["Resource", "resources", asId(args.assignedResourceID)],
-    ];
-    const results = await Promise.all(
-      checks.map(async ([what, kind, id]) =>
-        id !== undefined && !(await this.directory.exists(kind, id, options)) ? `${what} ${id} does not exist in Autotask.` : undefined,
-      ),
+    const idOf = (value: number | string | undefined, argument: string) => {
+      if (value === undefined) return undefined;
+      const ref = filterRefOf(value, argument);
+      return typeof ref === "number" ? ref : undefined;
+    };
+    return this.directory.missing(
+      [
+        { what: "Company", kind: "companies", id: idOf(args.companyID, "companyID") },
+        { what: "Contact", kind: "contacts", id: args.contactID },
+        { what: "Resource", kind: "resources", id: idOf(args.assignedResourceID, "assignedResourceID") },
+      ],
+      options,
     );
-    return results.filter((text): text is string => text !== undefined);
   }
 
   async #filter(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, notes: string[], options?: RequestOptions): Promise<Condition<TicketField>[]> {
     const filter: Condition<TicketField>[] = [];
-    const companyRef = idOrName(args.companyID);
-    const assigneeRef = idOrName(args.assignedResourceID);
-    if (assigneeRef !== undefined && args.unassigned) {
+    if (args.assignedResourceID !== undefined && args.unassigned) {
       throw new UserInputError("An assignee and unassigned: true contradict each other; send one.", "unassigned");
     }
     const [company, assignee] = await Promise.all([
-      typeof companyRef === "string" ? this.directory.resolveCompanyName(companyRef, "companyID", options) : undefined,
-      typeof assigneeRef === "string" ? this.directory.resolveResourceName(assigneeRef, "assignedResourceID", options) : undefined,
+      this.directory.resolveFilterRef("companies", args.companyID, "companyID", options),
+      this.directory.resolveFilterRef("resources", args.assignedResourceID, "assignedResourceID", options),
     ]);
-    if (company) notes.push(`companyID "${companyRef}" is ${company.name ?? "company"} (${company.id}).`);
-    if (assignee) notes.push(`assignedResourceID "${assigneeRef}" is ${assignee.name ?? "resource"} (${assignee.id}).`);
-    const companyID = typeof companyRef === "number" ? companyRef : company?.id;
-    const assignedResourceID = typeof assigneeRef === "number" ? assigneeRef : assignee?.id;
+    for (const ref of [company, assignee]) if (ref?.resolved) notes.push(ref.resolved);
+    const companyID = company?.id;
+    const assignedResourceID = assignee?.id;
 
     if (companyID !== undefined) filter.push({ op: "eq", field: "companyID", value: companyID });
     if (args.contactID !== undefined) filter.push({ op: "eq", field: "contactID", value: args.contactID });

@@ -43,7 +43,7 @@ export function registerDeskPrompts(server: McpServer, options: { readOnly?: boo
         [
           "Write today's SLA report for the service desk.",
           `1. Call autotask_sla_report grouped by ${groupBy ?? "queue"}.`,
-          "2. Call autotask_ticket_metrics with createdFrom set to the first day of this month, breakdown queue.",
+          "2. Call autotask_ticket_metrics with createdAfter set to the first day of this month, breakdown queue.",
           "3. Report: breached and at-risk counts, the five worst tickets with business time overdue or remaining (say which clocks are paused), compliance % and resolution times, and one recommendation per group in trouble.",
         ].join("\n"),
       ),

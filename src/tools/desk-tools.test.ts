@@ -89,7 +89,7 @@ async function call(name: string, args: Json) {
 
 describe("autotask_ticket_metrics", () => {
   it("asks only for the fields it needs, re-sends the same body to each page, and reads SLA results per 500 tickets", async () => {
-    const result = await call("autotask_ticket_metrics", { companyID: 7, createdFrom: "2026-11-01" });
+    const result = await call("autotask_ticket_metrics", { companyID: 7, createdAfter: "2026-11-01" });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
 
     const ticketQueries = sent.filter((r) => r.path.startsWith("/Tickets/query"));
@@ -131,6 +131,44 @@ describe("autotask_ticket_metrics", () => {
     expect(structured.sources).toMatchObject({ ticketsWithSla: withSla.length, slaResultsRead: withSla.length });
   });
 
+  it("takes a company and a technician by name, as the search does, and says what each resolved to", async () => {
+    const lookups: Json[] = [];
+    mswServer.use(
+      http.post(`${BASE}/Companies/query`, async ({ request }) => {
+        const body = (await request.clone().json()) as Json;
+        lookups.push(body);
+        return HttpResponse.json(page([{ id: 7, companyName: "Contoso", isActive: true }]));
+      }),
+      http.post(`${BASE}/Resources/query`, async ({ request }) => {
+        const body = (await request.clone().json()) as Json;
+        lookups.push(body);
+        return HttpResponse.json(page([{ id: 30, firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", isActive: true }]));
+      }),
+      http.post(`${BASE}/Tickets/query`, () => HttpResponse.json(page([]))),
+    );
+    const result = await call("autotask_ticket_metrics", { companyName: "contoso", assignedResourceID: "Ada Lovelace" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(sent.find((r) => r.path === "/Tickets/query")?.body?.Filter).toEqual([
+      { op: "eq", field: "companyID", value: 7 },
+      { op: "eq", field: "assignedResourceID", value: 30 },
+    ]);
+    const text = String((result.content as Json[])[0]?.text);
+    expect(text).toContain('companyID "contoso" is Contoso (7).');
+    expect(text).toContain('assignedResourceID "Ada Lovelace" is Ada Lovelace (30).');
+  });
+
+  it("says which filter id does not exist when nothing matches, for the metrics and the escalation check", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets/query`, () => HttpResponse.json(page([]))),
+      http.post(`${BASE}/Companies/query`, () => HttpResponse.json(page([]))),
+    );
+    for (const tool of ["autotask_ticket_metrics", "autotask_check_escalations"]) {
+      const result = await call(tool, { companyID: 999_999 });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      expect(String((result.content as Json[])[0]?.text), tool).toMatch(/^Company 999999 does not exist in Autotask\./);
+    }
+  });
+
   it("gives zeros and says so for an empty set", async () => {
     mswServer.use(http.post(`${BASE}/Tickets/query`, () => HttpResponse.json(page([]))));
     const result = await call("autotask_ticket_metrics", { queueID: "helpdesk queue" });
@@ -145,10 +183,11 @@ describe("autotask_ticket_metrics", () => {
   });
   it("refuses impossible dates and reversed ranges like the search does, before any ticket query", async () => {
     const cases: Array<[Json, RegExp]> = [
-      [{ createdFrom: "2026-11-20", createdTo: "2026-11-01" }, /createdFrom \(2026-11-20\) is not before createdTo/],
-      [{ completedFrom: "2026-11-20", completedTo: "2026-11-20" }, /completedFrom .* is not before completedTo/],
-      [{ createdFrom: "2026-02-30" }, /createdFrom "2026-02-30" is not a valid/],
-      [{ createdTo: "2026-11-31" }, /createdTo "2026-11-31" is not a valid/],
+      [{ createdAfter: "2026-11-20", createdBefore: "2026-11-01" }, /createdAfter \(2026-11-20\) is not before createdBefore/],
+      [{ completedAfter: "2026-11-20", completedBefore: "2026-11-20" }, /completedAfter .* is not before completedBefore/],
+      // The older spellings are the same arguments.
+      [{ createdFrom: "2026-02-30" }, /createdAfter "2026-02-30" is not a valid/],
+      [{ createdTo: "2026-11-31" }, /createdBefore "2026-11-31" is not a valid/],
     ];
     for (const [args, message] of cases) {
       sent.length = 0;

@@ -13,6 +13,20 @@ export const ticketIdParam = z
   .union([z.number().int().positive(), z.string().trim().min(1).max(30)])
   .describe("Id or T… number.");
 
+/**
+ * A company or technician in a filter: its id (a number or digits) or a name the desk resolves to one
+ * active record (`Directory.resolveFilterRef`). Names need two characters, so "a" cannot match everyone.
+ */
+export const idOrNameValue = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((value) => /^\d+$/.test(value) || value.length >= 2, { message: "a name needs at least 2 characters" }),
+]);
+
 /** A picklist argument: the tenant's numeric id or its label (case-insensitive). */
 export const picklistValue = z.union([z.number().int(), z.string().trim().min(1)]);
 

@@ -8,27 +8,17 @@ import { z } from "zod";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../desk/index.js";
 import { defineTool } from "./define.js";
 import { renderTicketRows } from "./format/index.js";
-import { dateTimeParam, picklistParam, picklistValue } from "./params.js";
+import { dateTimeParam, idOrNameValue, picklistParam, picklistValue } from "./params.js";
 
 const manyPicklist = z.union([picklistValue, z.array(picklistValue).min(1).max(50)]);
-/** An id (a number or digits) or a name: names need two characters, so "a" cannot match every company. */
-const idOrName = z.union([
-  z.number().int().min(0),
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .refine((value) => /^\d+$/.test(value) || value.length >= 2, { message: "a name needs at least 2 characters" }),
-]);
 
 const inputSchema = {
-  companyID: idOrName.optional().describe("Id or name."),
+  companyID: idOrNameValue.optional().describe("Id or name."),
   contactID: z.number().int().positive().optional().describe("Contact id."),
   status: manyPicklist.optional().describe('Id/label/list; "open"=not complete.'),
   priority: manyPicklist.optional().describe("Id/label/list."),
   queueID: picklistParam("Queue.").optional(),
-  assignedResourceID: idOrName.optional().describe("Id, name or e-mail."),
+  assignedResourceID: idOrNameValue.optional().describe("Id, name or e-mail."),
   unassigned: z.boolean().optional().describe("true: nobody."),
   searchTerm: z.string().trim().min(2).max(200).optional().describe("T… number, or words."),
   createdAfter: dateTimeParam.optional().describe("ISO 8601."),

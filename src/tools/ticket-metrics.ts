@@ -2,18 +2,18 @@
  * autotask_ticket_metrics: the desk's figures over a filter, optionally with a PNG chart.
  */
 import { z } from "zod";
-import { picklistParam } from "./params.js";
+import { idOrNameValue, picklistParam } from "./params.js";
 import { defineTool } from "./define.js";
 import { counted } from "./format/index.js";
 
 const inputSchema = {
-  companyID: z.number().int().optional().describe("Company id."),
+  companyID: idOrNameValue.optional().describe("Id or name."),
   queueID: picklistParam("Queue id or label.").optional(),
-  assignedResourceID: z.number().int().optional().describe("Resource id."),
-  createdFrom: z.string().optional().describe("YYYY-MM-DD, inclusive."),
-  createdTo: z.string().optional().describe("Exclusive."),
-  completedFrom: z.string().optional().describe("Date."),
-  completedTo: z.string().optional().describe("Exclusive."),
+  assignedResourceID: idOrNameValue.optional().describe("Id, name or e-mail."),
+  createdAfter: z.string().optional().describe("ISO 8601."),
+  createdBefore: z.string().optional().describe("ISO 8601."),
+  completedAfter: z.string().optional().describe("ISO 8601."),
+  completedBefore: z.string().optional().describe("ISO 8601."),
   breakdown: z.enum(["queue", "resource"]).optional().describe("Group by."),
   chart: z.boolean().optional().describe("Add a PNG chart."),
 };
@@ -33,16 +33,25 @@ export default defineTool({
   name: "autotask_ticket_metrics",
   title: "Ticket metrics",
   description:
-    "Figures over all matching tickets: counts, resolution/response hours, SLA compliance %, escalations; breakdown and PNG chart on request.",
+    "Figures over all matching tickets: counts, resolution/response hours, SLA compliance %, escalations; breakdown and PNG chart on request. …After inclusive, …Before exclusive, as in autotask_search_tickets.",
   inputSchema,
   outputSchema,
+  aliases: {
+    companyName: "companyID",
+    assignedResourceName: "assignedResourceID",
+    createdFrom: "createdAfter",
+    createdTo: "createdBefore",
+    completedFrom: "completedAfter",
+    completedTo: "completedBefore",
+  },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const { chart, ...filters } = args;
-    const { report } = await ctx.desk.reports.metrics.metrics(filters, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
+    const { report, notes } = await ctx.desk.reports.metrics.metrics(filters, { now: ctx.desk.clock(), signal: ctx.signal, onProgress: ctx.progress });
     const s = report.sources;
-    const lines =
-      report.total === 0
+    const lines = [...notes];
+    lines.push(
+      ...(report.total === 0
         ? ["No tickets match: all figures are zero."]
         : [
             `${counted(report.total, "ticket")} (${report.open} open, ${report.escalated} escalated).`,
@@ -55,7 +64,8 @@ export default defineTool({
               ? [`By ${report.breakdown.by}:`, ...report.breakdown.rows.map((r) => `  ${r.key}: ${r.count} (${r.open} open), avg resolution ${h(r.averageResolutionHours)}, SLA ${r.slaCompliancePercent ?? "n/a"}%`)]
               : []),
             `Sources: ${counted(s.autotaskFigures, "figure")} from Autotask's SLA record (${counted(s.ticketsWithSla, "ticket")} with an SLA, ${counted(s.slaResultsRead, "SLA result")} read${s.slaResultsUnavailable ? "; ServiceLevelAgreementResults unavailable, ticket flags used" : ""}), ${s.serverFigures} computed by the server on business hours.`,
-          ];
+          ]),
+    );
     const result: { structured: typeof report; text: string; images?: Array<{ data: string; mimeType: "image/png" }> } = {
       structured: report,
       text: lines.join("\n"),

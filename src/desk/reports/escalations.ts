@@ -28,7 +28,7 @@ import { HOUR_MS } from "../../domain/time.js";
 import { ServerConfigurationError } from "../../errors.js";
 import { WriteOutcomeUnknownError } from "../ledger.js";
 import { parseTicketRef, requireTicket, type TicketRef } from "../lookup.js";
-import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
+import { missingFilterIds, openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
 
@@ -69,6 +69,8 @@ export type EscalationSweep = {
   needAction: number;
   tickets: EscalationCandidate[];
   byLevel: { "1": number; "2": number; "3": number };
+  /** What a name in the filter resolved to; when nothing was checked, which filter ids do not exist. */
+  notes: string[];
 };
 
 /**
@@ -106,7 +108,8 @@ export class EscalationService {
   ): Promise<EscalationSweep> {
     const request: RequestOptions = { signal: options.signal };
     const mapping = await this.deps.tenant.mapping(request);
-    const filter = await openTicketFilter(this.deps.tenant, mapping, args, request);
+    const notes: string[] = [];
+    const filter = await openTicketFilter(this.deps, mapping, args, notes, request);
     const found: Array<{ ticket: Ticket; candidate: EscalationCandidate }> = [];
     const summary = await streamTickets(
       this.deps.api,
@@ -137,7 +140,8 @@ export class EscalationService {
     });
     const byLevel = { "1": 0, "2": 0, "3": 0 };
     for (const { candidate } of found) byLevel[String(candidate.level) as "1" | "2" | "3"] += 1;
-    return { checked: summary.tickets, needAction: found.length, tickets, byLevel };
+    if (summary.tickets === 0) notes.push(...(await missingFilterIds(this.deps.directory, args, request)));
+    return { checked: summary.tickets, needAction: found.length, tickets, byLevel, notes };
   }
 
   /** The rules applied to one ticket; undefined when it needs no action. Pure apart from `mapping`. */

@@ -29,7 +29,7 @@ import { percentile, slaOutcome } from "../../domain/metrics.js";
 import type { TenantMapping } from "../../domain/states.js";
 import { HOUR_MS, toEpochMs } from "../../domain/time.js";
 import { rangeBounds } from "../dates.js";
-import { resourceNames } from "./open-tickets.js";
+import { missingFilterIds, resourceNames, whoConditions } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
 
@@ -58,15 +58,17 @@ export const SLA_BATCH = 500;
 export type MetricsBreakdown = "queue" | "resource";
 
 export interface MetricsFilters {
-  companyID?: number;
+  /** Id, or a name resolved to one active company (`Directory.resolveFilterRef`). */
+  companyID?: number | string;
   /** Queue id or label. */
   queueID?: number | string;
-  assignedResourceID?: number;
-  /** ISO dates or instants (without an offset: in the desk's zone); `from` inclusive, `to` exclusive. */
-  createdFrom?: string;
-  createdTo?: string;
-  completedFrom?: string;
-  completedTo?: string;
+  /** Id, or a technician's name or e-mail resolved to one active resource. */
+  assignedResourceID?: number | string;
+  /** ISO dates or instants (without an offset: in the desk's zone); `…After` inclusive, `…Before` exclusive, as in the ticket search. */
+  createdAfter?: string;
+  createdBefore?: string;
+  completedAfter?: string;
+  completedBefore?: string;
 }
 
 export type Durations = {
@@ -323,10 +325,11 @@ export class MetricsService {
   async metrics(
     args: MetricsFilters & { breakdown?: MetricsBreakdown },
     options: ReportCallOptions,
-  ): Promise<{ report: MetricsReport; pages: number }> {
+  ): Promise<{ report: MetricsReport; pages: number; notes: string[] }> {
     const request: RequestOptions = { signal: options.signal };
     const mapping = await this.deps.tenant.mapping(request);
-    const filter = await this.#filter(args, request);
+    const notes: string[] = [];
+    const filter = await this.#filter(args, notes, request);
     const aggregator = new MetricsAggregator(mapping, this.deps.settings.calendar, options.now, args.breakdown);
     const sla = new SlaResultBatcher(this.deps, request, aggregator);
     // A page is aggregated while the next one is on the wire: the callback hands it over and returns, so
@@ -365,23 +368,22 @@ export class MetricsService {
     }
     const report = aggregator.result(labelOf);
     if (sla.unavailable) report.sources.slaResultsUnavailable = true;
-    return { report, pages: summary.pages };
+    if (report.total === 0) notes.push(...(await missingFilterIds(this.deps.directory, args, request)));
+    return { report, pages: summary.pages, notes };
   }
 
-  async #filter(args: MetricsFilters, options: RequestOptions): Promise<Condition<TicketField>[]> {
-    const filter: Condition<TicketField>[] = [];
-    if (args.companyID !== undefined) filter.push(eq("companyID", args.companyID));
-    if (args.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", args.assignedResourceID));
+  async #filter(args: MetricsFilters, notes: string[], options: RequestOptions): Promise<Condition<TicketField>[]> {
+    const filter: Condition<TicketField>[] = await whoConditions(this.deps.directory, args, notes, options);
     if (args.queueID !== undefined) filter.push(eq("queueID", (await this.deps.tenant.resolveTicketValue("queueID", args.queueID, { ...options, forRead: true })).value));
     // The desk's one bound parser: dates in the desk's zone, impossible dates and reversed ranges refused.
     const zone = this.deps.settings.calendar.timeZone;
     const range = (field: TicketField, from: string | undefined, to: string | undefined, name: string) => {
-      const bounds = rangeBounds({ name: `${name}From`, value: from }, { name: `${name}To`, value: to }, zone);
+      const bounds = rangeBounds({ name: `${name}After`, value: from }, { name: `${name}Before`, value: to }, zone);
       if (bounds.after !== undefined) filter.push(gte(field, bounds.after));
       if (bounds.before !== undefined) filter.push(lt(field, bounds.before));
     };
-    range("createDate", args.createdFrom, args.createdTo, "created");
-    range("completedDate", args.completedFrom, args.completedTo, "completed");
+    range("createDate", args.createdAfter, args.createdBefore, "created");
+    range("completedDate", args.completedAfter, args.completedBefore, "completed");
     if (filter.length === 0) filter.push(exist("id"));
     return filter;
   }

@@ -7,7 +7,7 @@ import type { RequestOptions } from "../../autotask/api.js";
 import { type Condition, eq, exist, inList, notInList } from "../../autotask/query.js";
 import type { TicketField } from "../../autotask/schemas.js";
 import type { TenantMapping } from "../../domain/states.js";
-import type { Directory } from "../directory.js";
+import { type Directory, filterRefOf } from "../directory.js";
 import type { TenantService } from "../tenant.js";
 
 /** Ticket fields the SLA clock, the escalation rules and the rendered rows need; nothing else is fetched. */
@@ -32,26 +32,32 @@ export const SWEEP_FIELDS = [
 ] as const;
 
 export interface SweepFilters {
-  companyID?: number;
+  /** Id, or a name resolved to one active company (`Directory.resolveFilterRef`). */
+  companyID?: number | string;
   /** Queue id or label. */
   queueID?: number | string;
-  assignedResourceID?: number;
+  /** Id, or a technician's name or e-mail resolved to one active resource. */
+  assignedResourceID?: number | string;
   /** Priority id, label or semantic level (critical, high...). */
   priority?: number | string;
 }
 
-/** Query conditions for open tickets matching `filters`; labels are resolved against the tenant's picklists. */
+/**
+ * Query conditions for open tickets matching `filters`; labels are resolved against the tenant's
+ * picklists, names through the directory (what each resolved to is added to `notes`).
+ */
 export async function openTicketFilter(
-  tenant: TenantService,
+  deps: { tenant: TenantService; directory: Directory },
   mapping: TenantMapping,
   filters: SweepFilters,
+  notes: string[],
   options: RequestOptions,
 ): Promise<Condition<TicketField>[]> {
+  const { tenant } = deps;
   const filter: Condition<TicketField>[] = [];
   const complete = mapping.statusIdsFor("COMPLETE");
   filter.push(complete.length > 0 ? notInList("status", complete) : exist("id"));
-  if (filters.companyID !== undefined) filter.push(eq("companyID", filters.companyID));
-  if (filters.assignedResourceID !== undefined) filter.push(eq("assignedResourceID", filters.assignedResourceID));
+  filter.push(...(await whoConditions(deps.directory, filters, notes, options)));
   if (filters.queueID !== undefined) {
     filter.push(eq("queueID", (await tenant.resolveTicketValue("queueID", filters.queueID, { ...options, forRead: true })).value));
   }
@@ -63,6 +69,51 @@ export async function openTicketFilter(
     filter.push(ids.length > 1 ? inList("priority", ids) : eq("priority", value.value));
   }
   return filter;
+}
+
+/**
+ * The company and technician conditions of a report's filter, shared by the sweeps and the metrics:
+ * an id as given, a name resolved to one active record (`Directory.resolveFilterRef`), with what the
+ * name resolved to added to `notes`.
+ */
+export async function whoConditions(
+  directory: Directory,
+  filters: { companyID?: number | string; assignedResourceID?: number | string },
+  notes: string[],
+  options: RequestOptions,
+): Promise<Condition<TicketField>[]> {
+  const [company, assignee] = await Promise.all([
+    directory.resolveFilterRef("companies", filters.companyID, "companyID", options),
+    directory.resolveFilterRef("resources", filters.assignedResourceID, "assignedResourceID", options),
+  ]);
+  for (const ref of [company, assignee]) if (ref?.resolved) notes.push(ref.resolved);
+  const conditions: Condition<TicketField>[] = [];
+  if (company) conditions.push(eq("companyID", company.id));
+  if (assignee) conditions.push(eq("assignedResourceID", assignee.id));
+  return conditions;
+}
+
+/**
+ * When a report matched no ticket: which of the ids in its filter do not exist in Autotask (a name
+ * was resolved to a record, so it exists), so "no tickets" is not mistaken for an answer.
+ */
+export async function missingFilterIds(
+  directory: Directory,
+  filters: { companyID?: number | string; assignedResourceID?: number | string },
+  options: RequestOptions,
+): Promise<string[]> {
+  const idOf = (value: number | string | undefined, argument: string) => {
+    if (value === undefined) return undefined;
+    const ref = filterRefOf(value, argument);
+    return typeof ref === "number" ? ref : undefined;
+  };
+  return directory.missing(
+    [
+      { what: "Company", kind: "companies", id: idOf(filters.companyID, "companyID") },
+      { what: "Resource", kind: "resources", id: idOf(filters.assignedResourceID, "assignedResourceID") },
+    ],
+    options,
+  );
 }
 
 /**

@@ -61,7 +61,8 @@ export class SlaReportService {
   ): Promise<SlaReport> {
     const request: RequestOptions = { signal: options.signal };
     const mapping = await this.deps.tenant.mapping(request);
-    const filter = await openTicketFilter(this.deps.tenant, mapping, args, request);
+    // The tool filters by queue only; names in a company or technician filter would be resolved too.
+    const filter = await openTicketFilter(this.deps, mapping, args, [], request);
     const groupBy = args.groupBy ?? "queue";
     const rows: Array<{ row: SlaRow; queueID?: number | null; resourceID?: number | null }> = [];
     let paused = 0;
