@@ -299,6 +299,16 @@ export class Directory {
     return (await collect<{ id: number }>(pages)).length > 0;
   }
 
+  /**
+   * One company's name and whether it is active (one query, not cached: a create asks at most once).
+   * Undefined when Autotask has no company with this id.
+   */
+  async company(id: number, options?: RequestOptions): Promise<{ id: number; name?: string; isActive: boolean } | undefined> {
+    const spec: QuerySpec<CompanyField> = { filter: [{ op: "eq", field: "id", value: id }], includeFields: ["id", "companyName", "isActive"], maxRecords: 1 };
+    const [found] = await collect<{ id: number; companyName?: string | null; isActive?: boolean | null }>(this.api.queryCompanies(spec, { ...options, maxTotal: 1 }));
+    return found ? { id: found.id, ...(found.companyName ? { name: found.companyName } : {}), isActive: found.isActive !== false } : undefined;
+  }
+
   private now(): number {
     return this.options.now?.() ?? Date.now();
   }
