@@ -53,4 +53,14 @@ describe("prototype keys in arguments", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('Unknown user-defined field "constructor"');
   });
+
+  it("describes a user-defined field named like an Object.prototype member by its value, not the prototype", async () => {
+    const id = await firstTicketId();
+    for (const key of ["constructor", "toString", "hasOwnProperty"]) {
+      const result = await harness.call("autotask_update_ticket", { ticketId: id, userDefinedFields: { [key]: { a: 1 } } });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`userDefinedFields.${key} was an object`);
+      expect(textOf(result)).not.toMatch(/native code|function/);
+    }
+  });
 });

@@ -256,10 +256,13 @@ export type ResourceField = Extract<keyof typeof ResourceSchema.shape, string>;
 export type ResourceServiceDeskRoleField = Extract<keyof typeof ResourceServiceDeskRoleSchema.shape, string>;
 export type RoleField = Extract<keyof typeof RoleSchema.shape, string>;
 
-/** A user-defined field as a write body carries it: the field's exact name and its value (picklist UDFs: the value id as a string). */
+/**
+ * A user-defined field as a write body carries it: the field's exact name and its value as a string
+ * (Autotask's `UserDefinedField.Value` is a string; picklist UDFs: the value; null clears).
+ */
 export interface UserDefinedFieldWrite {
   name: string;
-  value: string | number | boolean | null;
+  value: string | null;
 }
 
 /** `POST /Tickets`. Picklist fields are the tenant's ids; dates ISO 8601 UTC. */

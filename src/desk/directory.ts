@@ -13,6 +13,7 @@ import type { Condition, QuerySpec } from "../autotask/query.js";
 import type { CompanyField, ContactField, ResourceField } from "../autotask/schemas.js";
 import { UserInputError } from "../errors.js";
 import { collect } from "./collect.js";
+import { checkId, idFromDigits } from "./ids.js";
 
 export interface NameRequest {
   companies?: Iterable<number | null | undefined>;
@@ -32,16 +33,13 @@ export interface ResolvedNames {
 type Kind = "companies" | "contacts" | "resources" | "roles";
 
 /**
- * A filter's id-or-name value: a number, or a string of digits, is an id; any other string is a name,
- * trimmed. Autotask ids are integers; one past JavaScript's safe range cannot be an id of any record.
- * @throws UserInputError when an id is not a safe non-negative integer
+ * A filter's id-or-name value: a number, or a string of digits, is an id, checked as Autotask holds
+ * company and resource ids (int32, `ids.ts`); any other string is a name, trimmed.
+ * @throws UserInputError when an id is not a whole number Autotask can hold
  */
 export function filterRefOf(value: number | string, argument: string): number | string {
-  const text = typeof value === "number" ? String(value) : value.trim();
-  if (!/^\d+$/.test(text)) return text;
-  const id = Number(text);
-  if (!Number.isSafeInteger(id)) throw new UserInputError(`${argument} ${text} is not an Autotask id (too large); pass the id or the name.`, argument);
-  return id;
+  if (typeof value === "number") return checkId(value, argument);
+  return idFromDigits(value, argument) ?? value.trim();
 }
 
 /**
@@ -371,6 +369,16 @@ export class Directory {
     const pages =
       kind === "companies" ? this.api.queryCompanies(spec, { ...options, maxTotal: 1 }) : kind === "contacts" ? this.api.queryContacts(spec, { ...options, maxTotal: 1 }) : this.api.queryResources(spec, { ...options, maxTotal: 1 });
     return (await collect<{ id: number }>(pages)).length > 0;
+  }
+
+  /**
+   * One company's name and whether it is active (one query, not cached: a create asks at most once).
+   * Undefined when Autotask has no company with this id.
+   */
+  async company(id: number, options?: RequestOptions): Promise<{ id: number; name?: string; isActive: boolean } | undefined> {
+    const spec: QuerySpec<CompanyField> = { filter: [{ op: "eq", field: "id", value: id }], includeFields: ["id", "companyName", "isActive"], maxRecords: 1 };
+    const [found] = await collect<{ id: number; companyName?: string | null; isActive?: boolean | null }>(this.api.queryCompanies(spec, { ...options, maxTotal: 1 }));
+    return found ? { id: found.id, ...(found.companyName ? { name: found.companyName } : {}), isActive: found.isActive !== false } : undefined;
   }
 
   private now(): number {

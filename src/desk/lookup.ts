@@ -2,6 +2,7 @@
 import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
 import type { Ticket } from "../autotask/schemas.js";
 import { UserInputError } from "../errors.js";
+import { checkId, idFromDigits, MAX_TICKET_ID } from "./ids.js";
 
 /**
  * How a technician names a ticket: its id (`12345` or `"12345"`) or its number (`"T20261130.0001"`,
@@ -41,14 +42,16 @@ export async function requireTicket(
 
 /**
  * Reads a ticket ref without any request.
- * @throws UserInputError (argument `ticketID`) for anything that is neither a positive id nor a ticket number.
+ * @throws UserInputError (argument `ticketID`) for anything that is neither a positive id nor a ticket
+ *   number, or an id beyond `MAX_TICKET_ID` (Autotask's ticket ids are int64; JavaScript is exact to 2^53 - 1).
  */
 export function parseTicketRef(ref: TicketRef): { id: number } | { number: string } {
   if (typeof ref === "number") {
-    if (Number.isSafeInteger(ref) && ref > 0) return { id: ref };
+    if (Number.isInteger(ref) && ref > 0) return { id: checkId(ref, "ticketID", MAX_TICKET_ID) };
   } else {
     const text = ref.trim();
-    if (/^\d{1,15}$/.test(text) && Number(text) > 0) return { id: Number(text) };
+    const id = idFromDigits(text, "ticketID", MAX_TICKET_ID);
+    if (id !== undefined && id > 0) return { id };
     if (TICKET_NUMBER_PATTERN.test(text)) return { number: text.toUpperCase() };
   }
   throw new UserInputError(

@@ -6,6 +6,7 @@
  * to the client in the portal, so the internal value is the default and is found by label, never
  * assumed by id. Source: /work/shared/reference/autotask-api.md (notes).
  */
+import { collect } from "./collect.js";
 import type { AutotaskApi, RequestOptions } from "../autotask/api.js";
 import type { PicklistValue, Ticket, TicketNote, TicketNoteCreate } from "../autotask/schemas.js";
 import { ServerConfigurationError, UserInputError } from "../errors.js";
@@ -233,7 +234,14 @@ export class NoteService {
       },
       describe: (attempts) =>
         `a note titled "${body.title}" on ticket ${body.ticketID}, created after ${new Date((attempts[0]?.startedAt ?? 0) - CLOCK_SKEW_MS).toISOString()}`,
-      nameOf: async (id) => `note ${id} on ticket ${body.ticketID}`,
+      // The earlier note may be on another ticket (a key reused elsewhere): name the ticket it is on.
+      nameOf: async (id) => {
+        const found = await collect<TicketNote>(
+          this.api.queryTicketNotes({ filter: [{ op: "eq", field: "id", value: id }], includeFields: ["id", "ticketID"], maxRecords: 1 }, { ...options, maxTotal: 1 }),
+        ).catch(() => []);
+        const ticketId = found[0]?.ticketID;
+        return typeof ticketId === "number" ? `note ${id} on ticket ${ticketId}` : `note ${id}`;
+      },
     });
   }
 

@@ -17,9 +17,9 @@ import {
   buildTenantMapping,
   type MappingOverrides,
   SEMANTIC_PRIORITIES,
-  SEMANTIC_STATUSES,
+  SEMANTIC_STATUS_NAMES,
   type SemanticPriority,
-  type SemanticStatus,
+  semanticStatusNamed,
   type TenantMapping,
 } from "../domain/states.js";
 
@@ -100,16 +100,32 @@ export class TenantService {
       return picklist.resolve(input, { includeInactive: options?.forRead === true });
     } catch (error) {
       if (!(error instanceof PicklistError) || typeof input !== "string") throw error;
-      const semantic = input.trim().toUpperCase().replace(/[\s-]+/g, "_");
       const mapping = await this.mapping(options);
       let id: number | undefined;
-      if (field === "status" && semantic !== "OTHER" && (SEMANTIC_STATUSES as readonly string[]).includes(semantic)) {
-        id = mapping.primaryStatusId(semantic as SemanticStatus);
-      } else if (field === "priority" && (SEMANTIC_PRIORITIES as readonly string[]).includes(semantic)) {
-        id = mapping.primaryPriorityId(semantic as SemanticPriority);
+      if (field === "status") {
+        const semantic = semanticStatusNamed(input);
+        if (semantic === "OTHER") {
+          const others = mapping.statusIdsFor("OTHER").filter((v) => mapping.isStatusActive(v)).map((v) => mapping.statusLabel(v) ?? `#${v}`);
+          throw new UserInputError(
+            `status "${input.trim()}" names no single status: OTHER is the class of this tenant's statuses outside the semantic states${others.length > 0 ? ` (${others.join(", ")})` : ""}. Pass one of them by label or id, or a semantic name: ${SEMANTIC_STATUS_NAMES.join(", ")}.`,
+            field,
+          );
+        }
+        if (semantic !== undefined) id = mapping.primaryStatusId(semantic);
+        const value = id === undefined ? undefined : picklist.active().find((v) => v.value === id);
+        if (value) return value;
+        if (semantic !== undefined) {
+          throw new UserInputError(`This tenant has no active status mapped to ${semantic.toLowerCase()}, so status "${input.trim()}" cannot be used. ${error.message}`, field);
+        }
+        throw new UserInputError(`${error.message} Semantic names also work: ${SEMANTIC_STATUS_NAMES.join(", ")}.`, field);
       }
-      const value = id === undefined ? undefined : picklist.active().find((v) => v.value === id);
-      if (value) return value;
+      if (field === "priority") {
+        const semantic = input.trim().toUpperCase().replace(/[\s-]+/g, "_");
+        if ((SEMANTIC_PRIORITIES as readonly string[]).includes(semantic)) id = mapping.primaryPriorityId(semantic as SemanticPriority);
+        const value = id === undefined ? undefined : picklist.active().find((v) => v.value === id);
+        if (value) return value;
+        throw new UserInputError(`${error.message} Semantic names also work: ${SEMANTIC_PRIORITIES.map((p) => p.toLowerCase()).join(", ")}.`, field);
+      }
       throw error;
     }
   }
@@ -205,8 +221,18 @@ export class TenantService {
       }
       return { exclude: true, ids: complete };
     }
-    const ids = await Promise.all(inputs.map(async (input) => (await this.resolveTicketValue("status", input, { ...options, forRead: true })).value));
-    return { exclude: false, ids };
+    const mapping = await this.mapping(options);
+    const list = await this.ticketPicklist("status", options);
+    const ids = await Promise.all(
+      inputs.map(async (input) => {
+        // A label or id of the tenant's first; then a semantic name (`complete`, `closed`, `other`) stands for
+        // every status mapped to it, inactive ones included: old tickets may still hold them.
+        const semantic = typeof input === "string" && list.values.every((v) => v.label.trim().toLowerCase() !== input.trim().toLowerCase()) ? semanticStatusNamed(input) : undefined;
+        if (semantic !== undefined && mapping.statusIdsFor(semantic).length > 0) return mapping.statusIdsFor(semantic);
+        return [(await this.resolveTicketValue("status", input, { ...options, forRead: true })).value];
+      }),
+    );
+    return { exclude: false, ids: [...new Set(ids.flat())] };
   }
 
   /** The status a new ticket gets when none is given: the tenant's default, else its "new" status. */

@@ -21,6 +21,7 @@ import { UserInputError } from "../errors.js";
 import { inDeskZone, rangeBounds, toUtcIso } from "./dates.js";
 import { type Directory, filterRefOf } from "./directory.js";
 import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
+import { checkId } from "./ids.js";
 import { requireTicket, type TicketRef } from "./lookup.js";
 import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
 import type { NoteEntry, NoteService } from "./notes.js";
@@ -239,9 +240,12 @@ export const SEARCH_ROW_FIELDS: TicketField[] = [
 const TICKET_NUMBER_PREFIX = /^T\d{4,}(\.\d*)?$/i;
 /** A ticket number typed without its T (`20260902.0014`, `20260902.`): the date and the dot make it one. */
 const TICKET_NUMBER_WITHOUT_T = /^\d{8}\.\d*$/;
+/** Words a caller uses for "nobody" where a technician is asked for; `unassigned: true` is the filter meant. */
+const NOBODY = /^(unassigned|not assigned|nobody|no one|noone|none|null|nil|n\/a|-)$/i;
 /** Words sent per search term; Autotask allows 500 `or` conditions per query, 2 per word are used. */
 const MAX_SEARCH_WORDS = 10;
 
+/**
 /**
  * `searchTerm` as filter conditions: a ticket number (prefix) by `beginsWith`; otherwise EACH word
  * must appear in the title or the description, in any order ("printer offline" finds "Printer on the
@@ -264,6 +268,13 @@ export function searchTermFilter(term: string): Condition<TicketField>[] {
     ],
   }));
 }
+
+/**
+ * The largest `estimatedHours` a ticket takes. Autotask's metadata gives the field as `decimal` with no
+ * range (live metadata, reference §6), so this is the server's own bound: 10,000 hours is about five
+ * working years, far beyond any ticket's estimate, and keeps typos such as 1e300 from reaching Autotask.
+ */
+export const MAX_ESTIMATED_HOURS = 10_000;
 
 /** Semantic statuses whose workflow requirement a create cannot meet, with the field an update must give. */
 const CREATE_NEEDS_UPDATE: Partial<Record<SemanticStatus, "resolution" | "escalationReason">> = {
@@ -522,14 +533,17 @@ export class TicketService {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** For an empty first page: says which of the given ids do not exist, so "no tickets" is not mistaken for an answer. */
+  /**
+   * For an empty first page: says which of the given ids do not exist, so "no tickets" is not mistaken
+   * for an answer, and where a ticket id given as `searchTerm` belongs.
+   */
   async #unknownIds(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<string[]> {
     const idOf = (value: number | string | undefined, argument: string) => {
       if (value === undefined) return undefined;
       const ref = filterRefOf(value, argument);
       return typeof ref === "number" ? ref : undefined;
     };
-    return this.directory.missing(
+    const results = await this.directory.missing(
       [
         { what: "Company", kind: "companies", id: idOf(args.companyID, "companyID") },
         { what: "Contact", kind: "contacts", id: args.contactID },
@@ -537,12 +551,29 @@ export class TicketService {
       ],
       options,
     );
+    // Digits alone are neither a ticket number (T20261130.0001) nor words of a title: most likely a ticket id.
+    const term = args.searchTerm?.trim();
+    if (term !== undefined && /^\d+$/.test(term)) {
+      results.push(
+        `searchTerm "${term}" is digits only, and no title, description or ticket number contains it. A ticket id goes to autotask_get_ticket_details (ticketID: ${term}); ticket numbers look like T20261130.0001.`,
+      );
+    }
+    return results;
   }
 
   async #filter(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, notes: string[], options?: RequestOptions): Promise<Condition<TicketField>[]> {
     const filter: Condition<TicketField>[] = [];
-    if (args.assignedResourceID !== undefined && args.unassigned) {
+    // The ids are checked (int32, `ids.ts`) and names resolved below; a word for "nobody" is not a name.
+    const assigneeRef = args.assignedResourceID === undefined ? undefined : filterRefOf(args.assignedResourceID, "assignedResourceID");
+    if (args.contactID !== undefined) checkId(args.contactID, "contactID");
+    if (assigneeRef !== undefined && args.unassigned) {
       throw new UserInputError("An assignee and unassigned: true contradict each other; send one.", "unassigned");
+    }
+    if (typeof assigneeRef === "string" && NOBODY.test(assigneeRef)) {
+      throw new UserInputError(
+        `assignedResourceID "${assigneeRef}" names no technician. For tickets nobody is assigned to, pass unassigned: true and leave assignedResourceID out.`,
+        "assignedResourceID",
+      );
     }
     const [company, assignee] = await Promise.all([
       this.directory.resolveFilterRef("companies", args.companyID, "companyID", options),
@@ -698,6 +729,7 @@ export class TicketService {
   }
 
   async #createBody(request: TicketCreateRequest, warnings: string[], dueDateRule: { text?: string }, options?: RequestOptions): Promise<TicketCreate> {
+    checkRecordIds(request);
     const status = request.status !== undefined ? await this.tenant.resolveTicketValue("status", request.status, options) : await this.tenant.defaultStatus(options);
     if (request.status !== undefined) {
       // The status workflow's requirements (domain/workflow.ts) hold for a new ticket too: a create has
@@ -719,6 +751,14 @@ export class TicketService {
       if (chosen.fallback) warnings.push(`This tenant has no default priority, so ${priority.label} was used; pass priority to choose another.`);
     }
     const body: TicketCreate = { companyID: request.companyID, title: request.title, status: status.value, priority: priority.value };
+    // No source says whether Autotask refuses a ticket for an inactive company, so it is sent; but an
+    // inactive company is almost always a mistake (a merged or former customer), so the answer says so.
+    const company = await this.directory.company(request.companyID, options);
+    if (company && !company.isActive) {
+      warnings.push(
+        `Company ${company.name ?? request.companyID} (${request.companyID}) is inactive in Autotask. If the customer moved to another company record, find it with autotask_search_companies and move the ticket with autotask_update_ticket (companyID).`,
+      );
+    }
     if (request.description !== undefined) body.description = request.description;
     await this.#resolvePicklists(
       request,
@@ -730,7 +770,16 @@ export class TicketService {
     );
     if (request.contactID !== undefined) body.contactID = request.contactID;
     if (request.contractID !== undefined) body.contractID = request.contractID;
-    if (request.estimatedHours !== undefined) body.estimatedHours = request.estimatedHours;
+    if (request.estimatedHours !== undefined) {
+      const hours = request.estimatedHours;
+      if (!Number.isFinite(hours) || hours < 0 || hours > MAX_ESTIMATED_HOURS) {
+        throw new UserInputError(
+          `estimatedHours ${Number.isFinite(hours) && Math.abs(hours) < 1e21 ? hours : hours.toExponential()} is out of range: pass the estimate in hours, from 0 to ${MAX_ESTIMATED_HOURS.toLocaleString("en-US")} (e.g. 1.5).`,
+          "estimatedHours",
+        );
+      }
+      body.estimatedHours = hours;
+    }
     if (request.assignedResourceID !== undefined) {
       const assignment = await this.directory.completeAssignment(request.assignedResourceID, request.assignedResourceRoleID, options);
       body.assignedResourceID = assignment.assignedResourceID;
@@ -751,7 +800,7 @@ export class TicketService {
       dueDateRule.text = `due ${inDeskZone(body.dueDateTime, this.settings.calendar.timeZone)}: ${target.hours} business hours from now, ${target.why}`;
       if (target.fallback) warnings.push(`Priority ${priority.label} has no SLA target, so the due date comes from ${target.why}; set AUTOTASK_SLA_TARGETS to choose one.`);
     }
-    if (request.userDefinedFields !== undefined) body.userDefinedFields = await resolveUserDefinedFields(this.api, request.userDefinedFields, options);
+    if (request.userDefinedFields !== undefined) body.userDefinedFields = await resolveUserDefinedFields(this.api, request.userDefinedFields, this.settings.calendar.timeZone, options);
     return body;
   }
 
@@ -817,8 +866,10 @@ export class TicketService {
     if (Object.values(changes).every((value) => value === undefined)) {
       throw new UserInputError(`No change given for ticket ${ref}: pass at least one field to update (status, priority, queueID, …).`);
     }
+    checkRecordIds(changes);
     const current = await this.get(ref, options);
     const ticketID = current.id;
+    if (request.escalationReason !== undefined) await this.#checkEscalationReason(request, current, options);
     if (idempotencyKey !== undefined) {
       await this.ledger.claimKey(
         WriteLedger.keyOf("update_ticket", {}, idempotencyKey),
@@ -871,6 +922,34 @@ export class TicketService {
     }
     const ticket = await this.describeOne(after, options);
     return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };
+  }
+
+  /**
+   * `escalationReason` belongs to an escalation: the status given must be an escalated one, or, with
+   * no status, the ticket must already be escalated (the reason is then added as a further note).
+   * Anything else (a reason sent with status Complete) would file an "Escalation reason" note on a
+   * ticket that is not escalated, so it is refused before anything is written.
+   * @throws UserInputError (argument `escalationReason`) naming the status and what to do instead.
+   */
+  async #checkEscalationReason(request: TicketUpdateRequest, current: Ticket, options?: RequestOptions): Promise<void> {
+    const mapping = await this.tenant.mapping(options);
+    const escalated = mapping.primaryStatusId("ESCALATED");
+    const escalatedLabel = (escalated !== undefined ? mapping.statusLabel(escalated) : undefined) ?? "escalated";
+    const elsewhere = "To record why, add a note with autotask_create_ticket_note instead.";
+    if (request.status !== undefined) {
+      const target = await this.tenant.resolveTicketValue("status", request.status, options);
+      if (mapping.statusOf(target.value) === "ESCALATED") return;
+      throw new UserInputError(
+        `escalationReason is only for escalating (status ${escalatedLabel}), but the status given is ${target.label}. Leave escalationReason out, or set status to ${escalatedLabel}. ${elsewhere}`,
+        "escalationReason",
+      );
+    }
+    if (mapping.statusOf(current.status) === "ESCALATED") return;
+    const currentLabel = mapping.statusLabel(current.status) ?? `#${current.status}`;
+    throw new UserInputError(
+      `escalationReason was given without a status, and ticket ${current.ticketNumber ?? current.id} is ${currentLabel}, not escalated. To escalate, pass status "${escalatedLabel}" with the reason. ${elsewhere}`,
+      "escalationReason",
+    );
   }
 
   /**
@@ -943,6 +1022,8 @@ export class TicketService {
       // Autotask refuses a contact of another company, and checks the pair in the same PATCH
       // (reference §12: the old company's contact must be cleared or replaced together with the move).
       patch.companyID = args.companyID;
+      const company = await this.directory.company(args.companyID, options);
+      if (company && !company.isActive) warnings.push(`Company ${company.name ?? args.companyID} (${args.companyID}) is inactive in Autotask; check that this is the company meant.`);
       if (args.contactID === undefined && typeof current.contactID === "number") {
         patch.contactID = null;
         warnings.push(
@@ -1013,10 +1094,7 @@ export class TicketService {
         patch.status = next.value;
       }
     }
-    if (args.escalationReason !== undefined && args.status === undefined) {
-      warnings.push("escalationReason was given without a status change; it is recorded as a note only.");
-    }
-    if (args.userDefinedFields !== undefined) patch.userDefinedFields = await resolveUserDefinedFields(this.api, args.userDefinedFields, options);
+    if (args.userDefinedFields !== undefined) patch.userDefinedFields = await resolveUserDefinedFields(this.api, args.userDefinedFields, this.settings.calendar.timeZone, options);
     return patch;
   }
 
@@ -1087,6 +1165,14 @@ export class TicketService {
     const fallback = Object.entries(this.settings.slaTargets ?? {}).find(([key]) => key.toLowerCase() === "default");
     if (fallback?.[1].resolutionHours) return { hours: fallback[1].resolutionHours, why: `the fallback resolution target AUTOTASK_SLA_TARGETS["${fallback[0]}"]`, fallback: true };
     return { hours: DEFAULT_SLA_TARGETS.MEDIUM.resolutionHours, why: "the fallback: the built-in medium resolution target", fallback: true };
+  }
+}
+
+/** The ids a create or update sends, checked against Autotask's int32 ids before anything is sent. */
+function checkRecordIds(fields: Partial<Record<"companyID" | "contactID" | "assignedResourceID" | "assignedResourceRoleID" | "contractID", number | null>>): void {
+  for (const name of ["companyID", "contactID", "assignedResourceID", "assignedResourceRoleID", "contractID"] as const) {
+    const value = fields[name];
+    if (typeof value === "number") checkId(value, name);
   }
 }
 

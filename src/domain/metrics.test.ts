@@ -128,6 +128,22 @@ describe("labels for ids the tenant does not know", () => {
     expect(metrics.byPriority).toEqual({ "(no priority)": 1, "Priority 9": 1 });
     expect(metrics.open).toBe(2);
   });
+
+  it("counts tenant labels that are Object.prototype names as plain keys", () => {
+    const mapping = buildTenantMapping({
+      ...DEFAULT_TENANT,
+      statuses: [
+        ...DEFAULT_TENANT.statuses,
+        { value: 70, label: "constructor", isActive: true },
+        { value: 71, label: "__proto__", isActive: true },
+      ],
+    });
+    const metrics = calculateTicketMetrics([{ status: 70 }, { status: 70 }, { status: 71 }], NOW, mapping);
+    expect(Object.hasOwn(metrics.byStatus, "constructor")).toBe(true);
+    expect(metrics.byStatus.constructor).toBe(2);
+    expect(Object.hasOwn(metrics.byStatus, "__proto__")).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(metrics.byStatus, "__proto__")?.value).toBe(1);
+  });
 });
 
 describe("streaming input", () => {

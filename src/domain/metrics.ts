@@ -79,12 +79,13 @@ function summarize(values: number[]): { count: number; average: number | null; m
 }
 
 function countsToLabels(counts: Map<number | null, number>, labelOf: (id: number) => string | undefined, kind: string) {
-  const result: Record<string, number> = {};
+  // Labels are the tenant's text ("constructor", "__proto__" included): counted in a Map, then made own keys.
+  const result = new Map<string, number>();
   for (const [id, count] of counts) {
     const label = id === null ? `(no ${kind})` : (labelOf(id) ?? `${kind[0]!.toUpperCase()}${kind.slice(1)} ${id}`);
-    result[label] = (result[label] ?? 0) + count;
+    result.set(label, (result.get(label) ?? 0) + count);
   }
-  return result;
+  return Object.fromEntries(result) as Record<string, number>;
 }
 
 function increment(map: Map<number | null, number>, key: number | null) {

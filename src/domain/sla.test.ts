@@ -65,6 +65,20 @@ describe.each(tenants)("computeSla (%s)", (_name, mapping) => {
     expect(sla.summary).toContain("first response target breached by 2 business h 20 min");
   });
 
+  it("says a target missed by under a business minute in words, never as 0 business min", () => {
+    // Due 15:00 (the ticket's own due date), completed 20 s later: the business clock counts no whole minute.
+    const ticket = ticketFor(mapping, "COMPLETE", "HIGH", {
+      createDate: MON_0900,
+      dueDateTime: "2025-03-10T15:00:00Z",
+      completedDate: "2025-03-10T15:00:20Z",
+      firstResponseDateTime: "2025-03-10T09:30:00Z",
+    });
+    const sla = computeSla(ticket, at("2025-03-11T10:00:00Z"), options);
+    expect(sla.resolution.state).toBe("breached");
+    expect(sla.summary).toContain("resolution target missed by less than a business minute");
+    expect(sla.summary).not.toMatch(/\b0 business min/);
+  });
+
   it("marks a first response given in time as met", () => {
     const ticket = ticketFor(mapping, "IN_PROGRESS", "HIGH", { createDate: MON_0900, firstResponseDateTime: "2025-03-10T10:00:00Z" });
     const sla = computeSla(ticket, at("2025-03-11T10:00:00Z"), options);
@@ -224,7 +238,10 @@ describe("due dates for new tickets", () => {
 describe("formatBusinessDuration", () => {
   // Business time is counted in working hours, so it never reads as 24-hour days.
   it.each([
-    [0, "0 business min"],
+    [0, "less than a business minute"],
+    [40_000, "less than a business minute"],
+    [-40_000, "less than a business minute"],
+    [60_000, "1 business min"],
     [45 * MINUTE_MS, "45 business min"],
     [232 * HOUR_MS, "232 business h"],
     [5 * HOUR_MS + 20 * MINUTE_MS, "5 business h 20 min"],
@@ -235,8 +252,9 @@ describe("formatBusinessDuration", () => {
 
 describe("formatDuration", () => {
   it.each([
-    [0, "0 min"],
-    [10_000, "< 1 min"],
+    [0, "less than a minute"],
+    [10_000, "less than a minute"],
+    [59_999, "less than a minute"],
     [45 * MINUTE_MS, "45 min"],
     [5 * HOUR_MS + 20 * MINUTE_MS, "5 h 20 min"],
     [4 * HOUR_MS, "4 h"],

@@ -180,13 +180,14 @@ export function responseDueDate(priority: SemanticPriority, createdAt: Date, opt
 /**
  * Business time (ms counted only inside the calendar's working hours) in hours, never in days: a
  * "day" of business time would read as 24 business hours. "45 business min", "232 business h",
- * "5 business h 20 min".
+ * "5 business h 20 min"; under a minute (zero included: a target missed outside business hours
+ * is late by no business time) "less than a business minute", never "0 business min".
  */
 export function formatBusinessDuration(ms: number): string {
   if (!Number.isFinite(ms)) return "unknown business time";
   const sign = ms < 0 ? "-" : "";
   const abs = Math.abs(ms);
-  if (abs > 0 && abs < 30_000) return `${sign}< 1 business min`;
+  if (abs < MINUTE_MS) return "less than a business minute";
   const totalMinutes = Math.round(abs / MINUTE_MS);
   const hours = Math.floor(totalMinutes / 60);
   const minutes = totalMinutes % 60;
@@ -194,12 +195,12 @@ export function formatBusinessDuration(ms: number): string {
   return `${sign}${hours} business h${minutes > 0 ? ` ${minutes} min` : ""}`;
 }
 
-/** Wall-clock time: "0 min", "45 min", "5 h 20 min", "2 d 3 h" (24-hour days; minutes dropped once days show). For business time use `formatBusinessDuration`. */
+/** Wall-clock time: "less than a minute", "45 min", "5 h 20 min", "2 d 3 h" (24-hour days; minutes dropped once days show). For business time use `formatBusinessDuration`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return "unknown";
   const sign = ms < 0 ? "-" : "";
   const abs = Math.abs(ms);
-  if (abs > 0 && abs < 30_000) return `${sign}< 1 min`;
+  if (abs < MINUTE_MS) return "less than a minute";
   const totalMinutes = Math.round(abs / MINUTE_MS);
   const days = Math.floor(totalMinutes / (24 * 60));
   const hours = Math.floor((totalMinutes % (24 * 60)) / 60);

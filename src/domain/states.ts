@@ -102,6 +102,25 @@ const STATUS_LABELS: Record<Exclude<SemanticStatus, "OTHER">, string[]> = {
   COMPLETE: ["complete", "completed", "closed"],
 };
 
+/** The semantic names a caller may type for a status, as they read in the docs: `in_progress`, …, `complete`. */
+export const SEMANTIC_STATUS_NAMES: readonly string[] = SEMANTIC_STATUSES.filter((s) => s !== "OTHER").map((s) => s.toLowerCase());
+
+/**
+ * The semantic status a caller's word names: a semantic name in any casing and spacing (`in_progress`,
+ * `In Progress`, `waiting-customer`), or one of the label variants the mapping recognises (`closed` and
+ * `completed` for COMPLETE, `escalate` for ESCALATED, `waiting on customer`…). `other` names OTHER, the
+ * class of statuses outside the semantic states. Undefined when the word names none.
+ */
+export function semanticStatusNamed(text: string): SemanticStatus | undefined {
+  const key = text.trim().toUpperCase().replace(/[\s-]+/g, "_");
+  if ((SEMANTIC_STATUSES as readonly string[]).includes(key)) return key as SemanticStatus;
+  const label = normalizeLabel(text);
+  for (const [semantic, variants] of Object.entries(STATUS_LABELS) as Array<[Exclude<SemanticStatus, "OTHER">, string[]]>) {
+    if (variants.includes(label)) return semantic;
+  }
+  return undefined;
+}
+
 function priorityLabels(urgentIsCritical: boolean): Record<SemanticPriority, string[]> {
   return {
     CRITICAL: urgentIsCritical ? ["critical", "urgent"] : ["critical"],

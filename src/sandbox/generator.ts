@@ -733,7 +733,8 @@ function dropUndefined(row: Row): Row {
 function udfSample(random: Random, type: string, picklist: PicklistValue[] | null, createdAt: number): unknown {
   if (picklist && picklist.length > 0) return random.pick(picklist).value;
   if (type === "datetime") return iso(createdAt + random.int(1, 10) * DAY);
-  if (type === "integer" || type === "decimal" || type === "long") return random.int(1, 50);
+  // UDF values are strings in Autotask (UserDefinedField.Value), numbers included.
+  if (type === "integer" || type === "decimal" || type === "long") return String(random.int(1, 50));
   return `REF-${random.int(10000, 99999)}`;
 }
 

@@ -101,6 +101,41 @@ describe("ticket writes (default profile)", () => {
     expect(rightSubIssue.status).toBe(200);
   });
 
+  it("refuses UDF values their definition cannot hold with a 500 naming the field, and stores UDF values as strings", async () => {
+    const base = { companyID: t.companyId, title: "UDF values", ...REQUIRED };
+    const notADate = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "Agreed Start Date", value: "not a date" }] });
+    expect(notADate.status).toBe(500);
+    expect(notADate.json.errors).toEqual(["Invalid value [not a date] for field Agreed Start Date."]);
+    const object = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "Customer Reference", value: { a: 1 } }] });
+    expect(object.status).toBe(500);
+    expect(object.json.errors).toEqual(['Invalid value [{"a":1}] for field Customer Reference.']);
+
+    const good = await t.api.post("Tickets", {
+      ...base,
+      userDefinedFields: [
+        { name: "Customer Reference", value: 123 },
+        { name: "Agreed Start Date", value: "2026-12-01T09:00:00+01:00" },
+      ],
+    });
+    expect(good.status).toBe(200);
+    const udfs = t.sandbox.store.getTicket(good.json.itemId)?.userDefinedFields as { name: string; value: unknown }[];
+    expect(udfs.find((udf) => udf.name === "Customer Reference")?.value).toBe("123");
+    expect(udfs.find((udf) => udf.name === "Agreed Start Date")?.value).toBe("2026-12-01T08:00:00.000Z");
+  });
+
+  it("refuses out-of-range decimals and integers beyond int32", async () => {
+    const base = { companyID: t.companyId, title: "Ranges", ...REQUIRED };
+    const hours = await t.api.post("Tickets", { ...base, estimatedHours: 1e300 });
+    expect(hours.status).toBe(500);
+    expect(hours.json.errors).toEqual(["Invalid value [1e+300] for field estimatedHours."]);
+    const company = await t.api.post("Tickets", { ...base, companyID: 99_999_999_999 });
+    expect(company.status).toBe(500);
+    expect(company.json.errors).toContain("Invalid value [99999999999] for field companyID.");
+    const fine = await t.api.post("Tickets", { ...base, estimatedHours: 12.5 });
+    expect(fine.status).toBe(200);
+    expect(t.sandbox.store.getTicket(fine.json.itemId)?.estimatedHours).toBe(12.5);
+  });
+
   it("requires resource and role together, as a defined service-desk pair", async () => {
     const { resourceID, roleID } = pair();
     const base = { companyID: t.companyId, title: "Assign me", ...REQUIRED };

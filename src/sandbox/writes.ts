@@ -83,6 +83,18 @@ function parseUdfList(raw: unknown, errors: string[]): ParsedBody["udfs"] {
 
 const INVALID = Symbol("invalid");
 
+/** Largest int32: Autotask's `integer` fields (ids such as companyID, picklists) are 32-bit (Swagger TicketModel). */
+const MAX_INT32 = 2_147_483_647;
+/**
+ * Largest magnitude a `decimal` field takes. Autotask documents no range for its decimals
+ * (estimatedHours: dataType decimal, length 0 in the live metadata); the sandbox assumes a SQL
+ * `decimal(18,4)` column, whose largest value is just under 1e14, and refuses beyond it like any
+ * invalid value. [UNVERIFIED] bound, chosen so that nothing absurd (1e300) is stored.
+ */
+export const MAX_DECIMAL = 1e14;
+const INTEGER_UDF_TYPES = new Set(["integer", "int", "long", "short"]);
+const NUMERIC_UDF_TYPES = new Set([...INTEGER_UDF_TYPES, "decimal", "double", "float", "number", "currency"]);
+
 function convert(field: FieldDef, raw: unknown, errors: string[]): unknown {
   if (raw === null || raw === undefined) return null;
   const invalid = () => {
@@ -93,11 +105,13 @@ function convert(field: FieldDef, raw: unknown, errors: string[]): unknown {
     case "integer":
     case "long": {
       const number = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-      return Number.isSafeInteger(number) ? number : invalid();
+      if (!Number.isSafeInteger(number)) return invalid();
+      // `integer` is int32 in Autotask's model; `long` (int64) is taken as far as JavaScript is exact.
+      return field.dataType === "integer" && Math.abs(number) > MAX_INT32 ? invalid() : number;
     }
     case "decimal": {
       const number = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
-      return Number.isFinite(number) ? number : invalid();
+      return Number.isFinite(number) && Math.abs(number) < MAX_DECIMAL ? number : invalid();
     }
     case "boolean":
       if (typeof raw === "boolean") return raw;
@@ -190,6 +204,13 @@ function checkDependentPicklists(
   }
 }
 
+/**
+ * UDF values against the tenant's definitions. Autotask's `UserDefinedField.Value` is a string
+ * (Swagger), so scalar values are stored as strings; an object or a list is refused. Picklist UDFs
+ * take one of their active values; `datetime` UDFs a date (stored as the UTC instant); numeric UDFs a
+ * number within `MAX_DECIMAL`; text at most the field's length. Each refusal names the field, in the
+ * "Invalid value [x] for field y." form Autotask uses for standard fields.
+ */
 function checkUdfs(context: WriteContext, entityName: EntityName, udfs: ParsedBody["udfs"], errors: string[]) {
   const assigned: Record<string, unknown> = {};
   if (udfs === undefined) return assigned;
@@ -204,6 +225,10 @@ function checkUdfs(context: WriteContext, entityName: EntityName, udfs: ParsedBo
       assigned[definition.name] = null;
       continue;
     }
+    if (typeof value === "object") {
+      errors.push(`Invalid value [${JSON.stringify(value)}] for field ${definition.name}.`);
+      continue;
+    }
     const text = String(value);
     if (definition.isPickList && !(definition.picklistValues ?? []).some((option) => option.value === text && option.isActive)) {
       errors.push(`Picklist value [${text}] does not exist for ${definition.name}`);
@@ -213,7 +238,24 @@ function checkUdfs(context: WriteContext, entityName: EntityName, udfs: ParsedBo
       errors.push(`Value for ${definition.name} exceeds the maximum length of ${definition.length} characters (${text.length}).`);
       continue;
     }
-    assigned[definition.name] = definition.type === "datetime" ? new Date(toInstantOrNull(text) ?? Number.NaN).toISOString() : value;
+    const type = definition.type.toLowerCase();
+    if (type === "datetime" || type === "date") {
+      const instant = toInstantOrNull(text.trim());
+      if (instant === null) {
+        errors.push(`Invalid value [${text}] for field ${definition.name}.`);
+        continue;
+      }
+      assigned[definition.name] = new Date(instant).toISOString();
+      continue;
+    }
+    if (NUMERIC_UDF_TYPES.has(type)) {
+      const number = text.trim() === "" ? Number.NaN : Number(text);
+      if (!Number.isFinite(number) || Math.abs(number) >= MAX_DECIMAL || (INTEGER_UDF_TYPES.has(type) && !Number.isInteger(number))) {
+        errors.push(`Invalid value [${text}] for field ${definition.name}.`);
+        continue;
+      }
+    }
+    assigned[definition.name] = text;
   }
   return assigned;
 }

@@ -165,14 +165,16 @@ function valueAt(args: Record<string, unknown>, path: readonly PropertyKey[]): {
 }
 
 /** Where a caller finds the id an argument takes, by argument name. */
-const ID_SOURCES: Record<string, string> = {
-  ticketID: "the ticket's numeric id: autotask_search_tickets finds it by number or words",
-  companyID: "a numeric company id: autotask_search_companies finds it by name",
-  assignedResourceID: "a numeric resource id: autotask_search_resources finds it by name",
-  resourceID: "a numeric resource id: autotask_search_resources finds it by name",
-  assignedResourceRoleID: "a numeric role id: autotask_search_resources lists each resource's roles",
-  contactID: "a numeric contact id (a ticket's contact is shown by autotask_get_ticket_details)",
-};
+// A Map, not an object literal: the key is the caller's own (a user-defined field may be called
+// "constructor"), and an object would answer it from Object.prototype.
+const ID_SOURCES: ReadonlyMap<string, string> = new Map([
+  ["ticketID", "the ticket's numeric id: autotask_search_tickets finds it by number or words"],
+  ["companyID", "a numeric company id: autotask_search_companies finds it by name"],
+  ["assignedResourceID", "a numeric resource id: autotask_search_resources finds it by name"],
+  ["resourceID", "a numeric resource id: autotask_search_resources finds it by name"],
+  ["assignedResourceRoleID", "a numeric role id: autotask_search_resources lists each resource's roles"],
+  ["contactID", "a numeric contact id (a ticket's contact is shown by autotask_get_ticket_details)"],
+]);
 
 function shownValue(value: unknown): string {
   if (value === null) return "null";
@@ -193,7 +195,8 @@ function describeIssue(issue: z.core.$ZodIssue, given: { present: boolean; value
   if (!given.present && (issue.code === "invalid_type" || issue.code === "invalid_union")) return `${field} is required`;
   const value = given.value;
   if (issue.code === "invalid_type" || issue.code === "invalid_union") {
-    const source = ID_SOURCES[name];
+    // Only a top-level argument names an id; a nested key (userDefinedFields.companyID) is the caller's.
+    const source = issue.path.length === 1 ? ID_SOURCES.get(name) : undefined;
     if (value === null) {
       return `${field} was null, which is not accepted here; leave ${field} out${source ? ` or pass ${source}` : ""}`;
     }

@@ -151,6 +151,49 @@ describe("autotask_create_ticket", () => {
   });
 });
 
+describe("autotask_create_ticket values", () => {
+  it("sends user-defined field values as strings, checked against the tenant's definitions", async () => {
+    mswServer.use(
+      http.get(`${BASE}/Tickets/entityInformation/userDefinedFields`, () =>
+        HttpResponse.json({
+          fields: [
+            { name: "Customer Reference", type: "string", length: 100, isPickList: false, isReadOnly: false },
+            { name: "Agreed Start Date", type: "datetime", length: 0, isPickList: false, isReadOnly: false },
+          ],
+        }),
+      ),
+    );
+    const bad = await call("autotask_create_ticket", { companyID: 7, title: "UDF", userDefinedFields: { "Agreed Start Date": "not a date" } });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toMatch(/User-defined field \\"Agreed Start Date\\" was the text \\"not a date\\"; pass an ISO 8601 date/);
+    const flag = await call("autotask_create_ticket", { companyID: 7, title: "UDF", userDefinedFields: { "Customer Reference": true } });
+    expect(flag.isError).toBe(true);
+    expect(JSON.stringify(flag.content)).toMatch(/Customer Reference.*pass text/);
+    expect(writes()).toEqual([]);
+
+    const good = await call("autotask_create_ticket", { companyID: 7, title: "UDF", userDefinedFields: { "Customer Reference": 123 } });
+    expect(good.isError, JSON.stringify(good.content)).toBeFalsy();
+    expect(writes()[0]?.body?.userDefinedFields).toEqual([{ name: "Customer Reference", value: "123" }]);
+  });
+
+  it("refuses an estimate beyond MAX_ESTIMATED_HOURS and ids beyond int32, sending nothing", async () => {
+    const hours = await call("autotask_create_ticket", { companyID: 7, title: "Huge", estimatedHours: 1e300 });
+    expect(hours.isError).toBe(true);
+    expect(JSON.stringify(hours.content)).toMatch(/estimatedHours 1e\+300 is out of range: pass the estimate in hours, from 0 to 10,000/);
+    const company = await call("autotask_create_ticket", { companyID: 3_000_000_000, title: "Big id" });
+    expect(company.isError).toBe(true);
+    expect(JSON.stringify(company.content)).toMatch(/companyID 3000000000 is not an Autotask id: ids are whole numbers from 0 to 2,147,483,647/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("warns when the company is inactive (no source says Autotask refuses it)", async () => {
+    mswServer.use(http.post(`${BASE}/Companies/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 7, companyName: "Contoso", isActive: false }] })));
+    const result = await call("autotask_create_ticket", { companyID: 7, title: "For an old customer" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(JSON.stringify(result.content)).toMatch(/Company Contoso \(7\) is inactive in Autotask/);
+  });
+});
+
 describe("autotask_update_ticket", () => {
   it("PATCHes only the changed fields and reports what Autotask's workflow rules changed", async () => {
     mswServer.use(
@@ -237,6 +280,30 @@ describe("autotask_update_ticket", () => {
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/resolution/);
     expect(writes()).toEqual([]);
+  });
+
+  it("refuses escalationReason unless the ticket is being (or already is) escalated, writing nothing", async () => {
+    ticket.status = 8;
+    const complete = await call("autotask_update_ticket", { ticketId: 555, status: "Complete", resolution: "Fixed.", escalationReason: "Vendor." });
+    expect(complete.isError).toBe(true);
+    expect(JSON.stringify(complete.content)).toMatch(/escalationReason is only for escalating \(status Escalated\), but the status given is Complete/);
+    const noStatus = await call("autotask_update_ticket", { ticketId: 555, escalationReason: "Vendor." });
+    expect(noStatus.isError).toBe(true);
+    expect(JSON.stringify(noStatus.content)).toMatch(/is In Progress, not escalated. To escalate, pass status \\"Escalated\\"/);
+    expect(writes()).toEqual([]);
+
+    // Already escalated: a further reason is one more internal note, no PATCH.
+    ticket.status = 11;
+    const more = await call("autotask_update_ticket", { ticketId: 555, escalationReason: "Still waiting on the vendor." });
+    expect(more.isError, JSON.stringify(more.content)).toBeFalsy();
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(["POST /Tickets/555/Notes"]);
+  });
+
+  it("warns when the ticket moves to an inactive company", async () => {
+    mswServer.use(http.post(`${BASE}/Companies/query`, () => HttpResponse.json({ ...EMPTY_PAGE, items: [{ id: 8, companyName: "Old Co", isActive: false }] })));
+    const result = await call("autotask_update_ticket", { ticketId: 555, companyID: 8 });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(JSON.stringify(result.content)).toMatch(/Company Old Co \(8\) is inactive in Autotask/);
   });
 });
 
