@@ -272,7 +272,7 @@ export class Directory {
     const resources = shown.map((r) => ({
       id: r.id,
       name: displayName(r.firstName, r.lastName),
-      email: r.email ?? undefined,
+      email: displayName(r.email),
       defaultRoleID: roles.get(r.id)?.defaultId,
       roleIDs: roles.get(r.id)?.ids ?? [],
       roles: (roles.get(r.id)?.ids ?? []).map((id) => ({ id, name: roleNames.role(id) })),
@@ -307,7 +307,7 @@ export class Directory {
     const resources = found.slice(0, 10).map((r) => ({
       id: r.id,
       name: displayName(r.firstName, r.lastName),
-      email: r.email ?? undefined,
+      email: displayName(r.email),
     }));
     return pickOne(resources, name, argument, "active resource", "autotask_search_resources", found.length > 10, (r) => [r.name, r.email]);
   }
@@ -329,7 +329,7 @@ export class Directory {
    * (`resolveCompanyName`, `resolveResourceName`: an exact name wins, several matches are refused).
    * Resolves to undefined for undefined, else to the id and, for a name, the sentence saying what it
    * resolved to (`companyID "contoso" is Contoso (7).`).
-   * @throws UserInputError (argument `argument`) when a name matches no active record or several, or an id is not a safe integer
+   * @throws UserInputError (argument `argument`) when a name matches no active record or several, or an id is beyond int32 (`ids.ts`)
    */
   async resolveFilterRef(
     kind: "companies" | "resources",
