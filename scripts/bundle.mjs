@@ -66,8 +66,12 @@ const LAZY_ONLY = [
   /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
 ];
 
-/** Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts). */
+/**
+ * Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts),
+ * and each tool's own module (src/tools/loaders.ts: imported on the tool's first call).
+ */
 const FIRST_CALL_MODULES = ["src/autotask/client.ts", "src/desk/index.ts", "src/tools/index.ts", "src/tools/boundary.ts"];
+const TOOL_MODULE = /^src\/tools\/[a-z-]+\.ts$/;
 
 /**
  * Fails the build when the entry, or a chunk it imports statically, contains a LAZY_ONLY module, or
@@ -79,10 +83,13 @@ function assertStdioStartPathIsLean(metafile, entryPath) {
   const staticOutputs = new Set();
   // The stdio server imports the client, the desk and the tools right after the handshake (issue 13):
   // what those chunks load statically is on every session's first-call path, so it is checked too.
+  const entryOf = (entryPoint) => FIRST_CALL_MODULES.includes(entryPoint) || TOOL_MODULE.test(entryPoint ?? "");
   const firstCall = Object.entries(metafile.outputs)
-    .filter(([, output]) => FIRST_CALL_MODULES.includes(output.entryPoint))
+    .filter(([, output]) => entryOf(output.entryPoint))
     .map(([path]) => path);
-  if (firstCall.length !== FIRST_CALL_MODULES.length) throw new Error(`expected a chunk for each of ${FIRST_CALL_MODULES.join(", ")}`);
+  const found = new Set(Object.values(metafile.outputs).map((output) => output.entryPoint));
+  const missing = FIRST_CALL_MODULES.filter((module) => !found.has(module));
+  if (missing.length > 0) throw new Error(`expected a chunk for each of ${missing.join(", ")}`);
   const pending = [entryPath, ...firstCall];
   while (pending.length > 0) {
     const path = pending.pop();
