@@ -68,7 +68,7 @@ const LAZY_ONLY = [
 
 /**
  * Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts),
- * and each tool's own module (src/tools/loaders.ts: imported on the tool's first call).
+ * and each tool's own module (src/mcp/tool-loaders.ts: imported on the tool's first call).
  */
 const FIRST_CALL_MODULES = ["src/autotask/client.ts", "src/desk/index.ts", "src/tools/index.ts", "src/tools/boundary.ts"];
 const TOOL_MODULE = /^src\/tools\/[a-z-]+\.ts$/;

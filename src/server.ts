@@ -27,7 +27,7 @@ import { registerDeskResources } from "./mcp/resources.js";
 import { precomputedToolList } from "./precomputed.js";
 import { CallToolRequestKeepingArguments } from "./mcp/call-request.js";
 import type { AnyToolDefinition, ToolContext } from "./tools/define.js";
-import { TOOL_LOADERS } from "./tools/loaders.js";
+import { TOOL_LOADERS } from "./mcp/tool-loaders.js";
 import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/text.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 import { callGate, warmUpAfterHandshake } from "./warm-up.js";
@@ -91,7 +91,7 @@ function loadBoundary(): Promise<typeof import("./tools/boundary.js")> {
 }
 
 /**
- * One tool's definition, its module imported on first use (src/tools/loaders.ts): a first call builds
+ * One tool's definition, its module imported on first use (src/mcp/tool-loaders.ts): a first call builds
  * only its own tool's schemas. Undefined for a name that is no tool. Shared by every server of the process.
  */
 const toolDefinitions = new Map<string, Promise<AnyToolDefinition>>();
@@ -156,10 +156,14 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
           // fixed offset, src/domain/zones.ts) is loaded once that answer is in: a first call that came
           // in meanwhile has sent its own query by then, so the load overlaps that query instead of
           // delaying it.
+          // The technicians' names are loaded beside the metadata: a first search then asks only for its
+          // companies' names after its query.
           () =>
             getDesk().then(async (desk) => {
+              const technicians = desk.directory.activeResources();
               await desk.tenant.mapping();
               zoneOffsetMinutes(desk.settings.calendar.timeZone, desk.clock().getTime());
+              await technicians;
             }),
           warmTools,
         ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TOOLS } from "./index.js";
-import { TOOL_LOADERS } from "./loaders.js";
+import { TOOLS } from "../tools/index.js";
+import { TOOL_LOADERS } from "./tool-loaders.js";
 
 describe("the lazy registry", () => {
   it("names the registry's tools in the registry's order", () => {
