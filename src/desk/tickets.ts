@@ -395,29 +395,29 @@ export class TicketService {
     const notes: string[] = [];
     const filter = await this.#filter(filterArgs, notes, options);
     let rows: Ticket[];
-    let total: number;
+    let counting: Promise<number>;
     let hasMore: boolean;
     let after: number | undefined;
     if (sort === "oldest") {
       const pageFilter = position ? [...filter, { op: "gt" as const, field: "id" as const, value: position.after }] : filter;
-      // One row more than the page tells whether another page exists; the count comes with the first page only.
-      const [found, counted] = await Promise.all([
-        this.api.queryTicketsPage({ filter: pageFilter, includeFields: SEARCH_ROW_FIELDS, maxRecords: size + 1 }, undefined, options),
-        position ? Promise.resolve(position.total) : this.api.countTickets({ filter }, options),
-      ]);
+      // One row more than the page tells whether another page exists; the count comes with the first page
+      // only, sent beside the query and awaited after the rows are described, so that the rows' name
+      // look-ups do not wait for it (issue 13). Its failure is reported below, or the query's first.
+      counting = position ? Promise.resolve(position.total) : this.api.countTickets({ filter }, options);
+      counting.catch(() => undefined);
+      const found = await this.api.queryTicketsPage({ filter: pageFilter, includeFields: SEARCH_ROW_FIELDS, maxRecords: size + 1 }, undefined, options);
       rows = found.items.slice(0, size);
       hasMore = found.items.length > size;
-      total = counted;
       after = rows.at(-1)?.id;
     } else {
       const ordered = await this.#sortedIds(filter, sort, options);
-      total = ordered.length;
+      counting = Promise.resolve(ordered.length);
       const ids = ordered.slice(shown, shown + size);
       hasMore = shown + ids.length < ordered.length;
       rows = ids.length === 0 ? [] : await this.#rowsById(ids, options);
       after = 0;
     }
-    const tickets = await this.describeRows(rows, options);
+    const [tickets, total] = await Promise.all([this.describeRows(rows, options), counting]);
     if (tickets.length === 0 && page === 1) notes.push(...(await this.#unknownIds(filterArgs, options)));
     const nextCursor =
       hasMore && after !== undefined
