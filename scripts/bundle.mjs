@@ -119,6 +119,23 @@ function sourceFiles(directory) {
 
 const usesZodLocales = sourceFiles(join(root, "src")).some((file) => /\blocales\./.test(readFileSync(file, "utf8")));
 
+/**
+ * zod's `jitless` before any schema exists. zod 4 decides per object schema, when the schema is built,
+ * whether to compile a fast path with `new Function` on its first parse; src/index.ts sets `jitless`,
+ * but in the bundle the SDK's protocol schemas, the configuration's and the MCP request schemas are
+ * built while their chunks are evaluated, before the entry's own code runs, and kept their compiled
+ * fast paths (about 20 ms of start-up and first-answer CPU, bench/README.md). zod shares its settings
+ * across copies through `globalThis.__zod_globalConfig`, created on first load unless it exists, so a
+ * line that sets it first, in every output file's banner, applies to every schema. The build fails if
+ * zod stops reading that object, so that an upgrade cannot drop the setting silently.
+ */
+const ZOD_GLOBAL_CONFIG = "globalThis.__zod_globalConfig";
+const zodCoreSource = readFileSync(join(dirname(createRequire(import.meta.url).resolve("zod/v4/core")), "core.js"), "utf8");
+if (!zodCoreSource.includes(ZOD_GLOBAL_CONFIG)) {
+  throw new Error(`zod no longer reads ${ZOD_GLOBAL_CONFIG}; set jitless another way before the bundle's schemas are built`);
+}
+const zodJitlessFirst = `${ZOD_GLOBAL_CONFIG} ??= {}; ${ZOD_GLOBAL_CONFIG}.jitless = true;`;
+
 // tools/list is computed here, from tsc's output of the same sources, instead of converting zod schemas
 // to JSON Schema on the first request (src/precomputed.ts reads it). A stale dist/ would be a build error.
 const { TOOLS } = await import(pathToFileURL(join(outdir, "tools", "index.js")).href);
@@ -134,6 +151,7 @@ const result = await build({
   outdir,
   // A string literal of the JSON (parsed on first use, src/precomputed.ts), not an object literal.
   define: { __PRECOMPUTED_TOOL_LIST__: JSON.stringify(precomputedToolList) },
+  banner: { js: `${shared.banner.js} ${zodJitlessFirst}` },
   plugins: [sandboxStaysExternal, ...shared.plugins],
 });
 
