@@ -66,8 +66,12 @@ const LAZY_ONLY = [
   /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
 ];
 
-/** Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts). */
+/**
+ * Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts),
+ * and each tool's own module (src/mcp/tool-loaders.ts: imported on the tool's first call).
+ */
 const FIRST_CALL_MODULES = ["src/autotask/client.ts", "src/desk/index.ts", "src/tools/index.ts", "src/tools/boundary.ts"];
+const TOOL_MODULE = /^src\/tools\/[a-z-]+\.ts$/;
 
 /**
  * Fails the build when the entry, or a chunk it imports statically, contains a LAZY_ONLY module, or
@@ -79,10 +83,13 @@ function assertStdioStartPathIsLean(metafile, entryPath) {
   const staticOutputs = new Set();
   // The stdio server imports the client, the desk and the tools right after the handshake (issue 13):
   // what those chunks load statically is on every session's first-call path, so it is checked too.
+  const entryOf = (entryPoint) => FIRST_CALL_MODULES.includes(entryPoint) || TOOL_MODULE.test(entryPoint ?? "");
   const firstCall = Object.entries(metafile.outputs)
-    .filter(([, output]) => FIRST_CALL_MODULES.includes(output.entryPoint))
+    .filter(([, output]) => entryOf(output.entryPoint))
     .map(([path]) => path);
-  if (firstCall.length !== FIRST_CALL_MODULES.length) throw new Error(`expected a chunk for each of ${FIRST_CALL_MODULES.join(", ")}`);
+  const found = new Set(Object.values(metafile.outputs).map((output) => output.entryPoint));
+  const missing = FIRST_CALL_MODULES.filter((module) => !found.has(module));
+  if (missing.length > 0) throw new Error(`expected a chunk for each of ${missing.join(", ")}`);
   const pending = [entryPath, ...firstCall];
   while (pending.length > 0) {
     const path = pending.pop();
@@ -112,6 +119,23 @@ function sourceFiles(directory) {
 
 const usesZodLocales = sourceFiles(join(root, "src")).some((file) => /\blocales\./.test(readFileSync(file, "utf8")));
 
+/**
+ * zod's `jitless` before any schema exists. zod 4 decides per object schema, when the schema is built,
+ * whether to compile a fast path with `new Function` on its first parse; src/index.ts sets `jitless`,
+ * but in the bundle the SDK's protocol schemas, the configuration's and the MCP request schemas are
+ * built while their chunks are evaluated, before the entry's own code runs, and kept their compiled
+ * fast paths (about 20 ms of start-up and first-answer CPU, bench/README.md). zod shares its settings
+ * across copies through `globalThis.__zod_globalConfig`, created on first load unless it exists, so a
+ * line that sets it first, in every output file's banner, applies to every schema. The build fails if
+ * zod stops reading that object, so that an upgrade cannot drop the setting silently.
+ */
+const ZOD_GLOBAL_CONFIG = "globalThis.__zod_globalConfig";
+const zodCoreSource = readFileSync(join(dirname(createRequire(import.meta.url).resolve("zod/v4/core")), "core.js"), "utf8");
+if (!zodCoreSource.includes(ZOD_GLOBAL_CONFIG)) {
+  throw new Error(`zod no longer reads ${ZOD_GLOBAL_CONFIG}; set jitless another way before the bundle's schemas are built`);
+}
+const zodJitlessFirst = `${ZOD_GLOBAL_CONFIG} ??= {}; ${ZOD_GLOBAL_CONFIG}.jitless = true;`;
+
 // tools/list is computed here, from tsc's output of the same sources, instead of converting zod schemas
 // to JSON Schema on the first request (src/precomputed.ts reads it). A stale dist/ would be a build error.
 const { TOOLS } = await import(pathToFileURL(join(outdir, "tools", "index.js")).href);
@@ -127,6 +151,7 @@ const result = await build({
   outdir,
   // A string literal of the JSON (parsed on first use, src/precomputed.ts), not an object literal.
   define: { __PRECOMPUTED_TOOL_LIST__: JSON.stringify(precomputedToolList) },
+  banner: { js: `${shared.banner.js} ${zodJitlessFirst}` },
   plugins: [sandboxStaysExternal, ...shared.plugins],
 });
 

@@ -68,7 +68,7 @@ const TeamEnvSchema = z.object({
 
 /** @throws ConfigError naming the variable (the Redis URL's password never appears). */
 export function parseTeamEnv(env: NodeJS.ProcessEnv): TeamConfig {
-  const parsed = TeamEnvSchema.safeParse(env);
+  const parsed = TeamEnvSchema.safeParse(env, { jitless: true }); // once per process: no compiled fast path (see parseEnv)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? "configuration");

@@ -7,7 +7,7 @@
  *   const config = parseEnv(process.env); // throws ConfigError: "AUTOTASK_TIME_ZONE: "Mars/Base" is not an IANA time zone ..."
  */
 import { z } from "zod";
-import { isValidTimeZone } from "./domain/calendar.js";
+import { isValidTimeZone } from "./domain/zones.js";
 import { headerValueProblem } from "./autotask/headers.js";
 import { normalizeApiBaseUrl } from "./autotask/zone.js";
 
@@ -393,7 +393,9 @@ export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as readonly string[];
 const REQUIRED_CREDENTIALS = ["AUTOTASK_USERNAME", "AUTOTASK_SECRET", "AUTOTASK_INTEGRATION_CODE"] as const;
 
 export function parseEnv(env: Record<string, string | undefined>): Config {
-  const result = EnvSchema.safeParse(env);
+  // Parsed once per process: zod's compiled fast path (`new Function`, built on the first parse of an
+  // object schema created before src/index.ts sets `jitless`) costs more than it saves here.
+  const result = EnvSchema.safeParse(env, { jitless: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");

@@ -25,6 +25,8 @@ import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 // zod 4 compiles a fast path for each object schema with `new Function` on its first parse. A stdio
 // server parses each schema a few times per call, so that compilation costs more than it saves on the
 // first answer (bench/README.md, "zod 4 mini or precompiled validators?"); results and errors are the same.
+// This line reaches the schemas built after it (unbundled); the bundle sets it before any schema is built
+// (scripts/bundle.mjs, the banner).
 zodConfig({ jitless: true });
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {

@@ -21,15 +21,16 @@ import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/typ
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Desk, ProgressListener } from "./desk/index.js";
-import { addBusinessTime } from "./domain/calendar.js";
+import { zoneOffsetMinutes } from "./domain/zones.js";
 import { registerDeskPrompts } from "./mcp/prompts.js";
 import { registerDeskResources } from "./mcp/resources.js";
 import { precomputedToolList } from "./precomputed.js";
 import { CallToolRequestKeepingArguments } from "./mcp/call-request.js";
 import type { AnyToolDefinition, ToolContext } from "./tools/define.js";
+import { TOOL_LOADERS } from "./mcp/tool-loaders.js";
 import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/text.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
-import { warmUpAfterHandshake } from "./warm-up.js";
+import { callGate, warmUpAfterHandshake } from "./warm-up.js";
 
 export interface ServerOptions {
   /** Load the tools, the zone and ticket metadata in the background after the handshake (src/warm-up.ts). */
@@ -62,20 +63,48 @@ const INSTRUCTIONS = [
   UNTRUSTED_TEXT_NOTICE,
 ].join(" ");
 
-/** The tool registry and the boundary, imported on first need (shared by every server of the process). */
+/**
+ * The whole registry with the boundary, imported when every definition is needed: `tools/list` without
+ * the bundle-time list (tsc, vitest, the team server).
+ */
 interface ToolModules {
   tools: readonly AnyToolDefinition[];
-  byName: ReadonlyMap<string, AnyToolDefinition>;
   callTool: typeof import("./tools/boundary.js").callTool;
 }
 let toolModules: Promise<ToolModules> | undefined;
 function loadTools(): Promise<ToolModules> {
-  toolModules ??= Promise.all([import("./tools/index.js"), import("./tools/boundary.js")]).then(([registry, boundary]) => ({
+  toolModules ??= Promise.all([import("./tools/index.js"), loadBoundary()]).then(([registry, boundary]) => ({
     tools: registry.TOOLS,
-    byName: new Map(registry.TOOLS.map((tool) => [tool.name, tool])),
     callTool: boundary.callTool,
   }));
   return toolModules;
+}
+
+let boundaryModule: Promise<typeof import("./tools/boundary.js")> | undefined;
+function loadBoundary(): Promise<typeof import("./tools/boundary.js")> {
+  boundaryModule ??= import("./tools/boundary.js");
+  // Nothing failed is kept: the next call imports again and reports its own error.
+  boundaryModule.catch(() => {
+    boundaryModule = undefined;
+  });
+  return boundaryModule;
+}
+
+/**
+ * One tool's definition, its module imported on first use (src/mcp/tool-loaders.ts): a first call builds
+ * only its own tool's schemas. Undefined for a name that is no tool. Shared by every server of the process.
+ */
+const toolDefinitions = new Map<string, Promise<AnyToolDefinition>>();
+function loadTool(name: string): Promise<AnyToolDefinition | undefined> {
+  const loader = TOOL_LOADERS.get(name);
+  if (!loader) return Promise.resolve(undefined);
+  let loading = toolDefinitions.get(name);
+  if (!loading) {
+    loading = loader();
+    toolDefinitions.set(name, loading);
+    loading.catch(() => toolDefinitions.delete(name));
+  }
+  return loading;
 }
 
 function isDeferred(desk: Desk | DeferredDesk): desk is DeferredDesk {
@@ -109,19 +138,34 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
 
+  // The warm-up imports the tools that were not called only while no call runs (src/warm-up.ts).
+  const calls = callGate();
+  const warmTools = async () => {
+    await loadBoundary();
+    for (const name of TOOL_LOADERS.keys()) {
+      await calls.idle();
+      await loadTool(name);
+    }
+  };
+
   const warmUp = options.warmUp
     ? warmUpAfterHandshake(
         [
           // The desk first: its metadata request is on the wire while the tools' modules are compiled.
-          // The time-zone data (about 40 ms of CPU on first use) is loaded once that answer is in: a first
-          // call that came in meanwhile has sent its own query by then, so the load overlaps that query
-          // instead of delaying it.
+          // The time-zone data of a zone with rules (about 40 ms of CPU on first use; none for UTC or a
+          // fixed offset, src/domain/zones.ts) is loaded once that answer is in: a first call that came
+          // in meanwhile has sent its own query by then, so the load overlaps that query instead of
+          // delaying it.
+          // The technicians' names are loaded beside the metadata: a first search then asks only for its
+          // companies' names after its query.
           () =>
             getDesk().then(async (desk) => {
+              const technicians = desk.directory.activeResources();
               await desk.tenant.mapping();
-              addBusinessTime(desk.clock(), 3_600_000, desk.settings.calendar);
+              zoneOffsetMinutes(desk.settings.calendar.timeZone, desk.clock().getTime());
+              await technicians;
             }),
-          loadTools,
+          warmTools,
         ],
         logger,
       )
@@ -140,11 +184,21 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
     // One call fans out into many concurrent requests (names, picklists, queued behind the
     // per-endpoint limit), each listening for cancellation on this signal: more than Node's default 10.
     setMaxListeners(100, extra.signal);
-    const [{ tools, byName, callTool }, desk] = await Promise.all([loadTools(), getDesk()]);
-    const available = tools.filter(offered).map((tool) => tool.name);
-    const progress = progressReporter(request.params._meta?.progressToken, extra);
-    const ctx: ToolContext = { desk, logger, signal: extra.signal, ...(progress ? { progress } : {}) };
-    return callTool(byName.get(request.params.name), request.params.name, request.params.arguments, ctx, { readOnly, readOnlyBy, available });
+    return calls.during(async () => {
+      const name = request.params.name;
+      const precomputed = precomputedToolList();
+      const [boundary, tool, desk, registry] = await Promise.all([
+        loadBoundary(),
+        loadTool(name),
+        getDesk(),
+        // The names offered, for an unknown tool's message: from the bundle-time list when there is one.
+        precomputed ? undefined : loadTools(),
+      ]);
+      const available = (precomputed ?? registry?.tools ?? []).filter(offered).map((entry) => entry.name);
+      const progress = progressReporter(request.params._meta?.progressToken, extra);
+      const ctx: ToolContext = { desk, logger, signal: extra.signal, ...(progress ? { progress } : {}) };
+      return boundary.callTool(tool, name, request.params.arguments, ctx, { readOnly, readOnlyBy, available });
+    });
   });
 
   // Desk prompts and resources (issue 12): registered over the shared desk, no service built here.

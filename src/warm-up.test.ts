@@ -1,6 +1,6 @@
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
-import { warmUpAfterHandshake } from "./warm-up.js";
+import { callGate, warmUpAfterHandshake } from "./warm-up.js";
 
 const silent = pino({ level: "silent" });
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -68,5 +68,39 @@ describe("warmUpAfterHandshake", () => {
       expect.objectContaining({ level: 20, err: "zone lookup refused" }),
       expect.objectContaining({ level: 20, err: "metadata unreachable" }),
     ]);
+  });
+});
+
+describe("callGate", () => {
+  it("lets background work through only while no call is in progress", async () => {
+    const gate = callGate();
+    const order: string[] = [];
+    let finish!: () => void;
+    const call = gate.during(
+      () =>
+        new Promise<string>((resolve) => {
+          finish = () => resolve("answer");
+        }),
+    );
+    const background = gate.idle().then(() => order.push("background"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual([]);
+    order.push("call ends");
+    finish();
+    expect(await call).toBe("answer");
+    await background;
+    expect(order).toEqual(["call ends", "background"]);
+  });
+
+  it("is idle at once (in a later turn) when nothing runs, and counts failed calls as ended", async () => {
+    const gate = callGate();
+    await expect(gate.during(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    let idle = false;
+    const waiting = gate.idle().then(() => {
+      idle = true;
+    });
+    expect(idle).toBe(false);
+    await waiting;
+    expect(idle).toBe(true);
   });
 });

@@ -59,3 +59,42 @@ export function warmUpAfterHandshake(loads: ReadonlyArray<() => unknown>, logger
     listed: start,
   };
 }
+
+/**
+ * Counts the tool calls in progress, so that background loading waits while one runs: a first call that
+ * arrives right after `tools/list` then does not share the thread with modules it does not need.
+ */
+export interface CallGate {
+  /** Wrap a call: counted from the start to the end of `run`. */
+  during<T>(run: () => Promise<T>): Promise<T>;
+  /** Resolves in a later turn of the event loop at which no call is in progress. */
+  idle(): Promise<void>;
+}
+
+export function callGate(): CallGate {
+  let inFlight = 0;
+  let waiters: Array<() => void> = [];
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const idle = async (): Promise<void> => {
+    while (inFlight > 0) await new Promise<void>((resolve) => waiters.push(resolve));
+    await nextTurn();
+    // A call may have started during that turn: wait for it too.
+    if (inFlight > 0) return idle();
+  };
+  return {
+    async during(run) {
+      inFlight += 1;
+      try {
+        return await run();
+      } finally {
+        inFlight -= 1;
+        if (inFlight === 0) {
+          const settled = waiters;
+          waiters = [];
+          for (const resolve of settled) resolve();
+        }
+      }
+    },
+    idle,
+  };
+}

@@ -1,6 +1,6 @@
 /**
  * Warm-up through a real MCP Client: after the handshake and the first tools/list answer, the server
- * loads the tenant's ticket metadata once in the background; when Autotask fails, start-up and tools/list
+ * loads the tenant's ticket metadata and the technicians' names once in the background; when Autotask fails, start-up and tools/list
  * are unaffected and the failure is not cached (the first tool call asks again).
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -47,14 +47,14 @@ async function connect(api: AutotaskApi, warmUp: boolean) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe("warm-up after the handshake", () => {
-  it("loads the ticket metadata once, after tools/list has been answered", async () => {
+  it("loads the ticket metadata and the technicians' names once, after tools/list has been answered", async () => {
     const { api, calls } = recordingApi(() => Promise.resolve([]));
     const client = await connect(api, true);
     const { tools } = await client.listTools();
     expect(tools.length).toBeGreaterThan(0);
     await client.listTools();
     await settle();
-    expect(calls).toEqual(["getFieldInfo(Tickets)"]);
+    expect([...calls].sort()).toEqual(["getFieldInfo(Tickets)", "queryResources()"]);
     await client.close();
   });
 
@@ -72,7 +72,7 @@ describe("warm-up after the handshake", () => {
     const client = await connect(api, true);
     await expect(client.listTools()).resolves.toMatchObject({ tools: expect.any(Array) });
     await settle();
-    expect(calls).toEqual(["getFieldInfo(Tickets)"]);
+    expect([...calls].sort()).toEqual(["getFieldInfo(Tickets)", "queryResources()"]);
     // The first tool call asks Autotask again instead of replaying the warm-up's failure.
     // (A status filter needs the tenant's metadata before anything else is sent.)
     const result = await client.callTool({ name: "autotask_search_tickets", arguments: { status: "New" } });

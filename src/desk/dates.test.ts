@@ -31,7 +31,7 @@ describe("dates in the desk's time zone", () => {
 
   it("writes every instant exactly as the zone database does, across DST changes and odd offsets", () => {
     // The fast path caches offsets per quarter hour; the zone database (via date-fns) is the reference.
-    const zones = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "UTC"];
+    const zones = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "UTC", "Etc/GMT+5", "Etc/GMT-14", "GMT"];
     fc.assert(
       fc.property(fc.integer({ min: Date.parse("2000-01-01T00:00:00Z"), max: Date.parse("2040-01-01T00:00:00Z") }), fc.constantFrom(...zones), (ms, zone) => {
         const iso = new Date(ms).toISOString();
@@ -42,6 +42,31 @@ describe("dates in the desk's time zone", () => {
     // The instants either side of a DST change in Berlin (2026-03-29 01:00 UTC).
     expect(inDeskZone("2026-03-29T00:59:59.000Z", "Europe/Berlin")).toBe("2026-03-29T01:59:59+01:00");
     expect(inDeskZone("2026-03-29T01:00:00.000Z", "Europe/Berlin")).toBe("2026-03-29T03:00:00+02:00");
+  });
+
+  it("reads every wall-clock time exactly as the zone database does, fixed-offset zones included", () => {
+    // UTC and Etc/GMT±N skip the zone database (src/domain/zones.ts); TZDate is the reference for all.
+    const zones = ["UTC", "Etc/UTC", "Etc/GMT+5", "Etc/GMT-14", "GMT", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu"];
+    const wall = fc.record({
+      y: fc.integer({ min: 1990, max: 2060 }),
+      mo: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 28 }),
+      h: fc.integer({ min: 0, max: 23 }),
+      mi: fc.integer({ min: 0, max: 59 }),
+      s: fc.integer({ min: 0, max: 59 }),
+      ms: fc.integer({ min: 0, max: 999 }),
+    });
+    const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+    fc.assert(
+      fc.property(wall, fc.constantFrom(...zones), ({ y, mo, d, h, mi, s, ms }, zone) => {
+        const text = `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}`;
+        expect(toUtcIso(text, zone)).toBe(new Date(new TZDate(y, mo - 1, d, h, mi, s, ms, zone).getTime()).toISOString());
+        expect(toUtcIso(text.slice(0, 10), zone)).toBe(new Date(new TZDate(y, mo - 1, d, zone).getTime()).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    expect(toUtcIso("2026-07-10T09:00", "Etc/GMT+5")).toBe("2026-07-10T14:00:00.000Z");
+    expect(inDeskZone("2026-07-10T14:00:00.000Z", "Etc/GMT+5")).toBe("2026-07-10T09:00:00-05:00");
   });
 
   it("refuses a lower bound later than its partner instead of matching nothing", () => {

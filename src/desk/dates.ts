@@ -5,6 +5,7 @@
  * and every instant shown is written in that zone with its offset, one zone per answer.
  */
 import { TZDate } from "@date-fns/tz";
+import { fixedOffsetMinutes } from "../domain/zones.js";
 import { UserInputError } from "../errors.js";
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
@@ -20,7 +21,10 @@ export function toUtcIso(value: string, timeZone: string, field = "date"): strin
   let ms: number;
   if (local) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0"] = local;
-    ms = new TZDate(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.round(Number(`0.${frac}`) * 1000), timeZone).getTime();
+    const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.round(Number(`0.${frac}`) * 1000)] as const;
+    const fixed = fixedOffsetMinutes(timeZone);
+    // A zone whose offset never changes (UTC, Etc/GMT±N) needs no zone database: wall time minus the offset.
+    ms = fixed !== undefined ? Date.UTC(...fields) - fixed * 60_000 : new TZDate(...fields, timeZone).getTime();
     // A date that does not exist (2026-02-30) rolls over in Date arithmetic; refuse it instead.
     if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).toISOString().slice(0, 10) !== `${y}-${mo}-${d}`) ms = Number.NaN;
   } else {
@@ -56,6 +60,8 @@ const offsetCache = new Map<string, number>();
  * one look-up per zone and quarter hour is exact.
  */
 function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const fixed = fixedOffsetMinutes(timeZone);
+  if (fixed !== undefined) return fixed;
   const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
   let offset = offsetCache.get(key);
   if (offset === undefined) {

@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CONTACT_NAME_FIELDS, displayName, personNameFilter, personNameMatches, personNameWords, RESOURCE_NAME_FIELDS } from "./directory.js";
+import type { AutotaskApi } from "../autotask/api.js";
+import { CONTACT_NAME_FIELDS, Directory, displayName, personNameFilter, personNameMatches, personNameWords, RESOURCE_NAME_FIELDS } from "./directory.js";
 import { parseTicketRef } from "./lookup.js";
 
 describe("the person rule", () => {
@@ -69,5 +70,52 @@ describe("display names", () => {
         expect(name).toBe(name.trim());
       }),
     );
+  });
+});
+
+describe("the technicians' names", () => {
+  function fakeApi(pages: () => AsyncIterable<Array<{ id: number; firstName?: string; lastName?: string }>>) {
+    let calls = 0;
+    const api = {
+      queryResources: () => {
+        calls += 1;
+        return pages();
+      },
+    } as unknown as AutotaskApi;
+    return { api, calls: () => calls };
+  }
+
+  it("loads every active resource once, shared by the warm-up and the calls that need it meanwhile", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { api, calls } = fakeApi(async function* () {
+      await gate;
+      yield [{ id: 7, firstName: "Umar", lastName: "Fischer" }];
+    });
+    const directory = new Directory(api);
+    const warm = directory.activeResources();
+    const first = directory.names({ resources: [7] });
+    const second = directory.names({ resources: [7] });
+    release();
+    await warm;
+    expect((await first).resource(7)).toBe("Umar Fischer");
+    expect((await second).resource(7)).toBe("Umar Fischer");
+    await directory.activeResources();
+    expect(calls()).toBe(1);
+  });
+
+  it("does not keep a failed load: the next caller loads again", async () => {
+    let attempt = 0;
+    const { api, calls } = fakeApi(async function* () {
+      attempt += 1;
+      if (attempt === 1) throw new Error("Autotask unreachable");
+      yield [{ id: 7, firstName: "Umar" }];
+    });
+    const directory = new Directory(api);
+    await expect(directory.activeResources()).rejects.toThrow("Autotask unreachable");
+    expect((await directory.names({ resources: [7] })).resource(7)).toBe("Umar");
+    expect(calls()).toBe(2);
   });
 });

@@ -82,6 +82,8 @@ export class Directory {
   };
 
   private resourcesLoadedUntil = 0;
+  /** The load of every active resource in progress, shared by the calls (and the warm-up) that need it. */
+  private resourcesLoading: Promise<void> | undefined;
 
   constructor(
     private readonly api: AutotaskApi,
@@ -101,7 +103,7 @@ export class Directory {
   private async fill(kind: Kind, ids: Iterable<number | null | undefined> | undefined, options?: RequestOptions) {
     const wanted = ids ? [...ids].filter((id): id is number => typeof id === "number") : [];
     if (wanted.length === 0) return;
-    if (kind === "resources" && this.resourcesLoadedUntil <= this.now()) await this.loadActiveResources(options);
+    if (kind === "resources") await this.activeResources(options);
     const now = this.now();
     const missing = new Set<number>();
     for (const id of wanted) {
@@ -117,6 +119,31 @@ export class Directory {
       // Ids Autotask did not return are cached as unknown too, so they are not asked for again and again.
       for (const id of chunk) this.cache[kind].set(id, { name: found.get(id), expiresAt });
     }
+  }
+
+  /**
+   * Loads every active resource's name (the technicians), once per TTL. The server's warm-up calls it
+   * beside the metadata request, so that the first search's names need only its companies (issue 13).
+   */
+  async activeResources(options?: RequestOptions): Promise<void> {
+    if (this.resourcesLoadedUntil > this.now()) return;
+    const shared = this.resourcesLoading;
+    if (shared) {
+      try {
+        return await shared;
+      } catch {
+        // Another caller's load failed or was cancelled with its call: this one loads with its own options.
+        if (this.resourcesLoadedUntil > this.now()) return;
+      }
+    }
+    const loading = this.loadActiveResources(options);
+    this.resourcesLoading = loading;
+    // Nothing failed is kept: the next caller loads again and sees its own error.
+    const clear = () => {
+      if (this.resourcesLoading === loading) this.resourcesLoading = undefined;
+    };
+    loading.then(clear, clear);
+    return loading;
   }
 
   private async loadActiveResources(options?: RequestOptions) {

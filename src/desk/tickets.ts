@@ -422,33 +422,33 @@ export class TicketService {
     const notes: string[] = [];
     const filter = await this.#filter(filterArgs, notes, options);
     let rows: Ticket[];
-    let total: number;
+    let counting: Promise<number>;
     let hasMore: boolean;
     let last: SortKey | undefined;
     let ceiling = position?.ceiling ?? 0;
     if (sort === "oldest") {
       const pageFilter = position ? [...filter, { op: "gt" as const, field: "id" as const, value: position.after }] : filter;
-      // One row more than the page tells whether another page exists; the count comes with the first page only.
-      const [found, counted] = await Promise.all([
-        this.api.queryTicketsPage({ filter: pageFilter, includeFields: SEARCH_ROW_FIELDS, maxRecords: size + 1 }, undefined, options),
-        position ? Promise.resolve(position.total) : this.api.countTickets({ filter }, options),
-      ]);
+      // One row more than the page tells whether another page exists; the count comes with the first page
+      // only, sent beside the query and awaited after the rows are described, so that the rows' name
+      // look-ups do not wait for it (issue 13). Its failure is reported below, or the query's first.
+      counting = position ? Promise.resolve(position.total) : this.api.countTickets({ filter }, options);
+      counting.catch(() => undefined);
+      const found = await this.api.queryTicketsPage({ filter: pageFilter, includeFields: SEARCH_ROW_FIELDS, maxRecords: size + 1 }, undefined, options);
       rows = found.items.slice(0, size);
       hasMore = found.items.length > size;
-      total = counted;
       const lastId = rows.at(-1)?.id;
       last = lastId !== undefined ? { id: lastId, due: Number.POSITIVE_INFINITY } : undefined;
     } else {
       const keys = await this.#sortedKeys(filter, sort, position, options);
       if (!position && sort === "dueSoonest") ceiling = keys.reduce((max, key) => Math.max(max, key.id), 0);
-      total = position?.total ?? keys.length;
+      counting = Promise.resolve(position?.total ?? keys.length);
       const pageKeys = keys.slice(0, size);
       hasMore = keys.length > size;
       // The key is the one the order was computed from, so a row deleted meanwhile still moves the cursor on.
       last = pageKeys.at(-1);
       rows = pageKeys.length === 0 ? [] : await this.#rowsById(pageKeys.map((key) => key.id), options);
     }
-    const tickets = await this.describeRows(rows, options);
+    const [tickets, total] = await Promise.all([this.describeRows(rows, options), counting]);
     if (tickets.length === 0 && page === 1) notes.push(...(await this.#unknownIds(filterArgs, options)));
     const nextCursor =
       hasMore && last !== undefined

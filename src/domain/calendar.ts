@@ -18,6 +18,9 @@
 import { TZDate, tzOffset } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { DAY_MS, EARLIEST_SUPPORTED_MS, LATEST_SUPPORTED_MS, MINUTE_MS } from "./time.js";
+import { fixedOffsetMinutes, isValidTimeZone } from "./zones.js";
+
+export { isValidTimeZone };
 
 export interface BusinessCalendar {
   /** IANA time zone, e.g. "Europe/London"; all hours and holidays are local to it. */
@@ -72,23 +75,6 @@ export const ALWAYS_OPEN_CALENDAR: BusinessCalendar = deepFreeze({
 const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/**
- * Whether `timeZone` is an IANA zone this runtime knows. UTC and canonical names are answered from
- * the zone list; only aliases (e.g. "Europe/Kiev") pay for a formatter, which loads the zone data
- * (several MiB) at start-up.
- */
-export function isValidTimeZone(timeZone: string): boolean {
-  if (timeZone === "UTC" || (typeof Intl.supportedValuesOf === "function" && Intl.supportedValuesOf("timeZone").includes(timeZone))) {
-    return true;
-  }
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function parseTimeOfDay(value: string | undefined, which: "start" | "end", fallback: string): number {
   const text = (value ?? fallback).trim();
@@ -183,8 +169,12 @@ class CompiledCalendar {
   private readonly holidays: ReadonlySet<string>;
   private readonly startMinutes: number;
   private readonly endMinutes: number;
+  /** The zone's offset in ms when it never changes (UTC, Etc/GMT±N): no zone database needed. */
+  private readonly fixedOffset: number | undefined;
 
   constructor(private readonly cal: BusinessCalendar) {
+    const fixed = fixedOffsetMinutes(cal.timeZone);
+    this.fixedOffset = fixed === undefined ? undefined : fixed * MINUTE_MS;
     this.workingDays = Array.from({ length: 7 }, (_, day) => cal.workingDays.includes(day));
     this.holidays = new Set(cal.holidays);
     this.startMinutes = parseTimeOfDay(cal.hours.start, "start", "08:00");
@@ -193,6 +183,7 @@ class CompiledCalendar {
 
   /** Offset of the zone at an instant, in ms (rounded: historic offsets carry seconds). */
   private offsetMs(instant: number): number {
+    if (this.fixedOffset !== undefined) return this.fixedOffset;
     this.offsetDate.setTime(instant);
     return Math.round(tzOffset(this.cal.timeZone, this.offsetDate) * MINUTE_MS);
   }

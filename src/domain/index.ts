@@ -10,3 +10,4 @@ export * from "./sla.js";
 export * from "./states.js";
 export { DAY_MS, HOUR_MS, MINUTE_MS, parseInstant, toEpochMs } from "./time.js";
 export * from "./workflow.js";
+export { fixedOffsetMinutes, zoneOffsetMinutes } from "./zones.js";
