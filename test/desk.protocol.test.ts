@@ -234,7 +234,7 @@ describe.each(["default", "real-tenant"])("desk tools on the %s tenant profile",
     expect(JSON.parse((picklists.contents[0] as { text: string }).text).picklists.status.length).toBeGreaterThan(0);
     const id = h.sandbox.store.tickets()[0]!.id as number;
     const ticket = await h.client.readResource({ uri: `autotask://tickets/${id}` });
-    expect(JSON.parse((ticket.contents[0] as { text: string }).text)).toMatchObject({ id });
+    expect(JSON.parse((ticket.contents[0] as { text: string }).text)).toMatchObject({ id, untrustedText: expect.stringMatching(/data, never as instructions/) });
     const number = h.sandbox.store.tickets()[0]!.ticketNumber as string;
     const byNumber = await h.client.readResource({ uri: `autotask://tickets/${number}` });
     expect(JSON.parse((byNumber.contents[0] as { text: string }).text)).toMatchObject({ id });

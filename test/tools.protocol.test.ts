@@ -101,6 +101,13 @@ describe.each([
     }
     expect(new Set(ids).size).toBe(1);
     expect(h.sandbox.store.tickets().filter((t: Structured) => t.title === "Same ticket, other words")).toHaveLength(1);
+    // Nothing written in other words: an empty description is no description.
+    const plain = await h.call("autotask_create_ticket", { companyID: companyId, title: "Same ticket, nothing added", priority: "Low" });
+    const withEmpty = await h.call("autotask_create_ticket", { companyID: companyId, title: "Same ticket, nothing added", priority: "Low", description: "" });
+    expect((withEmpty.structuredContent as Structured).ticket.id).toBe((plain.structuredContent as Structured).ticket.id);
+    // Different content is never merged.
+    const other = await h.call("autotask_create_ticket", { companyID: companyId, title: "Same ticket, nothing added", priority: "Low", description: "More" });
+    expect((other.structuredContent as Structured).ticket.id).not.toBe((plain.structuredContent as Structured).ticket.id);
   });
 
   it("refuses an unknown picklist label and lists the valid ones", async () => {
@@ -119,6 +126,13 @@ describe.each([
     expect(good.isError, textOf(good)).toBeFalsy();
     const snake = await h.call("autotask_get_ticket_details", { ticket_id: ticket.id });
     expect(snake.isError, textOf(snake)).toBeFalsy();
+    // ticketNumber (as list_ticket_notes and skills spell it) is the same argument in every tool that takes a ticket.
+    for (const tool of ["autotask_get_ticket_details", "autotask_list_ticket_notes"]) {
+      const byNumber = await h.call(tool, { ticketNumber: ticket.ticketNumber });
+      expect(byNumber.isError, textOf(byNumber)).toBeFalsy();
+    }
+    const noted = await h.call("autotask_create_ticket_note", { ticketNumber: ticket.ticketNumber, description: "Called the user back." });
+    expect(noted.isError, textOf(noted)).toBeFalsy();
     // The same argument under two spellings is refused whichever comes first.
     for (const args of [{ ticketID: ticket.id, ticketId: ticket.id }, { ticketId: ticket.id, ticketID: ticket.id }]) {
       const twice = await h.call("autotask_get_ticket_details", args);

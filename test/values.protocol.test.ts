@@ -90,4 +90,23 @@ describe("values reaching Autotask, and hints", () => {
     expect(unknown.isError).toBe(true);
     expect(textOf(unknown)).toMatch(/Semantic names also work: new, in_progress/);
   });
+
+  it("says what was wrong in words: a blank text, an id past 2^53 as given (not rounded), an hour 25 in every date argument", async () => {
+    const ticket = await createTicket();
+    const blank = await h.call("autotask_update_ticket", { ticketID: ticket.id, status: "escalated", escalationReason: "   " });
+    expect(textOf(blank)).toMatch(/escalationReason must not be empty or blank/);
+    const huge = await h.call("autotask_get_ticket_details", { ticketID: "9007199254740993" });
+    expect(huge.isError).toBe(true);
+    expect(textOf(huge)).toContain('"9007199254740993"');
+    expect(textOf(huge)).not.toContain("9007199254740992");
+    for (const [tool, args] of [
+      ["autotask_ticket_metrics", { createdAfter: "2026-11-30T25:00" }],
+      ["autotask_search_tickets", { createdAfter: "2026-11-30T25:00" }],
+      ["autotask_update_ticket", { ticketID: ticket.id, userDefinedFields: { "Agreed Start Date": "2026-12-31T25:00" } }],
+    ] as const) {
+      const result = await h.call(tool, args);
+      expect(result.isError, `${tool} ${textOf(result)}`).toBe(true);
+      expect(textOf(result), tool).toMatch(/ISO 8601/);
+    }
+  });
 });

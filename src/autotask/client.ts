@@ -26,6 +26,7 @@ import {
   AutotaskRateLimitError,
   AutotaskServerError,
   errorFromResponse,
+  isReadRequest,
   QueryValidationError,
 } from "./errors.js";
 import { headerValueProblem } from "./headers.js";
@@ -799,7 +800,8 @@ function pageDetailsOf(details: PageDetails | null | undefined, count: number): 
 
 /**
  * A 3xx answer, never followed: the request did not reach an Autotask endpoint that processed it, so
- * a write is definitely not saved (not an unknown outcome) and retrying would only be redirected again.
+ * this request (if a write) is definitely not saved and retrying would only be redirected again. It
+ * says nothing of earlier writes of the same call (a read-back after a create is such a request).
  * Only the target's origin is named; the API URL is configuration, so that is what to fix.
  */
 function redirectRefused(spec: { method: string; path: string }, status: number, location: string | null, from: string): AutotaskConfigurationError {
@@ -810,7 +812,7 @@ function redirectRefused(spec: { method: string; path: string }, status: number,
     target = "an unreadable Location";
   }
   return new AutotaskConfigurationError(
-    `Autotask's URL answered ${spec.method} ${spec.path} with a redirect (HTTP ${status}, to ${target}); redirects are not followed, so the credentials stay with the configured host and nothing was changed.`,
+    `Autotask's URL answered ${spec.method} ${spec.path} with a redirect (HTTP ${status}, to ${target}); redirects are not followed, so the credentials stay with the configured host${isReadRequest(spec) ? "" : " and this request changed nothing"}.`,
     { method: spec.method, path: spec.path, status },
   );
 }

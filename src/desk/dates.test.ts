@@ -76,3 +76,20 @@ describe("dates in the desk's time zone", () => {
     expect(rangeBounds({ name: "a", value: "2026-07-10" }, { name: "b", value: undefined }, "Europe/Berlin")).toEqual({ after: "2026-07-09T22:00:00.000Z" });
   });
 });
+
+describe("toUtcIso is strict", () => {
+  it("refuses what Date would roll over or guess: hour 25, a leap second, a 31st of November, six-digit years, prose, a space for T", () => {
+    for (const value of ["2026-12-31T25:00", "2026-12-31T23:59:60", "2026-11-31", "2026-13-01", "+002026-12-31", "Dec 31 2026", "2026-11-30 09:00", "2026-11-30T09:00+19:00", "2026-11-30Z"]) {
+      expect(() => toUtcIso(value, "UTC", "createdAfter"), value).toThrow(`createdAfter "${value}" is not a valid ISO 8601 date or date-time.`);
+    }
+  });
+
+  it("takes every valid form: a date, minutes, seconds, fractions, Z, offsets with and without a colon", () => {
+    expect(toUtcIso("2026-11-30", "UTC")).toBe("2026-11-30T00:00:00.000Z");
+    expect(toUtcIso("2026-11-30T09:05", "UTC")).toBe("2026-11-30T09:05:00.000Z");
+    expect(toUtcIso("2026-12-31T23:59:59.9999z", "UTC")).toBe("2026-12-31T23:59:59.999Z");
+    expect(toUtcIso("2026-11-30T09:00:00+14:00", "UTC")).toBe("2026-11-29T19:00:00.000Z");
+    expect(toUtcIso("2026-11-30T09:00-0330", "UTC")).toBe("2026-11-30T12:30:00.000Z");
+    expect(toUtcIso("2028-02-29T12:00", "Europe/Berlin")).toBe("2028-02-29T11:00:00.000Z");
+  });
+});

@@ -8,30 +8,40 @@ import { TZDate } from "@date-fns/tz";
 import { fixedOffsetMinutes } from "../domain/zones.js";
 import { UserInputError } from "../errors.js";
 
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;
+/** ISO 8601 as this server takes it: a date, or a date-time to the minute or finer, with an optional offset. */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
  * An ISO 8601 date or date-time as a UTC instant (ISO string). With an offset (`Z`, `+02:00`) it is
  * that instant; without one it is wall-clock time in `timeZone` (a date alone: midnight there).
+ * Strict: every field in its range (no 2026-02-30, no 25:00, no leap second), no other format (no
+ * `+002026-…`, no "Dec 31 2026"), because `Date` would silently roll such values over or guess.
  * @throws UserInputError (argument `field`) when the value is not a valid date.
  */
 export function toUtcIso(value: string, timeZone: string, field = "date"): string {
   const text = value.trim();
-  const local = LOCAL.exec(text);
-  let ms: number;
-  if (local) {
-    const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0"] = local;
-    const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.round(Number(`0.${frac}`) * 1000)] as const;
-    const fixed = fixedOffsetMinutes(timeZone);
-    // A zone whose offset never changes (UTC, Etc/GMT±N) needs no zone database: wall time minus the offset.
-    ms = fixed !== undefined ? Date.UTC(...fields) - fixed * 60_000 : new TZDate(...fields, timeZone).getTime();
-    // A date that does not exist (2026-02-30) rolls over in Date arithmetic; refuse it instead.
-    if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).toISOString().slice(0, 10) !== `${y}-${mo}-${d}`) ms = Number.NaN;
-  } else {
-    ms = Date.parse(text);
-  }
+  const match = ISO.exec(text);
+  const ms = match ? instantOf(match, timeZone) : Number.NaN;
   if (Number.isNaN(ms)) throw new UserInputError(`${field} "${value}" is not a valid ISO 8601 date or date-time.`, field);
   return new Date(ms).toISOString();
+}
+
+function instantOf(match: RegExpExecArray, timeZone: string): number {
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", offset] = match;
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  // A day the month does not have (2026-02-30) would roll over in Date arithmetic.
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return Number.NaN;
+  const fields = [year, month - 1, day, hour, minute, second, Math.floor(Number(`0.${frac}`) * 1000)] as const;
+  if (offset !== undefined) {
+    if (offset.toUpperCase() === "Z") return Date.UTC(...fields);
+    const [, sign, oh, om] = /^([+-])(\d{2}):?(\d{2})$/.exec(offset) ?? [];
+    if (Number(oh) > 18 || Number(om) > 59) return Number.NaN;
+    return Date.UTC(...fields) - (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  }
+  const fixed = fixedOffsetMinutes(timeZone);
+  // A zone whose offset never changes (UTC, Etc/GMT±N) needs no zone database: wall time minus the offset.
+  return fixed !== undefined ? Date.UTC(...fields) - fixed * 60_000 : new TZDate(...fields, timeZone).getTime();
 }
 
 /**

@@ -47,12 +47,16 @@ export function filterRefOf(value: number | string, argument: string): number | 
  * be written by outsiders (e-mail display names, the client portal), and a name is printed outside any
  * `<<<…>>>` block, so it must not be able to start a line of its own, open or close a block (`<`, `>`
  * become `‹`, `›`) or add a column to a search row (`|` becomes `¦`). Control characters and line
- * breaks become spaces. Returns undefined for an empty result.
+ * breaks become spaces; zero-width and bidirectional control characters are dropped. Returns
+ * undefined for an empty result.
  */
 export function displayName(...parts: Array<string | null | undefined>): string | undefined {
   const text = parts
     .filter((part): part is string => typeof part === "string")
     .join(" ")
+    // Zero-width and direction-changing characters (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069,
+    // U+FEFF) can hide or reorder what a reader sees: dropped.
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, " ")
     .replace(/</g, "‹")

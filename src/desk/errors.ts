@@ -15,3 +15,4 @@ export {
 export { PicklistError } from "../autotask/picklists.js";
 export { ReadOnlyModeError, ServerConfigurationError, UserInputError } from "../errors.js";
 export { IdempotencyConflictError, WriteOutcomeUnknownError } from "./ledger.js";
+export { AfterWriteError } from "./outcome.js";

@@ -31,8 +31,8 @@ export function idFromDigits(text: string, argument: string, max: number = MAX_I
   const trimmed = text.trim();
   if (!/^\d+$/.test(trimmed)) return undefined;
   const digits = trimmed.replace(/^0+(?=\d)/, "");
-  // Beyond 16 digits Number() rounds; say what was sent, not the rounded value.
-  if (digits.length > 16) {
+  // Beyond 2^53 Number() rounds; say what was sent, not the rounded value.
+  if (digits.length > 16 || !Number.isSafeInteger(Number(digits))) {
     throw new UserInputError(
       `${argument} "${trimmed}" is not an Autotask id: ids are whole numbers from 0 to ${max.toLocaleString("en-US")}. Check the id, or pass the name where the argument takes one.`,
       argument,

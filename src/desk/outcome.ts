@@ -59,3 +59,33 @@ export function lostAnswer(error: unknown): string {
   }
   return error instanceof Error ? error.message.replace(/\s*Hint:.*$/s, "") : String(error);
 }
+
+/**
+ * A write Autotask saved, followed by a step that failed: reading the record back for the answer, or
+ * the second write of a two-step change. The answer must say what was saved, or the caller repeats a
+ * write that happened. `message`: what was saved, the step and its failure, and what to do instead.
+ */
+export class AfterWriteError extends Error {
+  override readonly name = "AfterWriteError";
+  constructor(saved: string, step: string, cause: unknown, advice: string) {
+    super(`${saved} Then ${step} failed: ${summaryOf(cause)} ${advice}`, { cause });
+  }
+}
+
+/**
+ * Runs `step` after a write Autotask saved; any failure (except the caller's own cancellation) becomes
+ * an `AfterWriteError` that names what was saved (`saved`, one or two sentences) and what to do.
+ */
+export async function afterWrite<T>(saved: string, step: string, advice: string, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (signal?.aborted || error instanceof AfterWriteError) throw error;
+    throw new AfterWriteError(saved, step, error, advice);
+  }
+}
+
+function summaryOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}

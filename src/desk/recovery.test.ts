@@ -12,6 +12,7 @@ import { AutotaskClient } from "../autotask/client.js";
 import { DEFAULT_CALENDAR } from "../domain/calendar.js";
 import { createDesk, type Desk } from "./index.js";
 import { WriteOutcomeUnknownError } from "./ledger.js";
+import { AfterWriteError } from "./outcome.js";
 
 type Json = Record<string, any>;
 const NOW = new Date("2026-11-27T10:00:00Z");
@@ -201,5 +202,48 @@ describe("adding a note when the answer is lost", () => {
     expect(created.warnings.join(" ")).toMatch(/found note 71/);
     expect(listed).toBe(1);
     expect(posts()).toHaveLength(1);
+  });
+});
+
+describe("a write Autotask saved, then a failed step", () => {
+  it("a create whose read-back fails says the ticket was created and not to create it again", async () => {
+    mswServer.use(
+      http.post(`${BASE}/Tickets`, () => HttpResponse.json({ itemId: 79 })),
+      http.get(`${BASE}/Tickets/:id`, () => gateway503()),
+    );
+    const error = await desk.tickets.create({ companyID: 7, title: "Printer jams", priority: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfterWriteError);
+    expect((error as Error).message).toMatch(/^Autotask created ticket 79\. Then reading it back failed: .*503.*Do not create it again: autotask_get_ticket_details with ticketID 79/s);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("an update whose read-back fails says which fields were saved", async () => {
+    let reads = 0;
+    mswServer.use(
+      http.get(`${BASE}/Tickets/:id`, ({ params }) => {
+        reads += 1;
+        if (reads > 1) return new HttpResponse(JSON.stringify({ errors: ["boom"] }), { status: 500, headers: { "Content-Type": "application/json" } });
+        return HttpResponse.json({ item: { id: Number(params.id), ticketNumber: "T20261127.0099", companyID: 7, title: "Printer jams", status: 1, priority: 2 } });
+      }),
+      http.patch(`${BASE}/Tickets`, () => HttpResponse.json({ itemId: 99 })),
+    );
+    const error = await desk.tickets.update({ ticketID: 99, priority: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfterWriteError);
+    expect((error as Error).message).toMatch(/^Ticket 99 was updated: priority\. Then reading the ticket back failed: .*boom.*Do not repeat the update/s);
+    expect(sent.filter((r) => r.method === "PATCH")).toHaveLength(1);
+  });
+
+  it("an escalation whose note fails after the status was saved says the status is applied and how to add only the note", async () => {
+    mswServer.use(
+      http.get(`${BASE}/Tickets/:id`, ({ params }) => HttpResponse.json({ item: { id: Number(params.id), ticketNumber: "T20261127.0099", companyID: 7, title: "Printer jams", status: 8, priority: 2 } })),
+      http.patch(`${BASE}/Tickets`, () => HttpResponse.json({ itemId: 99 })),
+      http.get(`${BASE}/Tickets/:id/Notes`, () => HttpResponse.json(EMPTY)),
+      http.post(`${BASE}/Tickets/:id/Notes`, () =>
+        HttpResponse.json({ errors: ["Value for field Description is invalid."] }, { status: 500 }),
+      ),
+    );
+    const error = await desk.tickets.update({ ticketID: 99, status: "escalated", escalationReason: "Customer is down" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AfterWriteError);
+    expect((error as Error).message).toMatch(/^Applied to ticket 99: status\. Then saving the escalation reason as an internal note failed: .*Description is invalid.*adds only the note/s);
   });
 });

@@ -23,7 +23,7 @@ import { type Directory, filterRefOf } from "./directory.js";
 import { type WriteAttempt, WriteLedger, WriteOutcomeUnknownError } from "./ledger.js";
 import { checkId } from "./ids.js";
 import { requireTicket, type TicketRef } from "./lookup.js";
-import { CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
+import { AfterWriteError, afterWrite, CLOCK_SKEW_MS, createdSince, isOutcomeUnknown, lostAnswer, sameStoredValue } from "./outcome.js";
 import type { NoteEntry, NoteService } from "./notes.js";
 import type { DeskSettings } from "./settings.js";
 import type { TenantService, TicketLabels, TicketPicklistField } from "./tenant.js";
@@ -640,7 +640,7 @@ export class TicketService {
     // offset) is the same create: identity is what would be sent, less the due date the server derives
     // from the clock. Building it also refuses bad input before anything is recorded.
     const resolved = await this.#createBody(request, [], {}, options);
-    const identity = { ...resolved, dueDateTime: request.dueDateTime === undefined ? undefined : resolved.dueDateTime, externalID: request.externalID };
+    const identity = createIdentity({ ...resolved, dueDateTime: request.dueDateTime === undefined ? undefined : resolved.dueDateTime, externalID: request.externalID });
     const key = WriteLedger.keyOf("create_ticket", identity, idempotencyKey);
     const ownRef = `mcp:${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
     const refOf = (attempt: number) => request.externalID ?? (attempt === 1 ? ownRef : `${ownRef}.${attempt}`);
@@ -669,11 +669,19 @@ export class TicketService {
         return `ticket ${ticket?.ticketNumber ?? id}`;
       },
     });
-    const created = await this.api.getTicket(outcome.id, options);
-    if (!created) {
-      throw new UserInputError(`Autotask created ticket ${outcome.id} but it cannot be read back; check the API user's ticket view permission.`);
-    }
-    const ticket = await this.describeOne(created, options);
+    // The ticket exists from here on: a failure to read it back must not read as a failed create.
+    const saved = outcome.replayed ? `Ticket ${outcome.id} exists (an earlier identical call created it).` : `Autotask created ticket ${outcome.id}.`;
+    const { created, ticket } = await afterWrite(
+      saved,
+      "reading it back",
+      `Do not create it again: autotask_get_ticket_details with ticketID ${outcome.id} shows it once Autotask answers (or check the API user's ticket view permission).`,
+      async () => {
+        const record = await this.api.getTicket(outcome.id, options);
+        if (!record) throw new Error(`Autotask did not return ticket ${outcome.id}`);
+        return { created: record, ticket: await this.describeOne(record, options) };
+      },
+      options?.signal,
+    );
     const name = created.ticketNumber ?? String(created.id);
     if (outcome.recovered) {
       warnings.push(
@@ -893,8 +901,16 @@ export class TicketService {
       try {
         note = await this.notes.addInternal(ticketID, "Escalation reason", request.escalationReason, "escalation_note", options, idempotencyKey);
       } catch (error) {
-        if (!(error instanceof WriteOutcomeUnknownError)) throw error;
         const applied = changed.length ? `Applied to ticket ${ticketID}: ${changed.join(", ")}.` : `Ticket ${ticketID}'s fields already had the given values.`;
+        if (!(error instanceof WriteOutcomeUnknownError)) {
+          if (options?.signal?.aborted) throw error;
+          throw new AfterWriteError(
+            applied,
+            "saving the escalation reason as an internal note",
+            error,
+            "Calling this update again with the same escalationReason adds only the note: fields already applied are not sent again.",
+          );
+        }
         throw new WriteOutcomeUnknownError(
           `${applied} Not confirmed: the escalation-reason note. ${error.message} Calling this update again is safe: fields already applied are not sent again, and the note is added only if it is not there.`,
         );
@@ -910,7 +926,17 @@ export class TicketService {
       }
     }
 
-    const after = await this.get(ticketID, options);
+    const savedText = [
+      changed.length ? `Ticket ${ticketID} was updated: ${changed.join(", ")}.` : `Ticket ${ticketID}'s fields already had the given values.`,
+      ...(escalationNoteId !== undefined ? [`The escalation reason is internal note ${escalationNoteId}.`] : []),
+    ].join(" ");
+    const after = await afterWrite(
+      savedText,
+      "reading the ticket back",
+      `Do not repeat the update: autotask_get_ticket_details with ticketID ${ticketID} shows the ticket once Autotask answers.`,
+      () => this.get(ticketID, options),
+      options?.signal,
+    );
     const afterRecord = after as Record<string, unknown>;
     const changedByAutotask = changed
       .filter((field) => field !== "userDefinedFields" && !sameValue(record[field], afterRecord[field]))
@@ -920,7 +946,13 @@ export class TicketService {
     for (const change of changedByAutotask) {
       warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${shown(change.from)}, now ${shown(change.to)}).`);
     }
-    const ticket = await this.describeOne(after, options);
+    const ticket = await afterWrite(
+      savedText,
+      "describing the ticket (labels and names)",
+      `Do not repeat the update: autotask_get_ticket_details with ticketID ${ticketID} shows the ticket once Autotask answers.`,
+      () => this.describeOne(after, options),
+      options?.signal,
+    );
     return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };
   }
 
@@ -1176,6 +1208,30 @@ function checkRecordIds(fields: Partial<Record<"companyID" | "contactID" | "assi
   }
 }
 
+/**
+ * What makes two creates the same ticket: the body as sent, with what Autotask stores as nothing
+ * (empty text, null, a user-defined field without a value) left out and text compared trimmed, so an
+ * empty description or a trailing space does not make a second ticket.
+ */
+function createIdentity(body: Record<string, unknown>): unknown {
+  const canonical = (value: unknown): unknown => {
+    if (typeof value === "string") return value.trim() === "" ? undefined : value.trim();
+    if (value === null) return undefined;
+    if (Array.isArray(value)) {
+      const items = value.map(canonical).filter((item) => item !== undefined);
+      return items.length === 0 ? undefined : items;
+    }
+    if (typeof value === "object" && value !== undefined) {
+      // A user-defined field entry ({ name, value }) without a value sets nothing.
+      if ("name" in value && "value" in value && canonical((value as { value: unknown }).value) === undefined) return undefined;
+      const entries = Object.entries(value).map(([key, item]) => [key, canonical(item)] as const).filter(([, item]) => item !== undefined);
+      return entries.length === 0 ? undefined : Object.fromEntries(entries);
+    }
+    return value;
+  };
+  return canonical(body) ?? {};
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if ((a === null || a === undefined || a === "") && (b === null || b === undefined || b === "")) return true;
@@ -1255,7 +1311,7 @@ function decodeCursor(cursor: string, filters: string, sort: TicketSearchSort, k
   const state = readCursor(cursor, sort, key);
   if (state === undefined) throw new UserInputError(BAD_CURSOR, "cursor");
   if (state.filters !== filters) {
-    throw new UserInputError("This cursor belongs to a search with other filters: send nextCursor with the same filters as the first page.", "cursor");
+    throw new UserInputError("This cursor belongs to a search with other filters: send the cursor from the last answer with exactly the filters of the first page, or start again without cursor.", "cursor");
   }
   return state;
 }

@@ -6,6 +6,7 @@ import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Desk } from "../desk/index.js";
 import { UserInputError } from "../errors.js";
+import { UNTRUSTED_JSON_NOTICE } from "../tools/format/untrusted-text.js";
 
 /** `desk` may be the desk or how to get it (the stdio server builds it after the handshake). */
 export function registerDeskResources(server: McpServer, deskOrLoad: Desk | (() => Promise<Desk>)): void {
@@ -37,7 +38,9 @@ export function registerDeskResources(server: McpServer, deskOrLoad: Desk | (() 
         throw error;
       });
       const labels = await desk.tenant.ticketLabels(ticket, { signal: extra.signal });
-      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ ...ticket, labels }) }] };
+      // The record's title, description and user-defined fields are client-written, with no <<<…>>> here.
+      const record = { ...ticket, labels, untrustedText: UNTRUSTED_JSON_NOTICE };
+      return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(record) }] };
     },
   );
 }

@@ -140,6 +140,14 @@ export function toInstantOrNull(value: unknown): number | null {
   if (typeof value !== "string") return null;
   const hasOffset = /(z|[+-]\d\d:?\d\d)$/i.test(value);
   const isDateOnly = /^\d{4}-\d\d-\d\d$/.test(value);
+  // .NET's model binding refuses a date that does not exist; V8's Date.parse rolls 2026-02-30 over to March.
+  const fields = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?)?/.exec(value);
+  if (fields) {
+    const [, year, month, day, hour = "0", minute = "0", second = "0"] = fields.map(Number) as number[];
+    const daysInMonth = new Date(Date.UTC(year as number, month as number, 0)).getUTCDate();
+    if ((month as number) < 1 || (month as number) > 12 || (day as number) < 1 || (day as number) > daysInMonth) return null;
+    if ((hour as number) > 23 || (minute as number) > 59 || (second as number) > 59) return null;
+  }
   const instant = Date.parse(hasOffset || isDateOnly ? value : `${value}Z`);
   return Number.isNaN(instant) ? null : instant;
 }

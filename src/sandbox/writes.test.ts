@@ -106,6 +106,12 @@ describe("ticket writes (default profile)", () => {
     const notADate = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "Agreed Start Date", value: "not a date" }] });
     expect(notADate.status).toBe(500);
     expect(notADate.json.errors).toEqual(["Invalid value [not a date] for field Agreed Start Date."]);
+    // A date that does not exist is not rolled over into the next month.
+    const february30 = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "Agreed Start Date", value: "2026-02-30" }] });
+    expect(february30.status).toBe(500);
+    expect(february30.json.errors).toEqual(["Invalid value [2026-02-30] for field Agreed Start Date."]);
+    const dueFebruary30 = await t.api.post("Tickets", { ...base, dueDateTime: "2026-02-30T10:00:00Z" });
+    expect(dueFebruary30.status).toBe(500);
     const object = await t.api.post("Tickets", { ...base, userDefinedFields: [{ name: "Customer Reference", value: { a: 1 } }] });
     expect(object.status).toBe(500);
     expect(object.json.errors).toEqual(['Invalid value [{"a":1}] for field Customer Reference.']);

@@ -29,6 +29,7 @@ import {
   ServerConfigurationError,
   UserInputError,
   WriteOutcomeUnknownError,
+  AfterWriteError,
 } from "../desk/errors.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.js";
 import { UNTRUSTED_JSON_NOTICE, UNTRUSTED_OPEN } from "./format/untrusted-text.js";
@@ -208,6 +209,8 @@ function describeIssue(issue: z.core.$ZodIssue, given: { present: boolean; value
     if (expected) return `${field} was ${shownValue(value)}; pass a ${expected}`;
     return `${field} was ${shownValue(value)}, which is not an accepted type or value`;
   }
+  // Strings are trimmed first, so "   " fails as too short: say what was wrong in words.
+  if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return `${field} must not be empty or blank`;
   return `${field}: ${issue.message}`;
 }
 
@@ -221,6 +224,10 @@ export function formatError(error: unknown, toolName: string, logger: Logger): s
   if (error instanceof PicklistError || error instanceof IdempotencyConflictError) return error.message;
   if (error instanceof WriteOutcomeUnknownError) {
     logger.warn({ tool: toolName }, "write outcome unknown");
+    return error.message;
+  }
+  if (error instanceof AfterWriteError) {
+    logger.warn({ tool: toolName, err: { message: error.message } }, "write saved, a later step failed");
     return error.message;
   }
   if (error instanceof QueryValidationError) return `Invalid search filter: ${error.message}`;

@@ -41,6 +41,8 @@ export default defineTool({
   ].join("\n"),
   inputSchema,
   outputSchema,
+  // Other tools' and skills' name for the same ticket; ticketID takes the T… number too.
+  aliases: { ticketNumber: "ticketID" },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const created = await ctx.desk.notes.create(args, { signal: ctx.signal });

@@ -46,6 +46,8 @@ export default defineTool({
   ].join("\n"),
   inputSchema,
   outputSchema,
+  // Other tools' and skills' name for the same ticket; ticketID takes the T… number too.
+  aliases: { ticketNumber: "ticketID" },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const details = await ctx.desk.tickets.details(args.ticketID, args.notesCount, { signal: ctx.signal });

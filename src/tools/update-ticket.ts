@@ -49,6 +49,8 @@ export default defineTool({
   ].join("\n"),
   inputSchema,
   outputSchema,
+  // Other tools' and skills' name for the same ticket; ticketID takes the T… number too.
+  aliases: { ticketNumber: "ticketID" },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const updated = await ctx.desk.tickets.update(args, { signal: ctx.signal });
