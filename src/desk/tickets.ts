@@ -930,13 +930,10 @@ export class TicketService {
       changed.length ? `Ticket ${ticketID} was updated: ${changed.join(", ")}.` : `Ticket ${ticketID}'s fields already had the given values.`,
       ...(escalationNoteId !== undefined ? [`The escalation reason is internal note ${escalationNoteId}.`] : []),
     ].join(" ");
-    const after = await afterWrite(
-      savedText,
-      "reading the ticket back",
-      `Do not repeat the update: autotask_get_ticket_details with ticketID ${ticketID} shows the ticket once Autotask answers.`,
-      () => this.get(ticketID, options),
-      options?.signal,
-    );
+    // From here the update is saved: a failure says so (see `afterWrite`).
+    const thenSaved = <T>(step: string, run: () => Promise<T>) =>
+      afterWrite(savedText, step, `Do not repeat the update: autotask_get_ticket_details with ticketID ${ticketID} shows the ticket once Autotask answers.`, run, options?.signal);
+    const after = await thenSaved("reading the ticket back", () => this.get(ticketID, options));
     const afterRecord = after as Record<string, unknown>;
     const changedByAutotask = changed
       .filter((field) => field !== "userDefinedFields" && !sameValue(record[field], afterRecord[field]))
@@ -946,13 +943,7 @@ export class TicketService {
     for (const change of changedByAutotask) {
       warnings.push(`Autotask's workflow rules changed ${change.field} after the update (sent ${shown(change.from)}, now ${shown(change.to)}).`);
     }
-    const ticket = await afterWrite(
-      savedText,
-      "describing the ticket (labels and names)",
-      `Do not repeat the update: autotask_get_ticket_details with ticketID ${ticketID} shows the ticket once Autotask answers.`,
-      () => this.describeOne(after, options),
-      options?.signal,
-    );
+    const ticket = await thenSaved("describing the ticket (labels and names)", () => this.describeOne(after, options));
     return { ticket, changed, changedByAutotask, ...(escalationNoteId !== undefined ? { escalationNoteId } : {}), warnings };
   }
 
