@@ -24,7 +24,8 @@
  *   `locales.` somewhere, in which case every locale is bundled as usual.
  * - pino and a few other dependencies are CommonJS and call `require` for Node built-ins; ESM output
  *   has no `require`, so a banner defines one with `createRequire` in every output file.
- * - pino's transports (worker threads) are not used: the logger writes to fd 2 through sonic-boom.
+ * - pino's transports (worker threads) are not used: the logger writes to fd 2 through sonic-boom, and the
+ *   bundle leaves out pino's transport support and sonic-boom's `assert` (pinoWithoutTransports in bundle-options.mjs).
  *
  * Measured by bench/run.mjs against the bare SDK server bundled with the same options (bench/README.md).
  */
