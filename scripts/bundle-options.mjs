@@ -48,6 +48,36 @@ export const zodEnglishOnly = {
 };
 
 /**
+ * pino without the parts a stdio server never runs (issue 13). The logger writes JSON lines to fd 2 through
+ * pino's synchronous destination and uses no transport, but pino's CommonJS tree loads its transport support
+ * (`thread-stream` and `worker_threads`) and sonic-boom loads Node's `assert` (about 14 ms on a cold start)
+ * for one argument check. In the bundle: `pino.transport` throws (src/ never calls it), pino reads
+ * `isMainThread` as true (the bundled server runs on the main thread), and sonic-boom's one `assert` call
+ * is a plain check with the same message. The unbundled code (tsc output, tests) uses pino unchanged.
+ */
+export const pinoWithoutTransports = {
+  name: "pino-without-transports",
+  setup(pluginBuild) {
+    const inPackage = (importer, name) => new RegExp(`[\\\\/]node_modules[\\\\/]${name}[\\\\/]`).test(importer);
+    pluginBuild.onResolve({ filter: /^(\.\/transport|worker_threads|assert)$/ }, (args) => {
+      if (args.path === "./transport" && inPackage(args.importer, "pino")) return { path: "transport", namespace: "pino-stub" };
+      if (args.path === "worker_threads" && inPackage(args.importer, "pino")) return { path: "worker_threads", namespace: "pino-stub" };
+      if (args.path === "assert" && inPackage(args.importer, "sonic-boom")) return { path: "assert", namespace: "pino-stub" };
+      return undefined;
+    });
+    pluginBuild.onResolve({ filter: /^\.\/lib\/transport$/ }, (args) =>
+      inPackage(args.importer, "pino") ? { path: "transport", namespace: "pino-stub" } : undefined,
+    );
+    const stubs = {
+      transport: 'module.exports = function transport() { throw new Error("pino transports are not part of this bundle"); };',
+      worker_threads: "module.exports = { isMainThread: true };",
+      assert: 'module.exports = function assert(value, message) { if (!value) throw new Error(message); };',
+    };
+    pluginBuild.onLoad({ filter: /.*/, namespace: "pino-stub" }, (args) => ({ contents: stubs[args.path], loader: "js" }));
+  },
+};
+
+/**
  * Options common to every bundle: ESM for node20, minified, code splitting into `chunkNames`, a
  * `createRequire` banner (CommonJS dependencies call `require` for Node built-ins), zod English only.
  * The caller adds entryPoints, outdir and its own plugins.
@@ -65,7 +95,7 @@ export function sharedBuildOptions({ chunkNames = "bundle-chunks/[name]-[hash]",
     legalComments: "eof",
     metafile: true,
     logLevel: "warning",
-    plugins: [namedExportsForLazyCommonJs, ...(zodLocales ? [] : [zodEnglishOnly])],
+    plugins: [namedExportsForLazyCommonJs, pinoWithoutTransports, ...(zodLocales ? [] : [zodEnglishOnly])],
     banner: {
       // An entry's own `#!/usr/bin/env node` is kept by esbuild on the first line; this goes after it.
       js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);',

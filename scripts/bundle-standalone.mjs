@@ -28,7 +28,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { namedExportsForLazyCommonJs } from "./bundle-options.mjs";
+import { namedExportsForLazyCommonJs, pinoWithoutTransports } from "./bundle-options.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const checkOnly = process.argv.includes("--check");
@@ -73,7 +73,7 @@ const result = await build({
   minify: true,
   legalComments: "eof",
   logLevel: "warning",
-  plugins: [selfContained, namedExportsForLazyCommonJs],
+  plugins: [selfContained, namedExportsForLazyCommonJs, pinoWithoutTransports],
   banner: {
     js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);',
   },

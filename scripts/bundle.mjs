@@ -24,7 +24,8 @@
  *   `locales.` somewhere, in which case every locale is bundled as usual.
  * - pino and a few other dependencies are CommonJS and call `require` for Node built-ins; ESM output
  *   has no `require`, so a banner defines one with `createRequire` in every output file.
- * - pino's transports (worker threads) are not used: the logger writes to fd 2 through sonic-boom.
+ * - pino's transports (worker threads) are not used: the logger writes to fd 2 through sonic-boom, and the
+ *   bundle leaves out pino's transport support and sonic-boom's `assert` (pinoWithoutTransports in bundle-options.mjs).
  *
  * Measured by bench/run.mjs against the bare SDK server bundled with the same options (bench/README.md).
  */
@@ -64,6 +65,8 @@ const LAZY_ONLY = [
   // Own modules named for what they are (src/http/…, src/transports/…, src/redis.ts, src/charts/…); a module
   // with another name that imports such a package statically is caught by the package rules above.
   /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
+  // The desk's sweeps, imported on their first call (src/desk/reports/index.ts), not by building the desk.
+  /^src\/desk\/reports\/(escalations|sla-report|metrics)\.ts$/,
 ];
 
 /**

@@ -158,12 +158,14 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
           // delaying it.
           // The technicians' names are loaded beside the metadata: a first search then asks only for its
           // companies' names after its query.
+          // Both loads are awaited together: when Autotask fails, neither rejection goes unhandled (an
+          // unhandled rejection would end the process; the warm-up must never fail start-up).
           () =>
             getDesk().then(async (desk) => {
-              const technicians = desk.directory.activeResources();
-              await desk.tenant.mapping();
-              zoneOffsetMinutes(desk.settings.calendar.timeZone, desk.clock().getTime());
-              await technicians;
+              await Promise.all([
+                desk.tenant.mapping().then(() => zoneOffsetMinutes(desk.settings.calendar.timeZone, desk.clock().getTime())),
+                desk.directory.activeResources(),
+              ]);
             }),
           warmTools,
         ],

@@ -4,7 +4,8 @@
  * has loaded no HTTP code at all — no HTTP server or client module, no fetch implementation (the logger
  * must not touch `Headers`), no HTTP/2 or TLS. Warming up after the handshake may load fetch later.
  * The bundle script separately fails the build if HTTP-transport, Redis or chart modules are reachable
- * from the entry without `import()`.
+ * from the entry without `import()`. pino's transport support (worker threads) and Node's `assert` are not
+ * loaded either: the bundle replaces them (scripts/bundle-options.mjs).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -98,5 +99,13 @@ describe("bundled entry, start path", () => {
     expect(forbidden).toEqual([]);
     // The snapshot is real: the stdio machinery it did load is in it.
     expect(run.loaded).toContain("NativeModule net");
+  });
+
+  it("has not loaded pino's transport support or Node's assert (scripts/bundle-options.mjs, pinoWithoutTransports)", () => {
+    const unneeded = run.loaded.filter((name) => /^NativeModule (worker_threads|internal\/worker|assert|internal\/assert\/\w+)$/.test(name));
+    expect(unneeded).toEqual([]);
+    // The logger still wrote its start-up line to stderr, as JSON.
+    const ready = run.stderr.split("\n").find((line) => line.includes("MCP server ready on stdio"));
+    expect(JSON.parse(ready ?? "null")).toMatchObject({ level: "info", msg: "MCP server ready on stdio" });
   });
 });

@@ -29,6 +29,12 @@ function recordingApi(answer: (method: string) => unknown) {
       if (typeof property !== "string" || property === "then") return undefined;
       return (...args: unknown[]) => {
         calls.push(`${property}(${args.filter((arg) => typeof arg === "string").join(",")})`);
+        // Paged reads are async iterables of pages, like the client's.
+        if (property.startsWith("query") && property !== "queryTicketsPage") {
+          return (async function* () {
+            yield (await answer(property)) as unknown[];
+          })();
+        }
         return answer(property);
       };
     },
@@ -68,10 +74,16 @@ describe("warm-up after the handshake", () => {
   });
 
   it("keeps start-up and tools/list working when Autotask fails, and does not cache the failure", async () => {
+    // A rejection the warm-up leaves unhandled would end a real server (Node's default): there must be none.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
     const { api, calls } = recordingApi(() => Promise.reject(new Error("connect ECONNREFUSED")));
     const client = await connect(api, true);
     await expect(client.listTools()).resolves.toMatchObject({ tools: expect.any(Array) });
     await settle();
+    process.off("unhandledRejection", onUnhandled);
+    expect(unhandled).toEqual([]);
     expect([...calls].sort()).toEqual(["getFieldInfo(Tickets)", "queryResources()"]);
     // The first tool call asks Autotask again instead of replaying the warm-up's failure.
     // (A status filter needs the tenant's metadata before anything else is sent.)

@@ -1,4 +1,5 @@
 import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns/format";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,6 +10,7 @@ import {
   CalendarError,
   DEFAULT_CALENDAR,
   formatInCalendarZone,
+  formatWithOffset,
   isBusinessTime,
   parseCalendar,
 } from "./calendar.js";
@@ -225,5 +227,32 @@ describe("properties", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("formatInCalendarZone and formatWithOffset", () => {
+  const zones = ["UTC", "Etc/UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe", "America/St_Johns", "Pacific/Chatham", "Etc/GMT+10", "Etc/GMT-13"];
+
+  it("write what date-fns' format writes, in any zone, around clock changes too", () => {
+    fc.assert(
+      fc.property(fc.date({ min: at("1971-01-01T00:00:00Z"), max: at("2099-12-31T00:00:00Z"), noInvalidDate: true }), fc.constantFrom(...zones), (instant, timeZone) => {
+        const cal = parseCalendar({ timeZone });
+        const zoned = new TZDate(instant.getTime(), timeZone);
+        expect(formatInCalendarZone(instant, cal)).toBe(`${format(zoned, "EEE d MMM yyyy HH:mm")} ${timeZone}`);
+        expect(formatWithOffset(instant, cal)).toBe(format(zoned, "EEE d MMM yyyy HH:mm xxx"));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ["2026-09-09T09:00:00Z", "Europe/London", "Wed 9 Sep 2026 10:00 +01:00"],
+    ["2025-03-30T00:59:59Z", "Europe/London", "Sun 30 Mar 2025 00:59 +00:00"],
+    ["2025-03-30T01:00:00Z", "Europe/London", "Sun 30 Mar 2025 02:00 +01:00"],
+    ["2025-01-05T23:30:00Z", "America/New_York", "Sun 5 Jan 2025 18:30 -05:00"],
+    ["2025-01-05T23:30:00Z", "Asia/Kathmandu", "Mon 6 Jan 2025 05:15 +05:45"],
+    ["2025-01-05T23:30:00Z", "UTC", "Sun 5 Jan 2025 23:30 +00:00"],
+  ])("%s in %s is %s", (iso, timeZone, expected) => {
+    expect(formatWithOffset(at(iso), parseCalendar({ timeZone }))).toBe(expected);
   });
 });

@@ -15,10 +15,9 @@
  * cached against the object). Wall times that do not exist (inside a spring-forward gap) move forward
  * to the first valid instant; this only matters if working hours start or end inside such a gap.
  */
-import { TZDate, tzOffset } from "@date-fns/tz";
-import { format } from "date-fns/format";
+import { tzOffset } from "@date-fns/tz";
 import { DAY_MS, EARLIEST_SUPPORTED_MS, LATEST_SUPPORTED_MS, MINUTE_MS } from "./time.js";
-import { fixedOffsetMinutes, isValidTimeZone } from "./zones.js";
+import { fixedOffsetMinutes, isValidTimeZone, zoneOffsetMinutes } from "./zones.js";
 
 export { isValidTimeZone };
 
@@ -358,10 +357,30 @@ export function isBusinessTime(at: Date, cal: BusinessCalendar): boolean {
 
 /** "Fri 14 Mar 2025 16:00 Europe/London": an instant as people in the calendar's zone read it. */
 export function formatInCalendarZone(at: Date, cal: BusinessCalendar): string {
-  return `${format(new TZDate(at.getTime(), cal.timeZone), "EEE d MMM yyyy HH:mm")} ${cal.timeZone}`;
+  return `${wallClock(at, cal.timeZone).text} ${cal.timeZone}`;
 }
 
 /** "Wed 9 Sep 2026 10:00 +01:00": the calendar's zone, with its offset (the desk shows one zone per answer). */
 export function formatWithOffset(at: Date, cal: BusinessCalendar): string {
-  return format(new TZDate(at.getTime(), cal.timeZone), "EEE d MMM yyyy HH:mm xxx");
+  const { text, offsetMinutes } = wallClock(at, cal.timeZone);
+  const minutes = Math.abs(offsetMinutes);
+  return `${text} ${offsetMinutes < 0 ? "-" : "+"}${pad2(Math.trunc(minutes / 60))}:${pad2(minutes % 60)}`;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad2 = (value: number) => String(value).padStart(2, "0");
+
+/**
+ * date-fns' "EEE d MMM yyyy HH:mm" in the zone, written by hand: date-fns' `format` (its token parser,
+ * formatters and English locale) stays off the first search's path (issue 13). The zone's offset comes
+ * from `zoneOffsetMinutes` (no zone data for UTC and fixed offsets); calendar.test.ts compares both
+ * spellings against date-fns for many zones and instants.
+ */
+function wallClock(at: Date, timeZone: string): { text: string; offsetMinutes: number } {
+  const offsetMinutes = Math.round(zoneOffsetMinutes(timeZone, at.getTime()));
+  const local = new Date(at.getTime() + offsetMinutes * MINUTE_MS);
+  const year = String(local.getUTCFullYear()).padStart(4, "0");
+  const text = `${WEEKDAYS[local.getUTCDay()]} ${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${year} ${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
+  return { text, offsetMinutes };
 }

@@ -1,0 +1,2 @@
+import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);
+import{a}from"./chunk-DMOJ6WAG.js";import"./chunk-SSQVKXH4.js";import"./chunk-S5R6ORB3.js";import"./chunk-KZGIE2KL.js";import"./chunk-ANANEUKC.js";import"./chunk-YOTZQ73R.js";import"./chunk-VFUJWQJS.js";import"./chunk-5RZERJ5O.js";import"./chunk-G6FEVNNL.js";export{a as default};
