@@ -30,7 +30,10 @@ if (!redisAvailable) {
   );
 }
 
-const LEASE_MS = 3_000;
+// Short enough for the killed-replica test to wait it out, long enough that a replica starved of CPU
+// by 600 concurrent calls on a busy machine still renews its leases (every third of it) in time:
+// at 3 s a renewal could come late and a fourth request start while the third was still in flight.
+const LEASE_MS = 6_000;
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const TOKEN = { token: "replica-test-token-0000000001", technician: "Ann Example" };
 
