@@ -75,14 +75,41 @@ function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
   });
 }
 
+/**
+ * Built-in modules that Node itself loads for the built-ins any stdio server imports: on Node 24,
+ * `node:util` alone loads `worker_threads` and `internal/assert/myers_diff` (Node 20 does not). A module
+ * in this list says nothing about the bundle.
+ */
+function loadedByNodeItself(): Promise<string[]> {
+  const script = [
+    ...["util", "events", "stream", "net", "fs", "os", "readline", "url", "crypto"].map((name) => `import "node:${name}";`),
+    'process.stdout.write("{\\"tools\\":[]}\\n");',
+  ].join(" ");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", PRELOAD, "--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      const line = stderr.split("\n").find((entry) => entry.startsWith("LOADED-AT-TOOLS-LIST "));
+      const loaded = line ? (JSON.parse(line.slice("LOADED-AT-TOOLS-LIST ".length)) as string[] | null) : null;
+      if (!loaded) reject(new Error(`no module snapshot from bare Node; stderr: ${stderr.slice(-500)}`));
+      else resolve(loaded);
+    });
+  });
+}
+
 describe("bundled entry, start path", () => {
   let sandbox: SandboxHandle;
   let run: Run;
+  let baseline: string[];
 
   beforeAll(async () => {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm test does it first).`);
     sandbox = await startSandbox({ port: 0, tickets: 20, seed: 3 });
-    run = await listToolsFromBundle(sandbox);
+    [run, baseline] = await Promise.all([listToolsFromBundle(sandbox), loadedByNodeItself()]);
   }, 30_000);
   afterAll(async () => {
     await sandbox?.close();
@@ -102,8 +129,12 @@ describe("bundled entry, start path", () => {
   });
 
   it("has not loaded pino's transport support or Node's assert (scripts/bundle-options.mjs, pinoWithoutTransports)", () => {
-    const unneeded = run.loaded.filter((name) => /^NativeModule (worker_threads|internal\/worker|assert|internal\/assert\/\w+)$/.test(name));
+    const unneeded = run.loaded.filter(
+      (name) => /^NativeModule (worker_threads|internal\/worker|assert|internal\/assert\/\w+)$/.test(name) && !baseline.includes(name),
+    );
     expect(unneeded).toEqual([]);
+    // The baseline is real: bare Node loaded its own start-up modules.
+    expect(baseline).toContain("NativeModule net");
     // The logger still wrote its start-up line to stderr, as JSON.
     const ready = run.stderr.split("\n").find((line) => line.includes("MCP server ready on stdio"));
     expect(JSON.parse(ready ?? "null")).toMatchObject({ level: "info", msg: "MCP server ready on stdio" });
