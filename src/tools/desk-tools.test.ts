@@ -166,6 +166,8 @@ describe("autotask_ticket_metrics", () => {
       const result = await call(tool, { companyID: 999_999 });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
       expect(String((result.content as Json[])[0]?.text), tool).toMatch(/^Company 999999 does not exist in Autotask\./);
+      // Structured-first hosts see the same sentence.
+      expect((result.structuredContent as Json).notes, tool).toEqual(["Company 999999 does not exist in Autotask."]);
     }
   });
 

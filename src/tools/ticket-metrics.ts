@@ -25,6 +25,8 @@ const outputSchema = {
   resolution: z.object({}).loose(),
   sla: z.object({}).loose(),
   sources: z.object({}).loose(),
+  /** What a name in the filter resolved to; when nothing matched, which filter ids do not exist. */
+  notes: z.array(z.string()).optional(),
 };
 
 const h = (value: number | null) => (value === null ? "n/a" : `${value} h`);
@@ -66,8 +68,9 @@ export default defineTool({
             `Sources: ${counted(s.autotaskFigures, "figure")} from Autotask's SLA record (${counted(s.ticketsWithSla, "ticket")} with an SLA, ${counted(s.slaResultsRead, "SLA result")} read${s.slaResultsUnavailable ? "; ServiceLevelAgreementResults unavailable, ticket flags used" : ""}), ${s.serverFigures} computed by the server on business hours.`,
           ]),
     );
-    const result: { structured: typeof report; text: string; images?: Array<{ data: string; mimeType: "image/png" }> } = {
-      structured: report,
+    const result: { structured: typeof report & { notes?: string[] }; text: string; images?: Array<{ data: string; mimeType: "image/png" }> } = {
+      // The notes in both parts: hosts forward one or the other.
+      structured: notes.length > 0 ? { ...report, notes } : report,
       text: lines.join("\n"),
     };
     if (chart) {
