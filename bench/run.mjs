@@ -343,9 +343,9 @@ async function captureSearchBodies(sandbox, sizes) {
   }
 }
 
-/** One raw query as a bare client makes it: fetch, read the text, parse the JSON. */
-async function rawQuery(sandbox, body) {
-  const response = await fetch(`${sandbox.apiUrl}Tickets/query`, {
+/** `POST Tickets/query` to a sandbox as a bare client sends it (the same headers as the product). */
+function postTicketQuery(sandbox, body) {
+  return fetch(`${sandbox.apiUrl}Tickets/query`, {
     method: "POST",
     headers: {
       Accept: "application/json",
@@ -356,6 +356,11 @@ async function rawQuery(sandbox, body) {
     },
     body,
   });
+}
+
+/** One raw query as a bare client makes it: fetch, read the text, parse the JSON. */
+async function rawQuery(sandbox, body) {
+  const response = await postTicketQuery(sandbox, body);
   const parsed = JSON.parse(await response.text());
   if (!response.ok || !Array.isArray(parsed.items)) throw new Error(`raw query failed: HTTP ${response.status}`);
   return parsed.items.length;
@@ -772,17 +777,7 @@ async function benchRowCost(sandbox, autotask) {
     duplicateWindowMs: 600_000,
   });
   const body = JSON.stringify({ MaxRecords: 500, IncludeFields: deskModule.SEARCH_ROW_FIELDS, Filter: [{ op: "exist", field: "id" }] });
-  const answer = await fetch(`${sandbox.apiUrl}Tickets/query`, {
-    method: "POST",
-    headers: {
-      Accept: "application/json",
-      "Content-Type": "application/json",
-      ApiIntegrationCode: sandbox.credentials.integrationCode,
-      UserName: sandbox.credentials.username,
-      Secret: sandbox.credentials.secret,
-    },
-    body,
-  });
+  const answer = await postTicketQuery(sandbox, body);
   const raw = await answer.text();
   // The schema the client validates a ticket page with.
   const pageSchema = schemas.queryEnvelope(schemas.TicketSchema);

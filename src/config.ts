@@ -101,6 +101,25 @@ function parseDay(text: string): number | undefined {
   return index >= 0 && trimmed.length >= 3 ? index : undefined;
 }
 
+/**
+ * A variable's JSON text as an object, or undefined after adding one issue that shows `example`
+ * (not JSON) or says what the object maps (JSON, but not an object).
+ */
+function jsonObjectOf(text: string, ctx: z.RefinementCtx, example: string, what: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: example });
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    ctx.addIssue({ code: "custom", message: what });
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
+}
+
 /** "1-5", "1,2,3,4,5", "1-3,5" or day names ("mon-fri"); 0 = Sunday. */
 export function parseWorkingDays(text: string): number[] | undefined {
   const days = new Set<number>();
@@ -146,17 +165,8 @@ const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
       .optional()
       .transform((text, ctx): Record<string, T> | undefined => {
         if (text === undefined) return undefined;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          ctx.addIssue({ code: "custom", message: `must be a JSON object like {"Waiting Vendor":"WAITING_MATERIALS"}` });
-          return z.NEVER;
-        }
-        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-          ctx.addIssue({ code: "custom", message: "must be a JSON object mapping a tenant id or label to a name" });
-          return z.NEVER;
-        }
+        const parsed = jsonObjectOf(text, ctx, `must be a JSON object like {"Waiting Vendor":"WAITING_MATERIALS"}`, "must be a JSON object mapping a tenant id or label to a name");
+        if (parsed === undefined) return z.NEVER;
         const result: Record<string, T> = {};
         for (const [key, value] of Object.entries(parsed)) {
           const name = typeof value === "string" ? value.trim().toUpperCase().replace(/[\s-]+/g, "_") : "";
@@ -183,17 +193,8 @@ const workflowVariable = z.preprocess(
     .optional()
     .transform((text, ctx): Partial<Record<StatusName, StatusName[]>> | undefined => {
       if (text === undefined) return undefined;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"NEW":["IN_PROGRESS","WAITING_CUSTOMER"]}' });
-        return z.NEVER;
-      }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        ctx.addIssue({ code: "custom", message: "must be a JSON object mapping a status name to the list of statuses allowed next" });
-        return z.NEVER;
-      }
+      const parsed = jsonObjectOf(text, ctx, 'must be a JSON object like {"NEW":["IN_PROGRESS","WAITING_CUSTOMER"]}', "must be a JSON object mapping a status name to the list of statuses allowed next");
+      if (parsed === undefined) return z.NEVER;
       const result: Partial<Record<StatusName, StatusName[]>> = {};
       for (const [key, value] of Object.entries(parsed)) {
         const from = normalName(key);
@@ -231,17 +232,8 @@ const slaTargetsVariable = z.preprocess(
     .optional()
     .transform((text, ctx): Record<string, SlaTargetHours> | undefined => {
       if (text === undefined) return undefined;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"High":8,"Urgent":{"responseHours":0.5,"resolutionHours":2},"default":24}' });
-        return z.NEVER;
-      }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        ctx.addIssue({ code: "custom", message: "must be a JSON object mapping a priority id or label to hours" });
-        return z.NEVER;
-      }
+      const parsed = jsonObjectOf(text, ctx, 'must be a JSON object like {"High":8,"Urgent":{"responseHours":0.5,"resolutionHours":2},"default":24}', "must be a JSON object mapping a priority id or label to hours");
+      if (parsed === undefined) return z.NEVER;
       const hours = z.number().positive().max(10_000);
       const entry = z.union([hours.transform((resolutionHours) => ({ resolutionHours })), z.strictObject({ responseHours: hours.optional(), resolutionHours: hours.optional() })]);
       const result: Record<string, SlaTargetHours> = {};

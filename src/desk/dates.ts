@@ -19,11 +19,22 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}
  * @throws UserInputError (argument `field`) when the value is not a valid date.
  */
 export function toUtcIso(value: string, timeZone: string, field = "date"): string {
-  const text = value.trim();
-  const match = ISO.exec(text);
-  const ms = match ? instantOf(match, timeZone) : Number.NaN;
+  const ms = instantOrNaN(value, timeZone);
   if (Number.isNaN(ms)) throw new UserInputError(`${field} "${value}" is not a valid ISO 8601 date or date-time.`, field);
   return new Date(ms).toISOString();
+}
+
+/**
+ * Whether `value` is an ISO 8601 date or date-time `toUtcIso` takes (the same strict rule), for
+ * argument schemas that refuse a bad date before any work is done.
+ */
+export function isIsoDateTime(value: string): boolean {
+  return !Number.isNaN(instantOrNaN(value, "UTC"));
+}
+
+function instantOrNaN(value: string, timeZone: string): number {
+  const match = ISO.exec(value.trim());
+  return match ? instantOf(match, timeZone) : Number.NaN;
 }
 
 function instantOf(match: RegExpExecArray, timeZone: string): number {

@@ -32,6 +32,12 @@ export interface ResolvedNames {
 
 type Kind = "companies" | "contacts" | "resources" | "roles";
 
+/** The people of a search or report filter: an id, or a name the directory resolves. */
+export interface FilterPeople {
+  companyID?: number | string;
+  assignedResourceID?: number | string;
+}
+
 /**
  * A filter's id-or-name value: a number, or a string of digits, is an id, checked as Autotask holds
  * company and resource ids (int32, `ids.ts`); any other string is a name, trimmed.
@@ -354,32 +360,48 @@ export class Directory {
   }
 
   /**
-   * A company or technician that a filter argument names by id or by name (search and report filters):
-   * a number, or a string of digits, is an id (not looked up here: `missing` says, when nothing
-   * matched, which ids do not exist); any other string is a name resolved to one active record
-   * (`resolveCompanyName`, `resolveResourceName`: an exact name wins, several matches are refused).
-   * Resolves to undefined for undefined, else to the id and, for a name, the sentence saying what it
-   * resolved to (`companyID "contoso" is Contoso (7).`).
-   * @throws UserInputError (argument `argument`) when a name matches no active record or several, or an id is beyond int32 (`ids.ts`)
+   * The company and technician of a search or report filter (`companyID`, `assignedResourceID`), each
+   * by id or by name: a number, or a string of digits, is an id (not looked up here: `missingIds` says,
+   * when nothing matched, which ids do not exist); any other string is a name resolved to one active
+   * record (`resolveCompanyName`, `resolveResourceName`: an exact name wins, several matches are
+   * refused), and the sentence saying what it resolved to (`companyID "contoso" is Contoso (7).`) is
+   * added to `notes`. Resolves to the ids, undefined where the filter has none.
+   * @throws UserInputError (argument named) when a name matches no active record or several, or an id is beyond int32 (`ids.ts`)
    */
-  async resolveFilterRef(
-    kind: "companies" | "resources",
-    value: number | string | undefined,
-    argument: string,
+  async resolveFilterPeople(
+    filters: FilterPeople,
+    notes: string[],
     options?: RequestOptions,
-  ): Promise<{ id: number; resolved?: string } | undefined> {
-    if (value === undefined) return undefined;
-    const ref = filterRefOf(value, argument);
-    if (typeof ref === "number") return { id: ref };
-    const found = kind === "companies" ? await this.resolveCompanyName(ref, argument, options) : await this.resolveResourceName(ref, argument, options);
-    return { id: found.id, resolved: `${argument} "${ref}" is ${found.name ?? (kind === "companies" ? "company" : "resource")} (${found.id}).` };
+  ): Promise<{ companyID?: number; assignedResourceID?: number }> {
+    const resolve = async (kind: "companies" | "resources", argument: "companyID" | "assignedResourceID") => {
+      const value = filters[argument];
+      if (value === undefined) return undefined;
+      const ref = filterRefOf(value, argument);
+      if (typeof ref === "number") return { id: ref };
+      const found = kind === "companies" ? await this.resolveCompanyName(ref, argument, options) : await this.resolveResourceName(ref, argument, options);
+      return { id: found.id, resolved: `${argument} "${ref}" is ${found.name ?? (kind === "companies" ? "company" : "resource")} (${found.id}).` };
+    };
+    const [company, assignee] = await Promise.all([resolve("companies", "companyID"), resolve("resources", "assignedResourceID")]);
+    for (const ref of [company, assignee]) if (ref?.resolved) notes.push(ref.resolved);
+    return { companyID: company?.id, assignedResourceID: assignee?.id };
   }
 
   /**
-   * For a filter that matched nothing: which of the given ids do not exist in Autotask, as sentences
-   * ("Company 999 does not exist in Autotask."), so "no tickets" is not mistaken for an answer.
+   * For a filter that matched nothing: which of the ids it gives do not exist in Autotask, as sentences
+   * ("Company 999 does not exist in Autotask."), so "no tickets" is not mistaken for an answer. A name
+   * was resolved to a record, so only ids are checked.
    */
-  async missing(checks: Array<{ what: string; kind: "companies" | "contacts" | "resources"; id: number | undefined }>, options?: RequestOptions): Promise<string[]> {
+  async missingIds(filters: FilterPeople & { contactID?: number }, options?: RequestOptions): Promise<string[]> {
+    const idOf = (value: number | string | undefined, argument: string) => {
+      if (value === undefined) return undefined;
+      const ref = filterRefOf(value, argument);
+      return typeof ref === "number" ? ref : undefined;
+    };
+    const checks = [
+      { what: "Company", kind: "companies" as const, id: idOf(filters.companyID, "companyID") },
+      { what: "Contact", kind: "contacts" as const, id: filters.contactID },
+      { what: "Resource", kind: "resources" as const, id: idOf(filters.assignedResourceID, "assignedResourceID") },
+    ];
     const results = await Promise.all(
       checks.map(async ({ what, kind, id }) => (id !== undefined && !(await this.exists(kind, id, options)) ? `${what} ${id} does not exist in Autotask.` : undefined)),
     );

@@ -94,7 +94,7 @@ function isLogger(value: DeskOptions | Logger): value is Logger {
 
 export type { DeskSettings } from "./settings.js";
 export { settingsFromConfig } from "./settings.js";
-export { inDeskZone } from "./dates.js";
+export { inDeskZone, isIsoDateTime } from "./dates.js";
 export type { Assignment, CompanyEntry, PersonNameFields, ResourceEntry } from "./directory.js";
 export {
   CONTACT_NAME_FIELDS,

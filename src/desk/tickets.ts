@@ -538,19 +538,7 @@ export class TicketService {
    * for an answer, and where a ticket id given as `searchTerm` belongs.
    */
   async #unknownIds(args: Omit<TicketSearchQuery, "cursor" | "pageSize">, options?: RequestOptions): Promise<string[]> {
-    const idOf = (value: number | string | undefined, argument: string) => {
-      if (value === undefined) return undefined;
-      const ref = filterRefOf(value, argument);
-      return typeof ref === "number" ? ref : undefined;
-    };
-    const results = await this.directory.missing(
-      [
-        { what: "Company", kind: "companies", id: idOf(args.companyID, "companyID") },
-        { what: "Contact", kind: "contacts", id: args.contactID },
-        { what: "Resource", kind: "resources", id: idOf(args.assignedResourceID, "assignedResourceID") },
-      ],
-      options,
-    );
+    const results = await this.directory.missingIds(args, options);
     // Digits alone are neither a ticket number (T20261130.0001) nor words of a title: most likely a ticket id.
     const term = args.searchTerm?.trim();
     if (term !== undefined && /^\d+$/.test(term)) {
@@ -575,13 +563,7 @@ export class TicketService {
         "assignedResourceID",
       );
     }
-    const [company, assignee] = await Promise.all([
-      this.directory.resolveFilterRef("companies", args.companyID, "companyID", options),
-      this.directory.resolveFilterRef("resources", args.assignedResourceID, "assignedResourceID", options),
-    ]);
-    for (const ref of [company, assignee]) if (ref?.resolved) notes.push(ref.resolved);
-    const companyID = company?.id;
-    const assignedResourceID = assignee?.id;
+    const { companyID, assignedResourceID } = await this.directory.resolveFilterPeople(args, notes, options);
 
     if (companyID !== undefined) filter.push({ op: "eq", field: "companyID", value: companyID });
     if (args.contactID !== undefined) filter.push({ op: "eq", field: "contactID", value: args.contactID });
@@ -639,7 +621,11 @@ export class TicketService {
     // The same ticket asked for in other words ("High", "high" or its id; a due date with or without its
     // offset) is the same create: identity is what would be sent, less the due date the server derives
     // from the clock. Building it also refuses bad input before anything is recorded.
-    const resolved = await this.#createBody(request, [], {}, options);
+    const resolvedWarnings: string[] = [];
+    const resolvedRule: { text?: string } = {};
+    const resolved = await this.#createBody(request, resolvedWarnings, resolvedRule, options);
+    // The first write sends this body; only a retry after the picklists were reloaded builds it again.
+    let prepared: TicketCreate | undefined = resolved;
     const identity = createIdentity({ ...resolved, dueDateTime: request.dueDateTime === undefined ? undefined : resolved.dueDateTime, externalID: request.externalID });
     const key = WriteLedger.keyOf("create_ticket", identity, idempotencyKey);
     const ownRef = `mcp:${createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
@@ -656,12 +642,20 @@ export class TicketService {
       write: (attempt) =>
         this.tenant.withFreshPicklists(async () => {
           warnings.length = 0; // a second attempt re-resolves everything, and re-warns
-          const body = await this.#createBody(request, warnings, dueDateRule, options);
+          let body: TicketCreate;
+          if (prepared) {
+            body = prepared;
+            prepared = undefined;
+            warnings.push(...resolvedWarnings);
+            if (resolvedRule.text) dueDateRule.text = resolvedRule.text;
+          } else {
+            body = await this.#createBody(request, warnings, dueDateRule, options);
+          }
           body.externalID = attempt.ref ?? refOf(attempt.attempt);
           sent = body;
           return this.api.createTicket(body, options);
         }),
-      recover: async (attempts) => this.#findCreated(request, sent ?? (await this.#createBody(request, [], {}, options)), attempts, options),
+      recover: async (attempts) => this.#findCreated(request, sent ?? resolved, attempts, options),
       describe: (attempts) =>
         `a ticket for company ${request.companyID} titled "${request.title}" with externalID ${attempts.map((a) => `"${a.ref ?? refOf(a.attempt)}"`).join(" or ")}, created after ${new Date((attempts[0]?.startedAt ?? 0) - CLOCK_SKEW_MS).toISOString()}`,
       nameOf: async (id) => {

@@ -3,6 +3,7 @@
  * come from. Kept short: the whole tool list has a size budget.
  */
 import { z } from "zod";
+import { isIsoDateTime } from "../desk/index.js";
 
 /**
  * `ticketID`: the id (a number, or a string of digits) or the ticket number (`T20261130.0001`); the
@@ -15,7 +16,7 @@ export const ticketIdParam = z
 
 /**
  * A company or technician in a filter: its id (a number or digits) or a name the desk resolves to one
- * active record (`Directory.resolveFilterRef`). Names need two characters, so "a" cannot match everyone.
+ * active record (`Directory.resolveFilterPeople`). Names need two characters, so "a" cannot match everyone.
  */
 export const idOrNameValue = z.union([
   z.number().int().min(0),
@@ -37,9 +38,8 @@ export function picklistParam(what: string) {
 export const dateTimeParam = z
   .string()
   .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: "must be an ISO 8601 date or date-time, e.g. 2026-11-30T17:00:00Z",
-  });
+  // The desk's own strict rule (`toUtcIso`): no second, looser pattern here.
+  .refine(isIsoDateTime, { message: "must be an ISO 8601 date or date-time, e.g. 2026-11-30T17:00:00Z" });
 
 /** Assigning a ticket: Autotask needs a role with the resource, so the role is filled in when omitted. */
 export const assignmentParams = {

@@ -28,7 +28,7 @@ import { HOUR_MS } from "../../domain/time.js";
 import { ServerConfigurationError } from "../../errors.js";
 import { WriteOutcomeUnknownError } from "../ledger.js";
 import { parseTicketRef, requireTicket, type TicketRef } from "../lookup.js";
-import { missingFilterIds, openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
+import { openTicketFilter, resourceNames, SWEEP_FIELDS, type SweepFilters } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
 
@@ -140,7 +140,7 @@ export class EscalationService {
     });
     const byLevel = { "1": 0, "2": 0, "3": 0 };
     for (const { candidate } of found) byLevel[String(candidate.level) as "1" | "2" | "3"] += 1;
-    if (summary.tickets === 0) notes.push(...(await missingFilterIds(this.deps.directory, args, request)));
+    if (summary.tickets === 0) notes.push(...(await this.deps.directory.missingIds(args, request)));
     return { checked: summary.tickets, needAction: found.length, tickets, byLevel, notes };
   }
 

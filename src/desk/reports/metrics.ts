@@ -29,7 +29,7 @@ import { percentile, slaOutcome } from "../../domain/metrics.js";
 import type { TenantMapping } from "../../domain/states.js";
 import { HOUR_MS, toEpochMs } from "../../domain/time.js";
 import { rangeBounds } from "../dates.js";
-import { missingFilterIds, resourceNames, whoConditions } from "./open-tickets.js";
+import { resourceNames, whoConditions } from "./open-tickets.js";
 import { streamTickets } from "./paging.js";
 import type { ReportCallOptions, ReportDependencies } from "./types.js";
 
@@ -58,7 +58,7 @@ export const SLA_BATCH = 500;
 export type MetricsBreakdown = "queue" | "resource";
 
 export interface MetricsFilters {
-  /** Id, or a name resolved to one active company (`Directory.resolveFilterRef`). */
+  /** Id, or a name resolved to one active company (`Directory.resolveFilterPeople`). */
   companyID?: number | string;
   /** Queue id or label. */
   queueID?: number | string;
@@ -368,7 +368,7 @@ export class MetricsService {
     }
     const report = aggregator.result(labelOf);
     if (sla.unavailable) report.sources.slaResultsUnavailable = true;
-    if (report.total === 0) notes.push(...(await missingFilterIds(this.deps.directory, args, request)));
+    if (report.total === 0) notes.push(...(await this.deps.directory.missingIds(args, request)));
     return { report, pages: summary.pages, notes };
   }
 

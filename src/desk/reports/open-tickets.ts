@@ -7,7 +7,7 @@ import type { RequestOptions } from "../../autotask/api.js";
 import { type Condition, eq, exist, inList, notInList } from "../../autotask/query.js";
 import type { TicketField } from "../../autotask/schemas.js";
 import type { TenantMapping } from "../../domain/states.js";
-import { type Directory, filterRefOf } from "../directory.js";
+import type { Directory, FilterPeople } from "../directory.js";
 import type { TenantService } from "../tenant.js";
 
 /** Ticket fields the SLA clock, the escalation rules and the rendered rows need; nothing else is fetched. */
@@ -32,7 +32,7 @@ export const SWEEP_FIELDS = [
 ] as const;
 
 export interface SweepFilters {
-  /** Id, or a name resolved to one active company (`Directory.resolveFilterRef`). */
+  /** Id, or a name resolved to one active company (`Directory.resolveFilterPeople`). */
   companyID?: number | string;
   /** Queue id or label. */
   queueID?: number | string;
@@ -72,48 +72,15 @@ export async function openTicketFilter(
 }
 
 /**
- * The company and technician conditions of a report's filter, shared by the sweeps and the metrics:
- * an id as given, a name resolved to one active record (`Directory.resolveFilterRef`), with what the
- * name resolved to added to `notes`.
+ * The company and technician conditions of a report's filter, shared by the sweeps and the metrics
+ * (`Directory.resolveFilterPeople`: ids as given, names resolved, what each resolved to in `notes`).
  */
-export async function whoConditions(
-  directory: Directory,
-  filters: { companyID?: number | string; assignedResourceID?: number | string },
-  notes: string[],
-  options: RequestOptions,
-): Promise<Condition<TicketField>[]> {
-  const [company, assignee] = await Promise.all([
-    directory.resolveFilterRef("companies", filters.companyID, "companyID", options),
-    directory.resolveFilterRef("resources", filters.assignedResourceID, "assignedResourceID", options),
-  ]);
-  for (const ref of [company, assignee]) if (ref?.resolved) notes.push(ref.resolved);
+export async function whoConditions(directory: Directory, filters: FilterPeople, notes: string[], options: RequestOptions): Promise<Condition<TicketField>[]> {
+  const { companyID, assignedResourceID } = await directory.resolveFilterPeople(filters, notes, options);
   const conditions: Condition<TicketField>[] = [];
-  if (company) conditions.push(eq("companyID", company.id));
-  if (assignee) conditions.push(eq("assignedResourceID", assignee.id));
+  if (companyID !== undefined) conditions.push(eq("companyID", companyID));
+  if (assignedResourceID !== undefined) conditions.push(eq("assignedResourceID", assignedResourceID));
   return conditions;
-}
-
-/**
- * When a report matched no ticket: which of the ids in its filter do not exist in Autotask (a name
- * was resolved to a record, so it exists), so "no tickets" is not mistaken for an answer.
- */
-export async function missingFilterIds(
-  directory: Directory,
-  filters: { companyID?: number | string; assignedResourceID?: number | string },
-  options: RequestOptions,
-): Promise<string[]> {
-  const idOf = (value: number | string | undefined, argument: string) => {
-    if (value === undefined) return undefined;
-    const ref = filterRefOf(value, argument);
-    return typeof ref === "number" ? ref : undefined;
-  };
-  return directory.missing(
-    [
-      { what: "Company", kind: "companies", id: idOf(filters.companyID, "companyID") },
-      { what: "Resource", kind: "resources", id: idOf(filters.assignedResourceID, "assignedResourceID") },
-    ],
-    options,
-  );
 }
 
 /**
