@@ -67,6 +67,9 @@ const LAZY_ONLY = [
   /^src\/(.*\/)?(http|https|redis|charts?|transports?)(\/|\.ts$)/,
   // The desk's sweeps, imported on their first call (src/desk/reports/index.ts), not by building the desk.
   /^src\/desk\/reports\/(escalations|sla-report|metrics)\.ts$/,
+  // pino, loaded once the handshake is over (src/log.ts, the deferred logger), not by the client, desk or tools.
+  /node_modules\/(pino|sonic-boom|pino-std-serializers|@pinojs\/redact|thread-stream)\//,
+  /^src\/logger\.ts$/,
 ];
 
 /**

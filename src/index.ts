@@ -17,7 +17,7 @@ import { environmentFor, parseCommandLine, USAGE } from "./cli.js";
 import { type Config, ConfigError, parseEnv } from "./config.js";
 import { parseTeamEnv } from "./config-team.js";
 import type { Desk } from "./desk/index.js";
-import { createLogger } from "./logger.js";
+import { createDeferredLogger, type DeferredLogger, type Logger } from "./log.js";
 import { createServer } from "./server.js";
 import { serveStdio } from "./stdio.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
@@ -48,11 +48,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   } catch (error) {
     throw error instanceof ConfigError ? error : new ConfigError((error as Error).message);
   }
-  const logger = createLogger({
+  // pino is loaded after the handshake on stdio, its first lines held until then (src/log.ts); at once otherwise.
+  deferredLog = createDeferredLogger({
     // The check's report is the output; its logs stay quiet unless LOG_LEVEL asks for them.
     level: command.kind === "check" && !env.LOG_LEVEL ? "warn" : config.logLevel,
     secrets: config.credentials ? [config.credentials.secret, config.credentials.integrationCode] : [],
   });
+  const log = deferredLog;
+  const logger = log.logger;
+  const stdio = command.kind === "run" && !command.http;
+  if (!stdio) await log.ready();
   const team = parseTeamEnv(environment);
   // Shared state (Redis) and the HTTP transport are loaded only when asked for.
   const shared =
@@ -61,7 +66,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       : undefined;
   const limits: SharedLimits = shared ? { slots: shared.slots, budget: shared.budget } : {};
 
-  if (command.kind === "run" && !command.http) {
+  if (stdio) {
     // stdio (issue 13): the handshake and tools/list are answered before the client, the desk and the
     // tools are imported; the server loads them right after the first tools/list (src/server.ts).
     // The embedded sandbox still starts first, so that a sandbox that cannot start fails start-up.
@@ -80,7 +85,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       });
       return building;
     };
-    const server = createServer({ readOnly: config.readOnly, logger, load }, { warmUp: true });
+    const server = createServer({ readOnly: config.readOnly, logger, load }, { warmUp: true, whenIdle: log.ready });
     // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
     await serveStdio(server, {
       logger,
@@ -88,6 +93,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
         await connected?.client.close().catch(() => undefined);
         await shared?.close().catch(() => undefined);
         await connected?.closeSandbox?.().catch(() => undefined);
+        // The lines still held, "exiting" among them, are written before the process ends.
+        await log.ready().catch(() => undefined);
       },
     });
     logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");
@@ -153,7 +160,7 @@ async function buildDesk(api: DeskInputs[0], config: Config, options: DeskInputs
 type DeskInputs = Parameters<typeof import("./desk/index.js").createDesk>;
 type Connection = Awaited<ReturnType<typeof connectAutotask>>;
 
-async function connectAutotask(config: Config, logger: ReturnType<typeof createLogger>, limits: SharedLimits) {
+async function connectAutotask(config: Config, logger: Logger, limits: SharedLimits) {
   const { AutotaskClient } = await import("./autotask/client.js");
   if (!config.sandbox) {
     const client = new AutotaskClient({ credentials: config.credentials, apiUrl: config.apiUrl, logger, ...limits });
@@ -169,7 +176,11 @@ async function connectAutotask(config: Config, logger: ReturnType<typeof createL
   return { client, closeSandbox: () => sandbox.close(), username: sandbox.credentials.username };
 }
 
-main(process.argv.slice(2), process.env).catch((error: unknown) => {
+/** The process's logger once the configuration is read; its held lines are written before a fatal exit. */
+let deferredLog: DeferredLogger | undefined;
+
+main(process.argv.slice(2), process.env).catch(async (error: unknown) => {
+  await deferredLog?.ready().catch(() => undefined);
   const message = error instanceof ConfigError ? error.message : `Fatal: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`${SERVER_NAME}: ${message}\n`);
   process.exit(1);

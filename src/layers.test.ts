@@ -50,4 +50,13 @@ describe("layers", () => {
     expect(callers.map((file) => relative(src, file)).sort()).toEqual(["desk/index.ts", "index.ts"]);
     expect(readFileSync(join(src, "index.ts"), "utf8").match(/\bcreateDesk\(/g)).toHaveLength(1);
   });
+
+  it("loads pino only in logger.ts: the rest takes log.ts's Logger, so the stdio start path can defer pino", () => {
+    const runtimePino = sourcesUnder(src).filter((file) =>
+      [...readFileSync(file, "utf8").matchAll(/^import\s+(?!type\b)[^;]*?from\s+"pino"/gm)].length > 0,
+    );
+    expect(runtimePino.map((file) => relative(src, file))).toEqual(["logger.ts"]);
+    const pinoTypes = sourcesUnder(src).filter((file) => /import\s+type\s*\{[^}]*\bLogger\b[^}]*\}\s*from\s+"pino"/.test(readFileSync(file, "utf8")));
+    expect(pinoTypes).toEqual([]);
+  });
 });

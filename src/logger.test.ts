@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { Writable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
-import { createLogger, REDACTED } from "./logger.js";
+import { REDACTED } from "./log-redaction.js";
+import { createLogger } from "./logger.js";
 
 const SECRET = "s3cr3t-VALUE-never-shown";
 const CODE = "INTEGRATION-CODE-XYZ";

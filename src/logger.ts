@@ -1,8 +1,9 @@
 /**
  * The server's logger: pino writing JSON lines to STDERR only, because stdout carries the MCP protocol
- * (a stray line there breaks stdio clients).
+ * (a stray line there breaks stdio clients). The stdio server holds its first lines and loads this module
+ * after the handshake (src/log.ts, `createDeferredLogger`); tests and the team server call it directly.
  *
- * Credentials never reach a log line, even at `trace`:
+ * Credentials never reach a log line, even at `trace` (src/log-redaction.ts):
  * - any field, at any depth, whose name looks like a credential (`Secret`, `ApiIntegrationCode`,
  *   `UserName` headers in any casing, `password`, `token`, `apiKey`, `authorization`...) is replaced by
  *   "[Redacted]";
@@ -14,9 +15,11 @@
  * @example
  *   const logger = createLogger({ level: "info", secrets: [config.credentials.secret] });
  */
-import pino, { type DestinationStream, type Logger } from "pino";
+import pino, { type DestinationStream } from "pino";
+import type { Logger } from "./log.js";
+import { REDACTED, scrub, secretForms } from "./log-redaction.js";
 
-export type { Logger } from "pino";
+export type { Logger } from "./log.js";
 
 export interface LoggerOptions {
   level: string;
@@ -24,25 +27,24 @@ export interface LoggerOptions {
   destination?: DestinationStream;
   /** Exact values to blank out of every line (the API secret, the integration code). */
   secrets?: readonly (string | undefined)[];
+  /**
+   * The `time` written on each line, epoch ms; default `Date.now()`. The deferred logger passes the time
+   * a held line was logged at, so that lines written late keep their own time.
+   */
+  time?: () => number;
 }
 
-export const REDACTED = "[Redacted]";
-
-/** Field names treated as credentials wherever they occur. */
-const SENSITIVE_KEY =
-  /^(secret|apisecret|clientsecret|password|passwd|pwd|token|accesstoken|refreshtoken|apikey|api_key|apiintegrationcode|integrationcode|authorization|cookie|set-cookie|username|user-name)$|secret|password|token/i;
-
-export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key);
-}
-
+/** @returns a pino logger (level names as `level`, no pid or hostname), writing synchronously. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
   const secrets = secretForms(options.secrets ?? []);
+  const time = options.time;
   return pino(
     {
       level: options.level,
       base: undefined,
+      // pino's own epoch-time format (`,"time":<ms>`), with the time taken from `options.time` when given.
+      ...(time ? { timestamp: () => `,"time":${time()}` } : {}),
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => scrub(object) as Record<string, unknown>,
@@ -57,66 +59,4 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
-}
-
-/**
- * Every form in which a secret can appear in a log line, longest first (so a longer form is blanked
- * before a shorter one inside it). A JSON line never holds a quote, backslash or control character
- * verbatim: a message containing the secret holds its JSON-escaped form, and an error text that
- * quotes a JSON body holds it escaped twice. Values shorter than 4 characters are skipped (they would
- * blank ordinary text).
- */
-export function secretForms(secrets: readonly (string | undefined)[]): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== "string" || secret.length < 4) continue;
-    const escaped = jsonEscape(secret);
-    const candidates = [
-      secret,
-      escaped,
-      jsonEscape(escaped),
-      asciiJsonEscape(secret),
-      jsonEscape(asciiJsonEscape(secret)),
-      encodeURIComponent(secret),
-      encodeURIComponent(secret).replaceAll("%20", "+"),
-      Buffer.from(secret, "utf8").toString("base64"),
-      Buffer.from(secret, "utf8").toString("base64url"),
-    ];
-    for (const form of candidates) if (form.length >= 4) forms.add(form);
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
-}
-
-/** The text between the quotes of JSON.stringify(text). */
-function jsonEscape(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
-}
-
-/** JSON escaping with every non-ASCII UTF-16 unit as \uXXXX (what ASCII-only serialisers write). */
-function asciiJsonEscape(text: string): string {
-  return jsonEscape(text).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** Copies plain objects and arrays, replacing sensitive fields. Errors and other instances pass through. */
-function scrub(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    return isFetchHeaders(value) ? scrub(Object.fromEntries(value.entries()), depth + 1) : value;
-  }
-  const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    copy[key] = isSensitiveKey(key) ? REDACTED : scrub(field, depth + 1);
-  }
-  return copy;
-}
-
-/**
- * Recognises fetch `Headers` by their tag instead of `instanceof Headers`: reading the global `Headers`
- * makes Node load its built-in fetch implementation, which the first log line of a stdio server has no
- * other reason to do (about 14% of start-up, measured by bench/run.mjs).
- */
-function isFetchHeaders(value: object): value is Headers {
-  return Object.prototype.toString.call(value) === "[object Headers]" && typeof (value as Headers).entries === "function";
 }

@@ -18,7 +18,7 @@
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "pino";
+import type { Logger } from "./log.js";
 import { z } from "zod";
 import type { Desk, ProgressListener } from "./desk/index.js";
 import { zoneOffsetMinutes } from "./domain/zones.js";
@@ -42,6 +42,11 @@ export interface ServerOptions {
   readOnly?: boolean;
   /** The session's logger (the team server's carries the technician); default the desk's. */
   logger?: Logger;
+  /**
+   * Background work for the warm-up once the handshake is over and no call is running, before the tools are
+   * imported: the stdio entry loads pino there (src/log.ts). A failure is ignored (the work reports its own).
+   */
+  whenIdle?: () => Promise<unknown>;
 }
 
 /**
@@ -142,6 +147,10 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
   const calls = callGate();
   const warmTools = async () => {
     await loadBoundary();
+    if (options.whenIdle) {
+      await calls.idle();
+      await options.whenIdle().catch(() => undefined);
+    }
     for (const name of TOOL_LOADERS.keys()) {
       await calls.idle();
       await loadTool(name);

@@ -10,7 +10,7 @@
  * background, and a failure is logged at debug level and forgotten (nothing failed is cached: the first
  * tool call simply loads it again and reports any error itself).
  */
-import type { Logger } from "pino";
+import type { Logger } from "./log.js";
 
 export interface WarmUp {
   /** Call when the client has sent `notifications/initialized`. */

@@ -4,8 +4,9 @@
  * has loaded no HTTP code at all — no HTTP server or client module, no fetch implementation (the logger
  * must not touch `Headers`), no HTTP/2 or TLS. Warming up after the handshake may load fetch later.
  * The bundle script separately fails the build if HTTP-transport, Redis or chart modules are reachable
- * from the entry without `import()`. pino's transport support (worker threads) and Node's `assert` are not
- * loaded either: the bundle replaces them (scripts/bundle-options.mjs).
+ * from the entry without `import()`. The logger holds its lines until then and loads pino afterwards
+ * (src/log.ts); pino's transport support (worker threads) and Node's `assert` are never loaded: the bundle
+ * replaces them (scripts/bundle-options.mjs).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -20,9 +21,19 @@ const PRELOAD = fileURLToPath(new URL("./support/record-modules.mjs", import.met
 
 interface Run {
   tools: unknown[];
+  /** Built-in modules loaded when the tools/list answer was written, and when the process exited. */
   loaded: string[];
+  loadedAtExit: string[];
+  /** Whether a JSON log line reached fd 2 before the tools/list answer. */
+  logBeforeToolsList: boolean;
   stderr: string;
 }
+
+const markedLine = (stderr: string, mark: string): string | undefined =>
+  stderr
+    .split("\n")
+    .find((entry) => entry.startsWith(`${mark} `))
+    ?.slice(mark.length + 1);
 
 function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -62,10 +73,11 @@ function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
     child.on("error", reject);
     child.on("close", () => {
       clearTimeout(timer);
-      const line = stderr.split("\n").find((entry) => entry.startsWith("LOADED-AT-TOOLS-LIST "));
-      const loaded = line ? (JSON.parse(line.slice("LOADED-AT-TOOLS-LIST ".length)) as string[] | null) : null;
-      if (!loaded) reject(new Error(`no module snapshot; stderr: ${stderr.slice(-1000)}`));
-      else resolve({ tools, loaded, stderr });
+      const loaded = JSON.parse(markedLine(stderr, "LOADED-AT-TOOLS-LIST") ?? "null") as string[] | null;
+      const loadedAtExit = JSON.parse(markedLine(stderr, "LOADED-AT-EXIT") ?? "null") as string[] | null;
+      const logBeforeToolsList = markedLine(stderr, "LOG-BEFORE-TOOLS-LIST");
+      if (!loaded || !loadedAtExit || logBeforeToolsList === undefined) reject(new Error(`no module snapshot; stderr: ${stderr.slice(-1000)}`));
+      else resolve({ tools, loaded, loadedAtExit, logBeforeToolsList: logBeforeToolsList === "true", stderr });
     });
     send({
       id: 1,
@@ -128,15 +140,21 @@ describe("bundled entry, start path", () => {
     expect(run.loaded).toContain("NativeModule net");
   });
 
-  it("has not loaded pino's transport support or Node's assert (scripts/bundle-options.mjs, pinoWithoutTransports)", () => {
-    const unneeded = run.loaded.filter(
+  it("holds its log lines until tools/list is answered, then writes them through pino (src/log.ts)", () => {
+    expect(run.logBeforeToolsList).toBe(false);
+    // The held start-up line was written (stdin closed right after tools/list: the shutdown writes it), as JSON.
+    const ready = run.stderr.split("\n").find((line) => line.includes("MCP server ready on stdio"));
+    expect(JSON.parse(ready ?? "null")).toMatchObject({ level: "info", msg: "MCP server ready on stdio", sandbox: false });
+  });
+
+  it("has not loaded pino's transport support or Node's assert, up to its exit (scripts/bundle-options.mjs, pinoWithoutTransports)", () => {
+    // At exit, after pino has written the held lines.
+    const unneeded = run.loadedAtExit.filter(
       (name) => /^NativeModule (worker_threads|internal\/worker|assert|internal\/assert\/\w+)$/.test(name) && !baseline.includes(name),
     );
     expect(unneeded).toEqual([]);
-    // The baseline is real: bare Node loaded its own start-up modules.
+    // The baseline is real: bare Node loaded its own start-up modules; pino did run (it loads `os`).
     expect(baseline).toContain("NativeModule net");
-    // The logger still wrote its start-up line to stderr, as JSON.
-    const ready = run.stderr.split("\n").find((line) => line.includes("MCP server ready on stdio"));
-    expect(JSON.parse(ready ?? "null")).toMatchObject({ level: "info", msg: "MCP server ready on stdio" });
+    expect(run.loadedAtExit).toContain("NativeModule os");
   });
 });

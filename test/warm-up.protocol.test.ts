@@ -42,8 +42,8 @@ function recordingApi(answer: (method: string) => unknown) {
   return { api, calls };
 }
 
-async function connect(api: AutotaskApi, warmUp: boolean) {
-  const server = createServer(createDesk(api, settings, () => new Date(), pino({ level: "silent" })), { warmUp });
+async function connect(api: AutotaskApi, warmUp: boolean, whenIdle?: () => Promise<unknown>) {
+  const server = createServer(createDesk(api, settings, () => new Date(), pino({ level: "silent" })), { warmUp, ...(whenIdle ? { whenIdle } : {}) });
   const client = new Client({ name: "warm-up-test", version: "1.0.0" });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await Promise.all([client.connect(a), server.connect(b)]);
@@ -61,6 +61,33 @@ describe("warm-up after the handshake", () => {
     await client.listTools();
     await settle();
     expect([...calls].sort()).toEqual(["getFieldInfo(Tickets)", "queryResources()"]);
+    await client.close();
+  });
+
+  it("runs the entry's idle work (the stdio entry loads pino there) once, after tools/list and while no call runs", async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { api } = recordingApi(() => gate.then(() => []));
+    const idleWork: string[] = [];
+    const client = await connect(api, true, async () => {
+      idleWork.push("loaded");
+    });
+    await settle();
+    expect(idleWork).toEqual([]);
+    await client.listTools();
+    // A call that arrives right after tools/list, and waits on Autotask, holds the idle work back.
+    const call = client.callTool({ name: "autotask_search_tickets", arguments: {} });
+    await settle();
+    expect(idleWork).toEqual([]);
+    release();
+    await call;
+    await settle();
+    expect(idleWork).toEqual(["loaded"]);
+    await client.listTools();
+    await settle();
+    expect(idleWork).toEqual(["loaded"]);
     await client.close();
   });
 

@@ -15,9 +15,9 @@
  *   const ticket = await client.getTicket(12345);
  *   for await (const page of client.queryTickets({ filter: [eq("status", 1)], includeFields: ["title"] })) { ... }
  */
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import type { z } from "zod";
-import { REDACTED, secretForms } from "../logger.js";
+import { REDACTED, secretForms } from "../log-redaction.js";
 import type { AutotaskApi, MetadataEntity, QueryableEntity, QueryPage, RequestOptions } from "./api.js";
 import {
   AutotaskConfigurationError,

@@ -8,7 +8,7 @@
  *
  * Calls go one way: tools -> desk -> domain (pure rules) and client (`src/autotask/`, the network).
  */
-import pino, { type Logger } from "pino";
+import { type Logger, silentLogger } from "../log.js";
 import type { AutotaskApi, MetadataEntity } from "../autotask/api.js";
 import { PicklistCache } from "../autotask/picklists.js";
 import { Directory } from "./directory.js";
@@ -62,7 +62,7 @@ export function createDesk(
   clock: () => Date = () => new Date(),
   options: DeskOptions | Logger = {},
 ): Desk {
-  const { logger = pino({ level: "silent" }), ledgerStore, ledgerScope, onPicklistsInvalidated } = isLogger(options)
+  const { logger = silentLogger, ledgerStore, ledgerScope, onPicklistsInvalidated } = isLogger(options)
     ? ({ logger: options } as DeskOptions)
     : options;
   const now = () => clock().getTime();

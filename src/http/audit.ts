@@ -6,7 +6,7 @@
 import { appendFile } from "node:fs/promises";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import type { TokenCaller } from "./tokens.js";
 
 export interface AuditEntry {

@@ -12,7 +12,7 @@
  * already holds them, and the bundle keeps them (and src/version.ts) in the entry file instead of a shared chunk.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import type { AutotaskApi } from "../autotask/api.js";
 import { currentCaller } from "../autotask/shared-limits.js";
 import type { Config } from "../config.js";

@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import { callerContext } from "../autotask/shared-limits.js";
 import { type AuditLog, auditWrites } from "./audit.js";
 import type { TokenCaller, TokenRegistry } from "./tokens.js";

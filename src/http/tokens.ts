@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import { z } from "zod";
 import type { Caller } from "../autotask/shared-limits.js";
 

@@ -15,7 +15,7 @@
  * against); redis-semaphore (maintained, its acquire/refresh/release are atomic Lua scripts).
  */
 import { Redis } from "ioredis";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import { Semaphore } from "redis-semaphore";
 import { EndpointLimiter } from "../autotask/limiter.js";
 import type { EndpointSlots } from "../autotask/shared-limits.js";

@@ -3,7 +3,7 @@
  * AUTOTASK_REDIS_URL is set (ioredis and redis-semaphore are imported only then).
  */
 import { createHash } from "node:crypto";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import type { EndpointSlots } from "../autotask/shared-limits.js";
 import type { TeamConfig } from "../config-team.js";
 import { HourlyBudget } from "./budget.js";

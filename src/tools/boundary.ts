@@ -13,7 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import { z } from "zod";
 import {
   AutotaskAuthenticationError,

@@ -5,7 +5,7 @@
  * that the handler's `args` type is inferred from the zod input shape and its result is checked
  * against the output shape. Annotations are all required: an unset hint is a silent gap.
  */
-import type { Logger } from "pino";
+import type { Logger } from "../log.js";
 import type { z } from "zod";
 import type { Desk, ProgressListener } from "../desk/index.js";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Logger } from "pino";
+import type { Logger } from "../../src/log.js";
 import type { AutotaskApi } from "../../src/autotask/api.js";
 import { type AuditEntry, createAuditLog } from "../../src/http/audit.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/http/server.js";
