@@ -16,8 +16,8 @@
  *   start-up; `assertStdioStartPathIsLean` fails the build otherwise. A dynamically imported CommonJS
  *   package keeps its named exports (see namedExportsForLazyCommonJs in bundle-options.mjs). The HTTP
  *   client uses the runtime's own undici; the npm package must not be bundled (one copy).
- * - tools/list is precomputed here (see below) and injected with `define`, so the server does not
- *   convert zod schemas to JSON Schema on its first request.
+ * - tools/list and prompts/list are precomputed here (see below) and injected with `define`, so the server
+ *   does not convert zod schemas to JSON Schema on its first request, nor build the prompts' at start-up.
  * - The esbuild options themselves live in bundle-options.mjs, shared with bench/run.mjs's floor.
  * - zod's 48 message locales (about 260 KiB) are reachable only through the `z.locales` namespace;
  *   English, the default, is imported by zod directly. The bundle keeps `en` alone, unless src/ uses
@@ -70,7 +70,13 @@ const LAZY_ONLY = [
   // pino, loaded once the handshake is over (src/log.ts, the deferred logger), not by the client, desk or tools.
   /node_modules\/(pino|sonic-boom|pino-std-serializers|@pinojs\/redact|thread-stream)\//,
   /^src\/logger\.ts$/,
+  // The prompts' definitions (zod schemas, texts), imported by the first prompts/get (src/server.ts);
+  // prompts/list is answered from the bundle-time list below.
+  /^src\/mcp\/prompts\.ts$/,
 ];
+
+/** Own modules that must each be a lazily imported chunk: a LAZY_ONLY rule for a renamed module would guard nothing. */
+const LAZY_CHUNK_MODULES = ["src/mcp/prompts.ts"];
 
 /**
  * Modules the stdio server imports with `import()` right after the handshake (src/index.ts, src/server.ts),
@@ -94,7 +100,7 @@ function assertStdioStartPathIsLean(metafile, entryPath) {
     .filter(([, output]) => entryOf(output.entryPoint))
     .map(([path]) => path);
   const found = new Set(Object.values(metafile.outputs).map((output) => output.entryPoint));
-  const missing = FIRST_CALL_MODULES.filter((module) => !found.has(module));
+  const missing = [...FIRST_CALL_MODULES, ...LAZY_CHUNK_MODULES].filter((module) => !found.has(module));
   if (missing.length > 0) throw new Error(`expected a chunk for each of ${missing.join(", ")}`);
   const pending = [entryPath, ...firstCall];
   while (pending.length > 0) {
@@ -142,11 +148,14 @@ if (!zodCoreSource.includes(ZOD_GLOBAL_CONFIG)) {
 }
 const zodJitlessFirst = `${ZOD_GLOBAL_CONFIG} ??= {}; ${ZOD_GLOBAL_CONFIG}.jitless = true;`;
 
-// tools/list is computed here, from tsc's output of the same sources, instead of converting zod schemas
-// to JSON Schema on the first request (src/precomputed.ts reads it). A stale dist/ would be a build error.
+// tools/list and prompts/list are computed here, from tsc's output of the same sources, instead of
+// converting zod schemas to JSON Schema on the first request, or building the prompts' schemas at start-up
+// (src/precomputed.ts reads them). A stale dist/ would be a build error.
 const { TOOLS } = await import(pathToFileURL(join(outdir, "tools", "index.js")).href);
 const { toListedTool } = await import(pathToFileURL(join(outdir, "server.js")).href);
+const { listedPrompts } = await import(pathToFileURL(join(outdir, "mcp", "prompts.js")).href);
 const precomputedToolList = JSON.stringify(TOOLS.map(toListedTool));
+const precomputedPromptList = JSON.stringify(listedPrompts());
 
 await rm(join(outdir, "bundle-chunks"), { recursive: true, force: true });
 const shared = sharedBuildOptions({ zodLocales: usesZodLocales });
@@ -155,8 +164,8 @@ const result = await build({
   absWorkingDir: root,
   entryPoints: { [ENTRY_NAME]: entry },
   outdir,
-  // A string literal of the JSON (parsed on first use, src/precomputed.ts), not an object literal.
-  define: { __PRECOMPUTED_TOOL_LIST__: JSON.stringify(precomputedToolList) },
+  // String literals of the JSON (parsed on first use, src/precomputed.ts), not object literals.
+  define: { __PRECOMPUTED_TOOL_LIST__: JSON.stringify(precomputedToolList), __PRECOMPUTED_PROMPT_LIST__: JSON.stringify(precomputedPromptList) },
   banner: { js: `${shared.banner.js} ${zodJitlessFirst}` },
   plugins: [sandboxStaysExternal, ...shared.plugins],
 });

@@ -1,5 +1,5 @@
 /**
- * Builds the MCP server: tool listing and tool calls, over whichever transport the caller connects.
+ * Builds the MCP server: tools, prompts and resources, over whichever transport the caller connects.
  *
  * Tools are served through the SDK's `McpServer` with our own `tools/list` and `tools/call`
  * handlers, so that argument validation, alias spellings and error formatting happen in exactly
@@ -9,22 +9,22 @@
  * network I/O; with `warmUp`, the zone and the tenant's metadata are loaded in the background once
  * the handshake is done (src/warm-up.ts), otherwise by the first tool call.
  *
- * Start-up (issue 13): this module imports neither the tool registry nor the desk. The tools (their
- * zod schemas, formatting, the boundary) are imported with `import()` the first time they are needed:
- * right after the first `tools/list` answer when warming up, else by the first call. In the bundle,
- * `tools/list` is served from the list computed at bundle time (src/precomputed.ts), so the
- * handshake and the listing never load them.
+ * Start-up (issue 13): this module imports neither the tool registry, the prompts nor the desk. The
+ * tools (their zod schemas, formatting, the boundary) are imported with `import()` the first time they
+ * are needed: right after the first `tools/list` answer when warming up, else by the first call; the
+ * prompts (src/mcp/prompts.ts) by the first `prompts/get`. In the bundle, `tools/list` and
+ * `prompts/list` are served from lists computed at bundle time (src/precomputed.ts), so the handshake
+ * and the listings never load them.
  */
 import { setMaxListeners } from "node:events";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { GetPromptRequestSchema, ListPromptsRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "./log.js";
 import { z } from "zod";
 import type { Desk, ProgressListener } from "./desk/index.js";
 import { zoneOffsetMinutes } from "./domain/zones.js";
-import { registerDeskPrompts } from "./mcp/prompts.js";
 import { registerDeskResources } from "./mcp/resources.js";
-import { precomputedToolList } from "./precomputed.js";
+import { precomputedPromptList, precomputedToolList } from "./precomputed.js";
 import { CallToolRequestKeepingArguments } from "./mcp/call-request.js";
 import type { AnyToolDefinition, ToolContext } from "./tools/define.js";
 import { TOOL_LOADERS } from "./mcp/tool-loaders.js";
@@ -85,15 +85,24 @@ function loadTools(): Promise<ToolModules> {
   return toolModules;
 }
 
-let boundaryModule: Promise<typeof import("./tools/boundary.js")> | undefined;
-function loadBoundary(): Promise<typeof import("./tools/boundary.js")> {
-  boundaryModule ??= import("./tools/boundary.js");
-  // Nothing failed is kept: the next call imports again and reports its own error.
-  boundaryModule.catch(() => {
-    boundaryModule = undefined;
-  });
-  return boundaryModule;
+/** `load` at most once per process while it succeeds; a failure is not kept: the next use tries again and reports its own error. */
+function importOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    if (!loading) {
+      const attempt = load();
+      attempt.catch(() => {
+        if (loading === attempt) loading = undefined;
+      });
+      loading = attempt;
+    }
+    return loading;
+  };
 }
+
+const loadBoundary = importOnce(() => import("./tools/boundary.js"));
+/** The prompts' definitions, zod schemas and texts: imported by the first `prompts/get` (or an unbundled `prompts/list`). */
+const loadPrompts = importOnce(() => import("./mcp/prompts.js"));
 
 /**
  * One tool's definition, its module imported on first use (src/mcp/tool-loaders.ts): a first call builds
@@ -212,8 +221,18 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
     });
   });
 
-  // Desk prompts and resources (issue 12): registered over the shared desk, no service built here.
-  registerDeskPrompts(server, { readOnly });
+  // Desk prompts (issue 12) through our own handlers rather than McpServer.registerPrompt, which builds
+  // every prompt's zod schemas at start-up (issue 13). The capability is registered here, not in the
+  // constructor's options: declaring it there makes McpServer install its own prompt handlers, and
+  // advertise listChanged, which this fixed list never sends. Registering must precede `connect`.
+  server.server.registerCapabilities({ prompts: { listChanged: false } });
+  server.server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: [...(precomputedPromptList() ?? (await loadPrompts()).listedPrompts())],
+  }));
+  server.server.setRequestHandler(GetPromptRequestSchema, async (request) =>
+    (await loadPrompts()).getPrompt(request.params.name, request.params.arguments, { readOnly }),
+  );
+  // Resources (issue 12): registered over the shared desk, no service built here.
   registerDeskResources(server, getDesk);
 
   return server;

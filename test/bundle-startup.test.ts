@@ -1,6 +1,7 @@
 /**
- * The shipped bundle's start path (dist/autotask-tickets-mcp.js, as `bin` runs it): its `tools/list` is
- * the one the source computes (scripts/bundle.mjs precomputes it), and up to that answer a stdio server
+ * The shipped bundle's start path (dist/autotask-tickets-mcp.js, as `bin` runs it): its `tools/list` and
+ * `prompts/list` are the ones the source computes (scripts/bundle.mjs precomputes them), and up to the
+ * `tools/list` answer a stdio server
  * has loaded no HTTP code at all — no HTTP server or client module, no fetch implementation (the logger
  * must not touch `Headers`), no HTTP/2 or TLS. Warming up after the handshake may load fetch later.
  * The bundle script separately fails the build if HTTP-transport, Redis or chart modules are reachable
@@ -13,6 +14,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxHandle, startSandbox } from "../src/sandbox/index.js";
+import { listedPrompts } from "../src/mcp/prompts.js";
 import { toListedTool } from "../src/server.js";
 import { TOOLS } from "../src/tools/index.js";
 
@@ -21,6 +23,7 @@ const PRELOAD = fileURLToPath(new URL("./support/record-modules.mjs", import.met
 
 interface Run {
   tools: unknown[];
+  prompts: unknown[];
   /** Built-in modules loaded when the tools/list answer was written, and when the process exited. */
   loaded: string[];
   loadedAtExit: string[];
@@ -51,6 +54,7 @@ function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
     let stdout = "";
     let stderr = "";
     let tools: unknown[] = [];
+    let prompts: unknown[] = [];
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
     child.stderr.on("data", (chunk) => {
@@ -66,6 +70,9 @@ function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
           send({ id: 2, method: "tools/list", params: {} });
         } else if (message.id === 2) {
           tools = message.result.tools;
+          send({ id: 3, method: "prompts/list", params: {} });
+        } else if (message.id === 3) {
+          prompts = message.result.prompts;
           child.stdin.end();
         }
       }
@@ -77,7 +84,7 @@ function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
       const loadedAtExit = JSON.parse(markedLine(stderr, "LOADED-AT-EXIT") ?? "null") as string[] | null;
       const logBeforeToolsList = markedLine(stderr, "LOG-BEFORE-TOOLS-LIST");
       if (!loaded || !loadedAtExit || logBeforeToolsList === undefined) reject(new Error(`no module snapshot; stderr: ${stderr.slice(-1000)}`));
-      else resolve({ tools, loaded, loadedAtExit, logBeforeToolsList: logBeforeToolsList === "true", stderr });
+      else resolve({ tools, prompts, loaded, loadedAtExit, logBeforeToolsList: logBeforeToolsList === "true", stderr });
     });
     send({
       id: 1,
@@ -129,6 +136,12 @@ describe("bundled entry, start path", () => {
 
   it("answers tools/list with the list the source computes", () => {
     expect(run.tools).toEqual(TOOLS.map(toListedTool));
+  });
+
+  it("answers prompts/list with the list the source computes", () => {
+    // Strings: the same keys in the same order as the run-time list (which equals the SDK's, test/prompts.protocol.test.ts).
+    expect(JSON.stringify(run.prompts)).toBe(JSON.stringify(listedPrompts()));
+    expect(run.prompts).toHaveLength(3);
   });
 
   it("has loaded no HTTP, fetch, HTTP/2 or TLS module by the time tools/list is answered", () => {

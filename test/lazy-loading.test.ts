@@ -1,7 +1,8 @@
 /**
  * A stdio server must never load the HTTP transport or the Redis client: the built bundle's entry, and
  * every chunk it imports statically, contain neither. (They load by dynamic import with --http or
- * AUTOTASK_REDIS_URL only.) `npm test` builds first.
+ * AUTOTASK_REDIS_URL only.) Nor the prompts' definitions: their first `prompts/get` imports them.
+ * `npm test` builds first.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -48,5 +49,16 @@ describe("what a stdio server loads", () => {
     const text = lazy.map((file) => readFileSync(DIST + file, "utf8")).join("\n");
     expect(text).toMatch(/WWW-Authenticate/);
     expect(text).toMatch(/redis-semaphore|evalsha/i);
+  });
+
+  it("keeps the prompts' definitions behind a dynamic import, and their bundle-time list in the entry", () => {
+    // A message from a prompt's argument schema (src/mcp/prompts.ts), which only the definitions carry.
+    const schemaText = "companyID must be a company id (digits)";
+    const files = [...staticClosure("autotask-tickets-mcp.js")];
+    for (const file of files) expect(readFileSync(DIST + file, "utf8"), file).not.toContain(schemaText);
+    const entry = readFileSync(`${DIST}autotask-tickets-mcp.js`, "utf8");
+    expect(entry).toMatch(/import\("\.\/bundle-chunks\/prompts-[\w-]+\.js"\)/);
+    // The listing's text (scripts/bundle.mjs, __PRECOMPUTED_PROMPT_LIST__) is in the entry itself.
+    expect(entry).toContain("Review tickets in a New status and propose priority, queue and assignee for each.");
   });
 });
