@@ -21,10 +21,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleFloor, productEnv, root } from "./support.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
   const index = argv.indexOf(name);
@@ -39,13 +39,6 @@ if (!existsSync(ENTRY) || !existsSync(join(root, "dist", "sandbox", "index.js"))
   process.exit(1);
 }
 
-/** The floor, bundled with the product's esbuild options, as bench/run.mjs does. */
-async function bundleFloor(outdir) {
-  const { build } = await import("esbuild");
-  const { sharedBuildOptions } = await import(pathToFileURL(join(root, "scripts", "bundle-options.mjs")).href);
-  await build({ ...sharedBuildOptions(), absWorkingDir: root, entryPoints: { "floor-server": join(root, "bench", "floor-server.mjs") }, outdir });
-  return join(outdir, "floor-server.js");
-}
 
 /** One spawn under the profiler: returns the profile and the answers' arrival times (µs, monotonic). */
 function profiledSession(file, env, call, directory) {
@@ -163,14 +156,7 @@ const { startSandbox } = await import(pathToFileURL(join(root, "dist", "sandbox"
 const sandbox = await startSandbox({ port: 0, seed: 5, hourlyThreshold: 1_000_000 });
 try {
   const floorBundle = await bundleFloor(join(work, "floor"));
-  const env = {
-    PATH: process.env.PATH ?? "",
-    AUTOTASK_API_URL: sandbox.apiUrl,
-    AUTOTASK_USERNAME: sandbox.credentials.username,
-    AUTOTASK_SECRET: sandbox.credentials.secret,
-    AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
-    LOG_LEVEL: "info",
-  };
+  const env = productEnv(sandbox);
   const variants = {
     product: { file: ENTRY, call: { name: "autotask_search_tickets", arguments: { pageSize: 25 } } },
     floor: { file: floorBundle, call: { name: "search_tickets", arguments: {} } },

@@ -23,10 +23,10 @@ import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promis
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { bundleFloor, FLOOR_SOURCE, productEnv, root } from "./support.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const BUNDLE = join(dist, "autotask-tickets-mcp.js");
 const TSC_ENTRY = join(dist, "index.js");
@@ -168,18 +168,6 @@ function emptyFields(value, path = "$", found = []) {
   return found;
 }
 
-/** Product environment pointing at a sandbox, with nothing from the bench process's own environment. */
-function productEnv(sandbox, extra = {}) {
-  return {
-    PATH: process.env.PATH ?? "",
-    AUTOTASK_API_URL: sandbox.apiUrl,
-    AUTOTASK_USERNAME: sandbox.credentials.username,
-    AUTOTASK_SECRET: sandbox.credentials.secret,
-    AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
-    LOG_LEVEL: "info",
-    ...extra,
-  };
-}
 
 // ---- raw MCP sessions over stdio ---------------------------------------------------------------------
 
@@ -283,19 +271,8 @@ function textOf(result) {
 
 // ---- the floor: the bare SDK server, bundled like the product ------------------------------------------
 
-const FLOOR_SOURCE = join(root, "bench", "floor-server.mjs");
 /** Outside dist/ (which npm publishes): .tmp/ is ignored by git and not in package.json's `files`. */
 const FLOOR_DIR = join(root, ".tmp", "bench-floor");
-const FLOOR_BUNDLE = join(FLOOR_DIR, "floor-server.js");
-
-/** Bundles bench/floor-server.mjs with the product's esbuild options (scripts/bundle-options.mjs). */
-async function bundleFloor() {
-  const { build } = await import("esbuild");
-  const { sharedBuildOptions } = await import(pathToFileURL(join(root, "scripts", "bundle-options.mjs")).href);
-  await rm(FLOOR_DIR, { recursive: true, force: true });
-  await build({ ...sharedBuildOptions(), absWorkingDir: root, entryPoints: { "floor-server": FLOOR_SOURCE }, outdir: FLOOR_DIR });
-  return FLOOR_BUNDLE;
-}
 
 // ---- the product's own query, captured, so that the floor and the raw baseline send the same one --------
 
@@ -393,7 +370,7 @@ async function startOnce(variant) {
 }
 
 async function benchStartup(sandbox, bodies) {
-  const floorBundle = await bundleFloor();
+  const floorBundle = await bundleFloor(FLOOR_DIR);
   const floorEnv = { ...productEnv(sandbox), FLOOR_QUERY_BODY: bodies.get(25) };
   const floorCall = { name: "search_tickets", args: {}, rows: (result) => JSON.parse(textOf(result)).items.length };
   const productCall = { name: "autotask_search_tickets", args: { pageSize: 25 }, rows: (result) => result.structuredContent?.tickets?.length ?? 0 };

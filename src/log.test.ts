@@ -1,21 +1,10 @@
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { captureLines } from "../test/support/log-lines.js";
 import { createDeferredLogger, silentLogger } from "./log.js";
 import { REDACTED } from "./log-redaction.js";
 import { createLogger } from "./logger.js";
 
 const SECRET = "s3cr3t-VALUE-never-shown";
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, parsed: () => lines.map((line) => JSON.parse(line)), stream: stream as unknown as NodeJS.WritableStream & { write(msg: string): void } };
-}
 
 /** The real loader, counted. */
 function countingLoad() {
@@ -31,7 +20,7 @@ describe("createDeferredLogger", () => {
   it("holds lines until ready, then writes them in order with the time each was logged", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(1_000_000);
-    const { lines, parsed, stream } = capture();
+    const { lines, parsed, stream } = captureLines();
     const load = countingLoad();
     const { logger, ready } = createDeferredLogger({ level: "info", destination: stream, maxHoldMs: 0 }, load);
 
@@ -58,8 +47,8 @@ describe("createDeferredLogger", () => {
   it("writes the same line createLogger writes", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(42_000);
-    const direct = capture();
-    const deferred = capture();
+    const direct = captureLines();
+    const deferred = captureLines();
     createLogger({ level: "debug", destination: direct.stream, secrets: [SECRET] }).child({ technician: "Jo" }).warn({ err: new Error("boom"), n: 2 }, "careful");
     const { logger, ready } = createDeferredLogger({ level: "debug", destination: deferred.stream, secrets: [SECRET], maxHoldMs: 0 });
     logger.child({ technician: "Jo" }).warn({ err: new Error("boom"), n: 2 }, "careful");
@@ -70,7 +59,7 @@ describe("createDeferredLogger", () => {
   });
 
   it("drops lines below its level without loading pino for them", async () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const load = countingLoad();
     const { logger, ready } = createDeferredLogger({ level: "info", destination: stream, maxHoldMs: 0 }, load);
     logger.debug("hidden");
@@ -81,7 +70,7 @@ describe("createDeferredLogger", () => {
   });
 
   it("logs nothing at level silent, even a fatal line", async () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const load = countingLoad();
     const { logger, ready } = createDeferredLogger({ level: "silent", destination: stream, maxHoldMs: 0 }, load);
     logger.fatal("nothing");
@@ -91,7 +80,7 @@ describe("createDeferredLogger", () => {
   });
 
   it("loads pino at once for a warning, without waiting for ready", async () => {
-    const { parsed, stream } = capture();
+    const { parsed, stream } = captureLines();
     const load = countingLoad();
     const { logger } = createDeferredLogger({ level: "info", destination: stream, maxHoldMs: 0 }, load);
     logger.info("before");
@@ -103,7 +92,7 @@ describe("createDeferredLogger", () => {
 
   it("loads pino by itself maxHoldMs after creation, for a host that never lists tools", async () => {
     vi.useFakeTimers();
-    const { parsed, stream } = capture();
+    const { parsed, stream } = captureLines();
     const load = countingLoad();
     const { logger } = createDeferredLogger({ level: "info", destination: stream, maxHoldMs: 500 }, load);
     logger.info("held");
@@ -117,7 +106,7 @@ describe("createDeferredLogger", () => {
   });
 
   it("redacts held lines like direct ones: credential fields, bindings and secret values", async () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const { logger, ready } = createDeferredLogger({ level: "trace", destination: stream, secrets: [SECRET], maxHoldMs: 0 });
     logger.trace({ headers: { Secret: SECRET, UserName: "api@example.com" } }, "request");
     logger.info(`text with ${SECRET} in it`);
@@ -132,7 +121,7 @@ describe("createDeferredLogger", () => {
   });
 
   it("writes what an object held when it was logged, not what it became", async () => {
-    const { parsed, stream } = capture();
+    const { parsed, stream } = captureLines();
     const { logger, ready } = createDeferredLogger({ level: "info", destination: stream, maxHoldMs: 0 });
     const fields = { inFlight: 1, nested: { state: "running" } };
     logger.info(fields, "finishing calls in flight");
@@ -143,7 +132,7 @@ describe("createDeferredLogger", () => {
   });
 
   it("keeps the lines when pino cannot be loaded, and writes them on the next ready", async () => {
-    const { parsed, stream } = capture();
+    const { parsed, stream } = captureLines();
     const load = vi.fn<() => Promise<typeof import("./logger.js")>>().mockRejectedValueOnce(new Error("chunk missing"));
     load.mockImplementation(() => import("./logger.js"));
     const { logger, ready } = createDeferredLogger({ level: "info", destination: stream, maxHoldMs: 0 }, load);

@@ -1,26 +1,15 @@
 import fs from "node:fs";
-import { Writable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
+import { captureLines } from "../test/support/log-lines.js";
 import { REDACTED } from "./log-redaction.js";
 import { createLogger } from "./logger.js";
 
 const SECRET = "s3cr3t-VALUE-never-shown";
 const CODE = "INTEGRATION-CODE-XYZ";
 
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, stream: stream as unknown as NodeJS.WritableStream & { write(msg: string): void } };
-}
-
 describe("createLogger", () => {
   it("never prints the secret at trace, whatever the field name casing or depth", () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const logger = createLogger({ level: "trace", destination: stream, secrets: [SECRET, CODE] });
 
     logger.trace({ headers: { Secret: SECRET, ApiIntegrationCode: CODE, UserName: "api@example.com" } }, "request");
@@ -43,7 +32,7 @@ describe("createLogger", () => {
   });
 
   it("keeps ordinary fields and honours the level", () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const logger = createLogger({ level: "info", destination: stream });
     logger.debug("hidden");
     logger.info({ method: "GET", path: "/Tickets/1", status: 200 }, "Autotask request");
@@ -64,13 +53,13 @@ describe("createLogger", () => {
   });
 
   it("is silent at level silent", () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     createLogger({ level: "silent", destination: stream }).error("nothing");
     expect(lines).toHaveLength(0);
   });
 
   it("redacts credentials inside fetch Headers", () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const headers = new Headers({ Secret: "hush-hush-value", Accept: "application/json" });
     createLogger({ level: "info", destination: stream }).info({ headers }, "request");
     expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ headers: { secret: REDACTED, accept: "application/json" } });
@@ -91,7 +80,7 @@ describe("createLogger redacts encoded forms of the secrets (issue 10)", () => {
   ];
 
   it("blanks the verbatim, JSON-escaped, doubly escaped, URL-encoded and base64 forms", () => {
-    const { lines, stream } = capture();
+    const { lines, stream } = captureLines();
     const logger = createLogger({ level: "trace", destination: stream, secrets: [TRICKY_SECRET, TRICKY_CODE] });
     logger.info(`message with ${TRICKY_SECRET} and ${TRICKY_CODE}`);
     logger.error({ err: new Error(`Autotask said ${JSON.stringify({ sent: TRICKY_SECRET, code: TRICKY_CODE })}`) }, "failed");
