@@ -2,7 +2,7 @@
  * Preload for test/bundle-startup.test.ts (`node --import`): when the server writes its `tools/list`
  * answer, records which Node built-in modules are loaded at that moment, and whether a log line had been
  * written to fd 2 before it (pino writes with `fs.writeSync`). Prints, to stderr when the process exits,
- * `LOADED-AT-TOOLS-LIST <json>`, `LOADED-AT-EXIT <json>` and `LOG-BEFORE-TOOLS-LIST <true|false>` lines.
+ * `LOADED-AT-TOOLS-LIST <json>` and `LOG-BEFORE-TOOLS-LIST <true|false>` lines.
  */
 import fs from "node:fs";
 
@@ -20,6 +20,5 @@ fs.writeSync = (fd, data, ...rest) => {
 };
 process.on("exit", () => {
   process.stderr.write(`\nLOADED-AT-TOOLS-LIST ${JSON.stringify(snapshot ?? null)}\n`);
-  process.stderr.write(`LOADED-AT-EXIT ${JSON.stringify([...process.moduleLoadList])}\n`);
   process.stderr.write(`LOG-BEFORE-TOOLS-LIST ${logBeforeToolsList}\n`);
 });
