@@ -30,7 +30,11 @@ const option = (name, fallback) => {
   const index = argv.indexOf(name);
   return index >= 0 && argv[index + 1] ? argv[index + 1] : fallback;
 };
-const RUNS = Math.max(1, Math.min(50, Number(option("--runs", "8")) || 8));
+const RUNS = Number(option("--runs", "8"));
+if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 50) {
+  console.error("--runs must be a whole number from 1 to 50");
+  process.exit(2);
+}
 const ENTRY = resolve(root, option("--entry", "dist/autotask-tickets-mcp.js"));
 const KEEP = argv.includes("--keep");
 

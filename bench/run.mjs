@@ -36,14 +36,27 @@ const option = (name, fallback) => {
   const index = argv.indexOf(name);
   return index >= 0 && argv[index + 1] !== undefined ? argv[index + 1] : fallback;
 };
-const ROUNDS = Math.max(3, Math.min(100, Number(option("--rounds", "15"))));
-const CALLS = Math.max(50, Math.min(5000, Number(option("--calls", "300"))));
+/** A whole number within [min, max] for option `name`, or the process exits with a line naming the option. */
+const count = (name, fallback, min, max) => {
+  const value = Number(option(name, String(fallback)));
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  console.error(`${name} must be a whole number from ${min} to ${max}`);
+  process.exit(2);
+};
+const ROUNDS = count("--rounds", 15, 3, 100);
+const CALLS = count("--calls", 300, 50, 5000);
 const SKIP_FOOTPRINT = argv.includes("--skip-footprint");
 /** `--only startup,search,...` runs a subset: startup, toolslist, search, overhead, rowcost, metrics, footprint. */
 const ONLY = option("--only", "")
   .split(",")
   .map((name) => name.trim())
   .filter(Boolean);
+const SECTIONS = ["startup", "toolslist", "search", "overhead", "rowcost", "metrics", "footprint"];
+const unknownSections = ONLY.filter((name) => !SECTIONS.includes(name));
+if (unknownSections.length > 0) {
+  console.error(`--only: unknown ${unknownSections.join(", ")}; the sections are ${SECTIONS.join(", ")}`);
+  process.exit(2);
+}
 const wanted = (name) => ONLY.length === 0 || ONLY.includes(name);
 /** `--extra-entry dist/x.js` (repeatable) adds another product entry to the start-up comparison. */
 const EXTRA_ENTRIES = argv.flatMap((arg, index) => (arg === "--extra-entry" && argv[index + 1] ? [resolve(root, argv[index + 1])] : []));
@@ -494,7 +507,7 @@ function benchToolsList(listed) {
     bytes(tool),
     bytes(tool.description ?? ""),
     bytes(tool.inputSchema),
-    bytes(tool.outputSchema ?? {}),
+    tool.outputSchema ? bytes(tool.outputSchema) : "-",
     Math.round(bytes(tool) / 4),
   ]);
   rows.push(["(whole result)", total, "", "", "", Math.round(total / 4)]);

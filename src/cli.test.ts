@@ -55,6 +55,16 @@ describe("environmentFor", () => {
     expect(() => environmentFor({ sandbox: false, dotenvFile: "nope.env" }, {}, read)).toThrow("--dotenv nope.env: cannot read it (ENOENT)");
   });
 
+  it("refuses a file whose line without = swallowed the next variable, naming the line, not the value", () => {
+    const file = "AUTOTASK_USERNAME=api@example.com\nbogus line\nAUTOTASK_SECRET=xyzw-secret\n";
+    const attempt = () => environmentFor({ sandbox: false, dotenvFile: ".env" }, {}, () => file);
+    expect(attempt).toThrow("--dotenv .env: line 3 (AUTOTASK_SECRET) was not read; check the line before it, which must be NAME=value");
+    expect(attempt).not.toThrow(/xyzw/);
+    // Comments, blank lines, export and quoted values are fine.
+    const good = '# comment\n\nexport LOG_LEVEL=debug\nAUTOTASK_SECRET="a=b c"\n';
+    expect(environmentFor({ sandbox: false, dotenvFile: ".env" }, {}, () => good)).toEqual({ LOG_LEVEL: "debug", AUTOTASK_SECRET: "a=b c" });
+  });
+
   it("reads nothing when no file is given", () => {
     expect(environmentFor({ sandbox: false }, { A: "1" }, read)).toEqual({ A: "1" });
   });

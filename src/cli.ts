@@ -114,6 +114,14 @@ export function environmentFor(
       throw new Error(`--dotenv ${command.dotenvFile}: cannot read it (${code ?? (error as Error).message})`);
     }
     fromFile = parseEnv(text) as Record<string, string>;
+    // Node's parser swallows the line after one without "=" (Node 20): say so instead of reporting the variable
+    // as missing later. Only the name and the line number are shown, never a value.
+    text.split(/\r?\n/).forEach((line, index) => {
+      const name = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1];
+      if (name !== undefined && !(name in fromFile)) {
+        throw new Error(`--dotenv ${command.dotenvFile}: line ${index + 1} (${name}) was not read; check the line before it, which must be NAME=value`);
+      }
+    });
   }
   return {
     ...fromFile,

@@ -51,8 +51,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   // pino is loaded after the handshake on stdio, its first lines held until then (src/log.ts); at once otherwise.
   deferredLog = createDeferredLogger({
     // The check's report is the output; its logs stay quiet unless LOG_LEVEL asks for them.
-    level: command.kind === "check" && !env.LOG_LEVEL ? "warn" : config.logLevel,
+    // (LOG_LEVEL as the configuration read it: from the environment or the --dotenv file, blank meaning unset.)
+    level: command.kind === "check" && !environment.LOG_LEVEL?.trim() ? "warn" : config.logLevel,
     secrets: config.credentials ? [config.credentials.secret, config.credentials.integrationCode] : [],
+    ...(config.credentials ? { username: config.credentials.username } : {}),
   });
   const log = deferredLog;
   const logger = log.logger;
@@ -89,12 +91,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     // stdin closing, signals and a transport the SDK closes on its own are handled in stdio.ts.
     await serveStdio(server, {
       logger,
+      // The lines still held, "exiting" among them, are written first when the process ends.
+      flushLogs: log.ready,
       cleanup: async () => {
         await connected?.client.close().catch(() => undefined);
         await shared?.close().catch(() => undefined);
         await connected?.closeSandbox?.().catch(() => undefined);
-        // The lines still held, "exiting" among them, are written before the process ends.
-        await log.ready().catch(() => undefined);
       },
     });
     logger.info({ version: SERVER_VERSION, sandbox: config.sandbox, readOnly: config.readOnly }, "MCP server ready on stdio");

@@ -40,8 +40,8 @@ describe("layers", () => {
   it("lets server.ts construct no service: it is handed the desk", () => {
     const text = readFileSync(join(src, "server.ts"), "utf8");
     const constructed = [...text.matchAll(/new\s+([A-Z]\w*)/g)].map((match) => match[1] ?? "");
-    // Plain collections and the SDK's server only.
-    expect(constructed.filter((name) => !["Map", "Set", "McpServer"].includes(name))).toEqual([]);
+    // Plain collections, the SDK's server and the stand-in (a Proxy) for a desk that failed to build only.
+    expect(constructed.filter((name) => !["Map", "Set", "McpServer", "Proxy"].includes(name))).toEqual([]);
     expect(importsOf(join(src, "server.ts")).filter((path) => /\/(autotask|desk\/(?!index))/.test(path))).toEqual([]);
   });
 

@@ -15,15 +15,24 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 
-
 /**
- * Every form in which a secret can appear in a log line, longest first (so a longer form is blanked
- * before a shorter one inside it). A JSON line never holds a quote, backslash or control character
- * verbatim: a message containing the secret holds its JSON-escaped form, and an error text that
- * quotes a JSON body holds it escaped twice. Values shorter than 4 characters are skipped (they would
- * blank ordinary text).
+ * One pattern for every form in which a secret value can reach a log line or an error text Autotask (or a proxy)
+ * echoes, matched in any letter case (an echo may upper-case it; percent-encoders differ in hex case):
+ * - verbatim;
+ * - JSON-escaped once and twice (a JSON line never holds a quote, backslash or control character verbatim, and
+ *   an error text that quotes a JSON body holds it escaped twice), and escaped with every non-ASCII unit as `\uXXXX`;
+ * - percent-encoded as `encodeURIComponent` and `encodeURI` write it, and form-encoded (`application/
+ *   x-www-form-urlencoded`, which also encodes `~ ! ' ( )` and writes a space as `+`);
+ * - HTML-escaped (`&amp; &lt; &gt; &quot;`, the apostrophe as `&#39;`, `&#x27;` or `&apos;`);
+ * - base64 and base64url, and HTTP Basic's `base64(username:secret)` when `username` is given.
+ * Longer forms come first, so that a form containing a shorter one is blanked whole. Values shorter than
+ * 4 characters are skipped (they would blank ordinary text).
+ *
+ * @param secrets the exact values (the API secret, the integration code).
+ * @param username the API user, for the Basic form only: a username alone is not treated as a secret.
+ * @returns a global, case-insensitive RegExp, or undefined when no value is long enough.
  */
-export function secretForms(secrets: readonly (string | undefined)[]): string[] {
+export function secretPattern(secrets: readonly (string | undefined)[], username?: string): RegExp | undefined {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < 4) continue;
@@ -36,12 +45,23 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
       jsonEscape(asciiJsonEscape(secret)),
       encodeURIComponent(secret),
       encodeURIComponent(secret).replaceAll("%20", "+"),
+      encodeURI(secret),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+      ...["&#39;", "&#x27;", "&apos;"].map((apostrophe) => htmlEscape(secret, apostrophe)),
       Buffer.from(secret, "utf8").toString("base64"),
       Buffer.from(secret, "utf8").toString("base64url"),
+      ...(username ? [Buffer.from(`${username}:${secret}`, "utf8").toString("base64")] : []),
     ];
     for (const form of candidates) if (form.length >= 4) forms.add(form);
   }
-  return [...forms].sort((a, b) => b.length - a.length);
+  if (forms.size === 0) return undefined;
+  const alternatives = [...forms].sort((a, b) => b.length - a.length).map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(alternatives.join("|"), "gi");
+}
+
+/** `text` with every match of `pattern` (from `secretPattern`) replaced by "[Redacted]". */
+export function redactSecrets(text: string, pattern: RegExp | undefined): string {
+  return pattern ? text.replace(pattern, REDACTED) : text;
 }
 
 /** The text between the quotes of JSON.stringify(text). */
@@ -52,6 +72,12 @@ function jsonEscape(text: string): string {
 /** JSON escaping with every non-ASCII UTF-16 unit as \uXXXX (what ASCII-only serialisers write). */
 function asciiJsonEscape(text: string): string {
   return jsonEscape(text).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** HTML escaping of the five special characters, the apostrophe written as `apostrophe`. */
+function htmlEscape(text: string, apostrophe: string): string {
+  const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": apostrophe };
+  return text.replace(/[&<>"']/g, (char) => entities[char] ?? char);
 }
 
 /** Copies plain objects and arrays, replacing sensitive fields. Errors and other instances pass through. */

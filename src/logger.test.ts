@@ -95,4 +95,32 @@ describe("createLogger redacts encoded forms of the secrets (issue 10)", () => {
     expect(output).not.toContain("IC\\\"ZZ");
     expect(output).toContain(REDACTED);
   });
+
+  it("blanks the forms an echo takes elsewhere: form-encoded, lower-case hex, HTML, HTTP Basic, another letter case", () => {
+    // The characters form encoding treats differently from encodeURIComponent: ~ ! ' ( ) and the space.
+    const SECRET_WITH_PUNCTUATION = "Ab~c'd(e)f!g/h*i j";
+    const USER = "apiuser@tenant.example";
+    const { lines, stream } = captureLines();
+    const logger = createLogger({ level: "trace", destination: stream, secrets: [SECRET_WITH_PUNCTUATION, "INT~CODE(2)"], username: USER });
+    const echoed = [
+      new URLSearchParams({ s: SECRET_WITH_PUNCTUATION }).toString().slice(2),
+      new URLSearchParams({ c: "INT~CODE(2)" }).toString().slice(2),
+      encodeURIComponent(SECRET_WITH_PUNCTUATION).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+      SECRET_WITH_PUNCTUATION.replace("'", "&#39;"),
+      SECRET_WITH_PUNCTUATION.replace("'", "&#x27;"),
+      Buffer.from(`${USER}:${SECRET_WITH_PUNCTUATION}`).toString("base64"),
+      SECRET_WITH_PUNCTUATION.toUpperCase(),
+      encodeURI(SECRET_WITH_PUNCTUATION),
+    ];
+    for (const form of echoed) logger.warn(`Autotask said: header was ${form}.`);
+    expect(lines).toHaveLength(echoed.length);
+    lines.forEach((line, index) => {
+      const form = echoed[index] ?? "";
+      expect(line, `form ${form}`).not.toContain(form);
+      expect(JSON.parse(line).msg).toBe(`Autotask said: header was ${REDACTED}.`);
+    });
+    // The username alone stays: it is not a secret, and it says which API user was refused.
+    logger.info({ user: USER }, "user");
+    expect(lines.at(-1)).toContain(USER);
+  });
 });

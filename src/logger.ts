@@ -9,15 +9,15 @@
  *   "[Redacted]";
  * - the values passed as `secrets` are blanked out of the final line wherever they appear (a message
  *   string, an error text), as a last line of defence: verbatim and in the encodings a value takes on
- *   its way into a JSON log line (JSON-escaped once or twice, \uXXXX-escaped, URL- and form-encoded,
- *   base64), see `secretForms`.
+ *   its way into a JSON log line or an echoed error text, in any letter case (JSON-escaped, percent- and
+ *   form-encoded, HTML-escaped, base64, HTTP Basic), see `secretPattern`.
  *
  * @example
  *   const logger = createLogger({ level: "info", secrets: [config.credentials.secret] });
  */
 import pino, { type DestinationStream } from "pino";
 import type { Logger } from "./log.js";
-import { REDACTED, scrub, secretForms } from "./log-redaction.js";
+import { redactSecrets, scrub, secretPattern } from "./log-redaction.js";
 
 export type { Logger } from "./log.js";
 
@@ -25,8 +25,10 @@ export interface LoggerOptions {
   level: string;
   /** Defaults to stderr (fd 2). Tests pass their own stream. */
   destination?: DestinationStream;
-  /** Exact values to blank out of every line (the API secret, the integration code). */
+  /** Exact values to blank out of every line, in every encoding (the API secret, the integration code). */
   secrets?: readonly (string | undefined)[];
+  /** The API user, for blanking HTTP Basic's `base64(username:secret)` (see `secretPattern`). */
+  username?: string;
   /**
    * The `time` written on each line, epoch ms; default `Date.now()`. The deferred logger passes the time
    * a held line was logged at, so that lines written late keep their own time.
@@ -37,7 +39,7 @@ export interface LoggerOptions {
 /** @returns a pino logger (level names as `level`, no pid or hostname), writing synchronously. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
-  const secrets = secretForms(options.secrets ?? []);
+  const secrets = secretPattern(options.secrets ?? [], options.username);
   const time = options.time;
   return pino(
     {
@@ -50,12 +52,7 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (object) => scrub(object) as Record<string, unknown>,
         bindings: (bindings) => scrub(bindings) as Record<string, unknown>,
       },
-      hooks:
-        secrets.length > 0
-          ? {
-              streamWrite: (line: string) => secrets.reduce((text, secret) => text.split(secret).join(REDACTED), line),
-            }
-          : {},
+      hooks: secrets ? { streamWrite: (line: string) => redactSecrets(line, secrets) } : {},
     },
     destination,
   );

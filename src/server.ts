@@ -26,6 +26,7 @@ import { zoneOffsetMinutes } from "./domain/zones.js";
 import { registerDeskResources } from "./mcp/resources.js";
 import { precomputedPromptList, precomputedToolList } from "./precomputed.js";
 import { CallToolRequestKeepingArguments } from "./mcp/call-request.js";
+import { refuseMalformedParams } from "./mcp/request-params.js";
 import type { AnyToolDefinition, ToolContext } from "./tools/define.js";
 import { TOOL_LOADERS } from "./mcp/tool-loaders.js";
 import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/text.js";
@@ -147,10 +148,12 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
   // A write tool is one not marked read-only (tools/define.ts isWriteTool), in the registry or the precomputed list.
   const offered = (tool: { annotations?: { readOnlyHint?: boolean } }) => !(readOnly && !tool.annotations?.readOnlyHint);
 
-  const server = new McpServer(
-    { name: SERVER_NAME, version: SERVER_VERSION },
-    { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
-  );
+  // Capabilities are registered on the underlying Server, not in McpServer's options: declaring one there makes
+  // McpServer install its own handlers for it and advertise listChanged, which these fixed lists never send.
+  // Registering must precede `connect`.
+  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
+  server.server.registerCapabilities({ tools: { listChanged: false }, prompts: { listChanged: false } });
+  refuseMalformedParams(server.server);
 
   // The warm-up imports the tools that were not called only while no call runs (src/warm-up.ts).
   const calls = callGate();
@@ -210,7 +213,9 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
       const [boundary, tool, desk, registry] = await Promise.all([
         loadBoundary(),
         loadTool(name),
-        getDesk(),
+        // A desk that cannot be built fails the call inside the boundary, like any other error of the tool (and
+        // not at all for a name that is no tool): the stand-in throws the build's error when the tool uses it.
+        getDesk().catch((error: unknown) => unbuiltDesk(error)),
         // The names offered, for an unknown tool's message: from the bundle-time list when there is one.
         precomputed ? undefined : loadTools(),
       ]);
@@ -222,10 +227,7 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
   });
 
   // Desk prompts (issue 12) through our own handlers rather than McpServer.registerPrompt, which builds
-  // every prompt's zod schemas at start-up (issue 13). The capability is registered here, not in the
-  // constructor's options: declaring it there makes McpServer install its own prompt handlers, and
-  // advertise listChanged, which this fixed list never sends. Registering must precede `connect`.
-  server.server.registerCapabilities({ prompts: { listChanged: false } });
+  // every prompt's zod schemas at start-up (issue 13).
   server.server.setRequestHandler(ListPromptsRequestSchema, async () => ({
     prompts: [...(precomputedPromptList() ?? (await loadPrompts()).listedPrompts())],
   }));
@@ -234,8 +236,20 @@ export function createServer(deskSource: Desk | DeferredDesk, options: ServerOpt
   );
   // Resources (issue 12): registered over the shared desk, no service built here.
   registerDeskResources(server, getDesk);
+  // registerResource advertises resources.listChanged; the two resources are fixed, so no notification ever comes.
+  server.server.registerCapabilities({ resources: { listChanged: false } });
 
   return server;
+}
+
+/** Stands in for a desk whose build failed: any use throws that failure. Not a thenable, so that it can be awaited. */
+function unbuiltDesk(error: unknown): Desk {
+  return new Proxy({} as Desk, {
+    get(_target, property) {
+      if (property === "then") return undefined;
+      throw error;
+    },
+  });
 }
 
 /**

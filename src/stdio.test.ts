@@ -58,10 +58,27 @@ describe("TrackingTransport", () => {
     const { inner, sent, receive } = fakeInner();
     const transport = new TrackingTransport(inner);
     receive({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "x" } });
-    transport.outputBroken = true;
+    transport.breakOutput();
     await transport.send({ jsonrpc: "2.0", id: 3, result: { content: [] } });
     expect(sent).toEqual([]);
     expect(transport.inFlight).toBe(0);
+  });
+
+  it("gives up an answer stuck waiting for stdout to drain once stdout fails, so the exit is not held", async () => {
+    const { inner, receive } = fakeInner();
+    // A pipe that never drains: the SDK's send waits for `drain` forever.
+    inner.send = () => new Promise<void>(() => {});
+    const transport = new TrackingTransport(inner);
+    receive({ jsonrpc: "2.0", id: 4, method: "prompts/get", params: { name: "x" } });
+    receive({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "y" } });
+    void transport.send({ jsonrpc: "2.0", id: 4, result: { messages: [] } });
+    await Promise.resolve();
+    expect(transport.inFlight).toBe(2);
+    transport.breakOutput();
+    // The stuck answer is given up; the call still running settles when its answer is sent (and not written).
+    expect(transport.inFlight).toBe(1);
+    await transport.send({ jsonrpc: "2.0", id: 5, result: { content: [] } });
+    await expect(transport.whenIdle(10)).resolves.toBe(true);
   });
 
   it("reports the inner transport's errors and closing through its hooks before the server's", () => {

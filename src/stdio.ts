@@ -9,8 +9,10 @@
  *   stdin fails: one line on stderr saying why, then exit 1. Without this the process stays alive
  *   with stdin paused: running, and deaf.
  * - stdout fails (EPIPE: the reader is gone): one warning line; the remaining answers cannot be
- *   delivered, so the calls in flight are not waited for beyond the drain limit.
- * - SIGINT/SIGTERM: close at once and exit 0 (a supervisor that signals wants the process gone).
+ *   delivered: those being written are given up at once, and the calls still running are waited for (so
+ *   that no write is left half-done) up to the drain limit.
+ * - SIGINT/SIGTERM: close at once and exit 0 (a supervisor that signals wants the process gone); a second signal
+ *   while closing exits 0 right after the held log lines are written (at most 1 s).
  *
  * Calls in flight are counted on the transport: a request with an id opens one, its response (or a
  * `notifications/cancelled` for it, after which the SDK sends none) closes it.
@@ -42,7 +44,15 @@ export interface StdioLifecycleOptions {
   drainTimeoutMs?: number;
   /** Registers SIGINT/SIGTERM handlers (default true). */
   handleSignals?: boolean;
+  /**
+   * Writes the log lines still held (src/log.ts, the deferred logger). Awaited first when the process ends, before
+   * anything is closed, so that a slow cleanup or a second signal cannot lose them. Errors are ignored.
+   */
+  flushLogs?: () => Promise<unknown>;
 }
+
+/** Longest wait for the held log lines when a second signal asks the process to end now, in ms. */
+const FLUSH_ON_REPEAT_SIGNAL_MS = 1_000;
 
 type RequestId = string | number;
 
@@ -61,7 +71,9 @@ export async function serveStdio(server: ConnectableServer, options: StdioLifecy
   let ending = false;
   let lastError: Error | undefined;
 
+  const flushLogs = () => Promise.resolve(options.flushLogs?.()).catch(() => undefined);
   const finish = async (code: number) => {
+    await flushLogs();
     await server.close().catch(() => undefined);
     await options.cleanup?.().catch(() => undefined);
     // Pipes to stdout are synchronous on POSIX, but an empty write with a callback makes sure of it everywhere.
@@ -104,19 +116,25 @@ export async function serveStdio(server: ConnectableServer, options: StdioLifecy
   });
   stdout.on("error", (error: Error & { code?: string }) => {
     if (transport.outputBroken) return;
-    transport.outputBroken = true;
+    transport.breakOutput();
     logger.warn({ code: error.code }, "stdout failed: answers can no longer be delivered");
     void drainThenExit("stdout failed");
   });
   if (options.handleSignals ?? true) {
     const onSignal = (signal: string) => {
-      if (ending) return;
+      if (ending) {
+        // Asked again while ending: end now, once the held log lines are out (bounded), not by the default action,
+        // which would kill the process before they are written.
+        const limit = new Promise((resolve) => setTimeout(resolve, FLUSH_ON_REPEAT_SIGNAL_MS).unref());
+        void Promise.race([flushLogs(), limit]).then(() => exit(0));
+        return;
+      }
       ending = true;
       logger.info({ reason: signal }, "shutting down");
       void finish(0);
     };
-    process.once("SIGINT", () => onSignal("SIGINT"));
-    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
   }
 
   await server.connect(transport);
@@ -132,11 +150,13 @@ export class TrackingTransport implements Transport {
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   onTransportError?: (error: Error) => void;
   onTransportClose?: () => void;
-  /** Set when stdout failed: a send then settles its request at once instead of waiting for a drain that never comes. */
+  /** Set by `breakOutput` when stdout failed: a send then settles its request at once, writing nothing. */
   outputBroken = false;
 
   readonly #inner: Transport;
   readonly #open = new Set<RequestId>();
+  /** Requests whose answer is being written (the SDK's send waits for `drain` when the pipe is full). */
+  readonly #sending = new Set<RequestId>();
   #idleWaiters: Array<() => void> = [];
 
   constructor(inner: Transport) {
@@ -171,11 +191,25 @@ export class TrackingTransport implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const answered = isResponse(message) ? message.id : undefined;
+    if (answered !== undefined) this.#sending.add(answered);
     try {
       if (!this.outputBroken) await this.#inner.send(message, options);
     } finally {
-      if (answered !== undefined) this.#settle(answered);
+      if (answered !== undefined) {
+        this.#sending.delete(answered);
+        this.#settle(answered);
+      }
     }
+  }
+
+  /**
+   * stdout failed: no answer can be delivered any more. Later sends write nothing, and the answers already being
+   * written are given up at once: their sends wait for a `drain` that never comes, which would otherwise hold
+   * the exit until the drain limit.
+   */
+  breakOutput(): void {
+    this.outputBroken = true;
+    for (const id of [...this.#sending]) this.#settle(id);
   }
 
   /** Resolves true once nothing is in flight, or false after `timeoutMs`. */

@@ -138,6 +138,31 @@ describe("stdio lifecycle of the built server", () => {
     expect(await server.exited(10_000)).toBe(0);
   }, 20_000);
 
+  it("writes its held log lines and exits 0 when signalled twice in a row", async () => {
+    const server = start(sandboxEnv({ LOG_LEVEL: "info" }));
+    await initialize(server);
+    // No tools/list: the logger still holds "MCP server ready on stdio" (src/log.ts).
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    server.child.kill("SIGTERM");
+    expect(await server.exited(10_000)).toBe(0);
+    const lines = server.stderr().split("\n").filter((line) => line.startsWith("{"));
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(expect.arrayContaining(["MCP server ready on stdio", "shutting down"]));
+  }, 20_000);
+
+  it("does not linger when the reader goes away while answers wait for stdout to drain", async () => {
+    const server = start(sandboxEnv({ LOG_LEVEL: "warn" }));
+    await initialize(server);
+    // About 270 KB of answers, more than a pipe holds: the server's writes wait for a drain.
+    for (let id = 10; id < 30; id++) server.send({ id, method: "tools/list" });
+    await new Promise<void>((resolve) => server.child.stdout.once("data", () => resolve()));
+    server.child.stdout.destroy();
+    server.child.stdin.end();
+    // Before: the answers waiting for a drain were never settled, and the exit waited for the 150 s drain limit.
+    expect(await server.exited(10_000)).toBe(0);
+    expect(server.stderr()).toContain("stdout failed");
+  }, 20_000);
+
   // With --sandbox the embedded sandbox keeps the event loop busy: a closed transport left a live, deaf process.
   it.each([
     ["against an Autotask URL", () => start(sandboxEnv({ LOG_LEVEL: "warn" }))],

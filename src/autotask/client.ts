@@ -17,7 +17,7 @@
  */
 import type { Logger } from "../log.js";
 import type { z } from "zod";
-import { REDACTED, secretForms } from "../log-redaction.js";
+import { redactSecrets, secretPattern } from "../log-redaction.js";
 import type { AutotaskApi, MetadataEntity, QueryableEntity, QueryPage, RequestOptions } from "./api.js";
 import {
   AutotaskConfigurationError,
@@ -173,8 +173,8 @@ const CONNECT_PHASE_CODES = new Set([
 
 export class AutotaskClient implements AutotaskApi {
   readonly #credentials: AutotaskCredentials;
-  /** The secret and integration code in every encoding an answer can echo them in (see `secretForms`). */
-  readonly #credentialForms: string[];
+  /** The secret and integration code in every encoding an answer can echo them in (see `secretPattern`). */
+  readonly #credentialPattern: RegExp | undefined;
   readonly #logger: Logger | undefined;
   readonly #limiter: EndpointSlots;
   readonly #budget: RequestBudget | undefined;
@@ -215,7 +215,7 @@ export class AutotaskClient implements AutotaskApi {
       if (problem) throw new AutotaskConfigurationError(`The Autotask ${header} credential ${problem}.`, { method: "-", path: "-" });
     }
     this.#credentials = { ...credentials };
-    this.#credentialForms = secretForms([credentials.secret, credentials.integrationCode]);
+    this.#credentialPattern = secretPattern([credentials.secret, credentials.integrationCode], credentials.username);
     this.#logger = options.logger;
     this.#limiter = options.slots ?? new EndpointLimiter(options.maxConcurrentPerEndpoint ?? 3);
     this.#budget = options.budget;
@@ -739,7 +739,7 @@ export class AutotaskClient implements AutotaskApi {
 
   /** `text` with the secret and integration code (verbatim or encoded) replaced by "[Redacted]". */
   #redact(text: string): string {
-    return this.#credentialForms.reduce((out, form) => out.split(form).join(REDACTED), text);
+    return redactSecrets(text, this.#credentialPattern);
   }
 
   #authHeaders(isRead: boolean): Record<string, string> {

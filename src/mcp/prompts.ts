@@ -8,6 +8,8 @@
  */
 import { ErrorCode, type GetPromptResult, McpError, type Prompt } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { MAX_INT32_ID } from "../desk/ids.js";
+import { oneLine } from "../tools/format/text.js";
 
 export interface PromptOptions {
   /** Writes are off (server or token): the text then never asks for a write tool, which is hidden. */
@@ -48,7 +50,16 @@ export const PROMPTS: readonly AnyPromptDefinition[] = [
     title: "Triage new tickets",
     description: "Review tickets in a New status and propose priority, queue and assignee for each.",
     // Arguments are validated before they reach the prompt text: an id is digits, nothing else.
-    args: { companyID: z.string().trim().regex(/^[1-9]\d{0,9}$/, "companyID must be a company id (digits)").optional().describe("Only this company's tickets (id).") },
+    args: {
+      companyID: z
+        .string()
+        .trim()
+        .regex(/^[1-9]\d{0,9}$/, { message: "companyID must be a company id (digits)", abort: true })
+        // Autotask ids are int32 (src/desk/ids.ts).
+        .refine((id) => Number(id) <= MAX_INT32_ID, `companyID must be at most ${MAX_INT32_ID}`)
+        .optional()
+        .describe("Only this company's tickets (id)."),
+    },
     text: ({ companyID }, { readOnly }) =>
       [
         "Triage the new tickets in Autotask.",
@@ -83,7 +94,9 @@ export const PROMPTS: readonly AnyPromptDefinition[] = [
         .trim()
         .min(1)
         .max(100)
-        .regex(/^[^"\r\n<>`]+$/, "queue must be a queue label on one line, without quotes or angle brackets")
+        // Every control character and Unicode line or paragraph separator is refused, not only \r and \n: the label is
+        // placed inside the prompt text, and a line break there would start an instruction of its own.
+        .regex(/^[^"<>`\p{Cc}\u2028\u2029]+$/u, "queue must be a queue label on one line, without quotes or angle brackets")
         .optional()
         .describe("Only this queue (label)."),
     },
@@ -134,7 +147,8 @@ const BY_NAME = new Map(PROMPTS.map((prompt) => [prompt.name, { prompt, args: z.
  */
 export function getPrompt(name: string, args: Record<string, string> | undefined, options: PromptOptions): GetPromptResult {
   const entry = BY_NAME.get(name);
-  if (!entry) throw new McpError(ErrorCode.InvalidParams, `Prompt ${name} not found`);
+  // The caller's name, on one line and capped (the SDK echoed it whole, however long).
+  if (!entry) throw new McpError(ErrorCode.InvalidParams, `Prompt ${oneLine(name, 80)} not found`);
   const parsed = entry.args.safeParse(args ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.message} at ${issue.path.join(".")}` : issue.message));

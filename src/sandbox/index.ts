@@ -37,7 +37,10 @@ export interface SandboxOptions {
   now?: () => Date;
   /** Requests per rolling hour before 429s (default 10,000, Autotask's per-database limit). */
   hourlyThreshold?: number;
-  /** Credentials the sandbox accepts (default sandbox@example.com / sandbox-secret / SANDBOX). */
+  /**
+   * Credentials the sandbox accepts (default sandbox@example.com / sandbox-secret / SANDBOX-INTEGRATION: not a
+   * plain word, since credentials are blanked from logs in any letter case).
+   */
   credentials?: Partial<Credentials>;
 }
 
@@ -65,7 +68,7 @@ export interface SandboxHandle {
 export const DEFAULT_CREDENTIALS: Readonly<Credentials> = {
   username: "sandbox@example.com",
   secret: "sandbox-secret",
-  integrationCode: "SANDBOX",
+  integrationCode: "SANDBOX-INTEGRATION",
 };
 
 export const DEFAULT_SEED = 20261127;

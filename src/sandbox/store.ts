@@ -202,18 +202,28 @@ export class SandboxStore {
 
   /**
    * Loads a saved state, or returns undefined when there is none (or it belongs to another profile).
-   * @throws Error in one line naming the file and the fix, when the file is not a state this sandbox wrote.
+   * @throws Error in one line naming the file and the fix, when the file is not a state this sandbox wrote. It never
+   *   quotes the file (like profiles, src/sandbox/profile.ts): a wrong path can point at anything, and JSON.parse's
+   *   own message quotes the text around the error.
    */
   static load(path: string, profile: TenantProfile): SandboxStore | undefined {
     if (!existsSync(path)) return undefined;
+    const unreadable = (reason: string) =>
+      new Error(`The sandbox state file ${path} is unreadable (${reason}); delete or move it to start the sandbox with fresh data.`);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw unreadable(typeof code === "string" ? code : "cannot be read");
+    }
     let state: PersistedState;
     try {
-      state = JSON.parse(readFileSync(path, "utf8")) as PersistedState;
-      if (typeof state !== "object" || state === null || typeof state.tables !== "object" || state.tables === null) throw new Error("no tables");
-    } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
-      throw new Error(`The sandbox state file ${path} is unreadable (${reason}); delete or move it to start the sandbox with fresh data.`);
+      state = JSON.parse(text) as PersistedState;
+    } catch {
+      throw unreadable("not JSON");
     }
+    if (typeof state !== "object" || state === null || typeof state.tables !== "object" || state.tables === null) throw unreadable("no tables");
     if (state.version !== 1 || state.profile !== profile.name) return undefined;
     const store = new SandboxStore(profile, state.apiUserResourceId);
     for (const [day, sequence] of Object.entries(state.ticketSequenceByDay)) store.ticketSequenceByDay.set(day, sequence);

@@ -32,6 +32,7 @@ import {
   AfterWriteError,
 } from "../desk/errors.js";
 import { type AnyToolDefinition, isWriteTool, type ToolContext } from "./define.js";
+import { oneLine } from "./format/text.js";
 import { UNTRUSTED_JSON_NOTICE, UNTRUSTED_OPEN } from "./format/untrusted-text.js";
 
 export interface CallOptions {
@@ -54,7 +55,8 @@ export async function callTool(
   options: CallOptions,
 ): Promise<CallToolResult> {
   try {
-    if (!tool) throw new UserInputError(`Unknown tool "${name}". Available: ${options.available.join(", ")}.`);
+    // An unknown name is echoed on one line and capped: it is the caller's text, of any length.
+    if (!tool) throw new UserInputError(`Unknown tool "${oneLine(name, 80)}". Available: ${options.available.join(", ")}.`);
     if (options.readOnly && isWriteTool(tool)) throw new ReadOnlyModeError(tool.name, options.readOnlyBy);
     const args = parseArguments(tool, rawArgs);
     const result = await tool.handler(args, ctx);
@@ -69,7 +71,7 @@ export async function callTool(
       structuredContent: result.text.includes(UNTRUSTED_OPEN) ? { ...structured, untrustedText: UNTRUSTED_JSON_NOTICE } : structured,
     };
   } catch (error) {
-    return { isError: true, content: [{ type: "text", text: formatError(error, name, ctx.logger) }] };
+    return { isError: true, content: [{ type: "text", text: formatError(error, tool?.name ?? oneLine(name, 80), ctx.logger) }] };
   }
 }
 

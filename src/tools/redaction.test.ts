@@ -14,6 +14,9 @@ const forms = [
   JSON.stringify(credentials.secret).slice(1, -1),
   credentials.integrationCode,
   encodeURIComponent(credentials.secret),
+  new URLSearchParams({ s: credentials.secret }).toString().slice(2),
+  credentials.integrationCode.toLowerCase(),
+  Buffer.from(`${credentials.username}:${credentials.secret}`).toString("base64"),
 ];
 
 const echo = () =>
@@ -22,6 +25,8 @@ const echo = () =>
       errors: [
         `Bad request; headers: {"Secret":${JSON.stringify(credentials.secret)},"ApiIntegrationCode":"${credentials.integrationCode}"}`,
         `Secret=${credentials.secret} ApiIntegrationCode=${credentials.integrationCode} q=${encodeURIComponent(credentials.secret)}`,
+        `form=${new URLSearchParams({ s: credentials.secret }).toString().slice(2)} upper=${credentials.integrationCode.toLowerCase()}`,
+        `basic=${Buffer.from(`${credentials.username}:${credentials.secret}`).toString("base64")}`,
       ],
     },
     { status: 500 },
