@@ -21,10 +21,12 @@ export function isSensitiveKey(key: string): boolean {
  * - verbatim;
  * - JSON-escaped once and twice (a JSON line never holds a quote, backslash or control character verbatim, and
  *   an error text that quotes a JSON body holds it escaped twice), and escaped with every non-ASCII unit as `\uXXXX`;
- * - percent-encoded as `encodeURIComponent` and `encodeURI` write it, and form-encoded (`application/
- *   x-www-form-urlencoded`, which also encodes `~ ! ' ( )` and writes a space as `+`);
- * - HTML-escaped (`&amp; &lt; &gt; &quot;`, the apostrophe as `&#39;`, `&#x27;` or `&apos;`);
- * - base64 and base64url, and HTTP Basic's `base64(username:secret)` when `username` is given.
+ * - upper- and lower-cased (for mappings that change length, such as ß → SS);
+ * - percent-encoded as `encodeURIComponent` and `encodeURI` write it, strictly (RFC 3986: also `! ' ( ) *`), every
+ *   byte, and form-encoded (`application/x-www-form-urlencoded`: also `~`, a space as `+`);
+ * - HTML-escaped (`&amp; &lt; &gt; &quot;`, the apostrophe as `&#39;`, `&#x27;` or `&apos;`; or every special
+ *   character as a decimal or hex numeric entity);
+ * - base64 and base64url, padded or not, and HTTP Basic's `base64(username:secret)` when `username` is given.
  * Longer forms come first, so that a form containing a shorter one is blanked whole. Values shorter than
  * 4 characters are skipped (they would blank ordinary text).
  *
@@ -37,8 +39,16 @@ export function secretPattern(secrets: readonly (string | undefined)[], username
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < 4) continue;
     const escaped = jsonEscape(secret);
+    const base64Forms = [
+      Buffer.from(secret, "utf8").toString("base64"),
+      Buffer.from(secret, "utf8").toString("base64url"),
+      ...(username ? [Buffer.from(`${username}:${secret}`, "utf8").toString("base64")] : []),
+    ];
     const candidates = [
       secret,
+      // Case mappings that change length (ß → SS) are beyond the pattern's case-insensitive flag.
+      secret.toUpperCase(),
+      secret.toLowerCase(),
       escaped,
       jsonEscape(escaped),
       asciiJsonEscape(secret),
@@ -47,10 +57,15 @@ export function secretPattern(secrets: readonly (string | undefined)[], username
       encodeURIComponent(secret).replaceAll("%20", "+"),
       encodeURI(secret),
       new URLSearchParams({ v: secret }).toString().slice(2),
+      // RFC 3986 strict (also ! ' ( ) *, as Python's quote, PHP's rawurlencode, .NET's EscapeDataString), and every byte.
+      encodeURIComponent(secret).replace(/[!'()*]/g, percentEncoded),
+      [...Buffer.from(secret, "utf8")].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
       ...["&#39;", "&#x27;", "&apos;"].map((apostrophe) => htmlEscape(secret, apostrophe)),
-      Buffer.from(secret, "utf8").toString("base64"),
-      Buffer.from(secret, "utf8").toString("base64url"),
-      ...(username ? [Buffer.from(`${username}:${secret}`, "utf8").toString("base64")] : []),
+      secret.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`),
+      secret.replace(/[&<>"']/g, (char) => `&#x${char.charCodeAt(0).toString(16)};`),
+      ...base64Forms,
+      // Unpadded, as JWTs and some encoders write them.
+      ...base64Forms.map((form) => form.replace(/=+$/, "")),
     ];
     for (const form of candidates) if (form.length >= 4) forms.add(form);
   }
@@ -72,6 +87,10 @@ function jsonEscape(text: string): string {
 /** JSON escaping with every non-ASCII UTF-16 unit as \uXXXX (what ASCII-only serialisers write). */
 function asciiJsonEscape(text: string): string {
   return jsonEscape(text).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function percentEncoded(char: string): string {
+  return `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
 }
 
 /** HTML escaping of the five special characters, the apostrophe written as `apostrophe`. */

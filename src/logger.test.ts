@@ -101,7 +101,7 @@ describe("createLogger redacts encoded forms of the secrets (issue 10)", () => {
     const SECRET_WITH_PUNCTUATION = "Ab~c'd(e)f!g/h*i j";
     const USER = "apiuser@tenant.example";
     const { lines, stream } = captureLines();
-    const logger = createLogger({ level: "trace", destination: stream, secrets: [SECRET_WITH_PUNCTUATION, "INT~CODE(2)"], username: USER });
+    const logger = createLogger({ level: "trace", destination: stream, secrets: [SECRET_WITH_PUNCTUATION, "INT~CODE(2)", "straße-Geheimnis"], username: USER });
     const echoed = [
       new URLSearchParams({ s: SECRET_WITH_PUNCTUATION }).toString().slice(2),
       new URLSearchParams({ c: "INT~CODE(2)" }).toString().slice(2),
@@ -111,6 +111,11 @@ describe("createLogger redacts encoded forms of the secrets (issue 10)", () => {
       Buffer.from(`${USER}:${SECRET_WITH_PUNCTUATION}`).toString("base64"),
       SECRET_WITH_PUNCTUATION.toUpperCase(),
       encodeURI(SECRET_WITH_PUNCTUATION),
+      // RFC 3986 strict percent-encoding, every byte encoded, unpadded Basic, a case mapping that changes length.
+      encodeURIComponent(SECRET_WITH_PUNCTUATION).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      [...Buffer.from(SECRET_WITH_PUNCTUATION)].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join(""),
+      Buffer.from(`${USER}:${SECRET_WITH_PUNCTUATION}`).toString("base64").replace(/=+$/, ""),
+      "straße-Geheimnis".toUpperCase(),
     ];
     for (const form of echoed) logger.warn(`Autotask said: header was ${form}.`);
     expect(lines).toHaveLength(echoed.length);

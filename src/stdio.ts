@@ -96,6 +96,9 @@ export async function serveStdio(server: ConnectableServer, options: StdioLifecy
 
   transport.onTransportError = (error) => {
     lastError = error;
+    // The SDK drops a stdin line that is not a JSON-RPC message (bad JSON, `params` not an object) and answers
+    // nothing, so the client waits for its timeout: say why here. Capped: Node's JSON errors quote the line.
+    logger.warn({ reason: error.message.replace(/\s+/g, " ").slice(0, 300) }, "dropped a stdin line that is not a valid JSON-RPC message");
   };
   transport.onTransportClose = () => {
     if (ending) return;

@@ -150,6 +150,21 @@ describe("stdio lifecycle of the built server", () => {
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(expect.arrayContaining(["MCP server ready on stdio", "shutting down"]));
   }, 20_000);
 
+  it("says on stderr why it dropped a line that is not a JSON-RPC message, and keeps serving", async () => {
+    const server = start(sandboxEnv({ LOG_LEVEL: "warn" }));
+    await initialize(server);
+    // The SDK drops it without an answer: the warning is all the client's operator gets.
+    server.send({ id: 7, method: "tools/call", params: "not an object" });
+    server.send({ id: 8, method: "ping" });
+    await server.waitFor(8);
+    expect(server.messages.find((m) => m.id === 7)).toBeUndefined();
+    const warningLine = () => server.stderr().split("\n").find((line) => line.includes("not a valid JSON-RPC message"));
+    // A warning loads the logger at once (src/log.ts): it arrives within moments, not after the 2 s hold.
+    for (let waited = 0; !warningLine() && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    const warning = warningLine();
+    expect(JSON.parse(warning ?? "null")).toMatchObject({ level: "warn", reason: expect.stringContaining("expected object") });
+  }, 20_000);
+
   it("does not linger when the reader goes away while answers wait for stdout to drain", async () => {
     const server = start(sandboxEnv({ LOG_LEVEL: "warn" }));
     await initialize(server);

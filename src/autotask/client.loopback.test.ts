@@ -221,4 +221,25 @@ describe("AutotaskClient credentials that HTTP cannot carry", () => {
     expect(sent).toEqual(["GET /ATServicesRest/V1.0/Tickets/7", "POST /ATServicesRest/V1.0/Tickets"]);
     expect(elsewhere).toEqual([]);
   });
+
+  it("names a redirect's target without the credentials a hostile host echoes into its Location", async () => {
+    // The answering host builds the Location from the headers it received (the secret as a host name label).
+    const apiUrl = await serve((req, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", `http://${String(req.headers.secret)}.${String(req.headers.apiintegrationcode)}.example/`);
+      res.end();
+    });
+    const client = new AutotaskClient({ credentials: CREDENTIALS, apiUrl, sleep: noSleep });
+    try {
+      const error = await client.getTicket(7).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(error).toBeInstanceOf(AutotaskConfigurationError);
+      expect(error?.message).toContain("with a redirect (HTTP 302, to http://[Redacted].[Redacted].example)");
+      expect(error?.message.toLowerCase()).not.toMatch(/loopback-secret|\bloop\b/);
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -684,7 +684,8 @@ export class AutotaskClient implements AutotaskApi {
       clearTimeout(timer);
       if (status >= 300 && status < 400) {
         report("http-error", status);
-        throw redirectRefused(spec, status, response.headers.get("location"), url);
+        // The Location is the answering host's text: a hostile one can put the credentials in it.
+        throw redirectRefused(spec, status, response.headers.get("location"), url, (text) => this.#redact(text));
       }
       const json = parseJson(text);
 
@@ -804,10 +805,16 @@ function pageDetailsOf(details: PageDetails | null | undefined, count: number): 
  * says nothing of earlier writes of the same call (a read-back after a create is such a request).
  * Only the target's origin is named; the API URL is configuration, so that is what to fix.
  */
-function redirectRefused(spec: { method: string; path: string }, status: number, location: string | null, from: string): AutotaskConfigurationError {
+function redirectRefused(
+  spec: { method: string; path: string },
+  status: number,
+  location: string | null,
+  from: string,
+  redact: (text: string) => string,
+): AutotaskConfigurationError {
   let target = "no Location";
   try {
-    if (location) target = new URL(location, from).origin;
+    if (location) target = redact(new URL(location, from).origin);
   } catch {
     target = "an unreadable Location";
   }
