@@ -157,6 +157,12 @@ function isValidDate(text: string): boolean {
 }
 
 
+/**
+ * A semantic name as written in the mapping variables ("waiting customer" -> "WAITING_CUSTOMER"); "" for a non-string.
+ * The rule of `semanticKey` (domain/states.ts), written here so that the configuration does not load the domain at start-up.
+ */
+const normalName = (value: unknown) => (typeof value === "string" ? value.trim().toUpperCase().replace(/[\s-]+/g, "_") : "");
+
 const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
   z.preprocess(
     emptyToUndefined,
@@ -169,7 +175,7 @@ const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
         if (parsed === undefined) return z.NEVER;
         const result: Record<string, T> = {};
         for (const [key, value] of Object.entries(parsed)) {
-          const name = typeof value === "string" ? value.trim().toUpperCase().replace(/[\s-]+/g, "_") : "";
+          const name = normalName(value);
           if (!(names as readonly string[]).includes(name)) {
             ctx.addIssue({ code: "custom", message: `"${key}" maps to ${JSON.stringify(value)}, which is not a ${what} (${names.join(", ")})` });
             return z.NEVER;
@@ -179,8 +185,6 @@ const mappingVariable = <T extends string>(names: readonly T[], what: string) =>
         return result;
       }),
   );
-
-const normalName = (value: unknown) => (typeof value === "string" ? value.trim().toUpperCase().replace(/[\s-]+/g, "_") : "");
 
 /**
  * AUTOTASK_WORKFLOW: rows of the status transition table, `{"NEW":["IN_PROGRESS","WAITING_CUSTOMER"]}`;

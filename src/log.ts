@@ -11,6 +11,7 @@
 import type { LogFn } from "pino";
 import { scrub } from "./log-redaction.js";
 import type { LoggerOptions } from "./logger.js";
+import { loadOnce } from "./once.js";
 
 /** What the code logs through; a pino logger is one. */
 export interface Logger {
@@ -91,7 +92,6 @@ export function createDeferredLogger(
   let held: Held[] = [];
   let root: Logger | undefined;
   let heldTime: number | undefined;
-  let loading: Promise<void> | undefined;
 
   const realOf = (node: LoggerNode): Logger => {
     node.real ??= node.parent ? realOf(node.parent).child(node.bindings ?? {}) : (root as Logger);
@@ -102,30 +102,22 @@ export function createDeferredLogger(
     (real[method] as (...values: unknown[]) => void).apply(real, args);
   };
 
-  const ready = (): Promise<void> => {
-    if (!loading) {
-      const attempt = load().then(({ createLogger }) => {
-        if (root) return;
-        root = createLogger({ ...options, time: () => heldTime ?? Date.now() });
-        const lines = held;
-        held = [];
-        for (const line of lines) {
-          heldTime = line.time;
-          try {
-            write(line.node, line.method, line.args);
-          } finally {
-            heldTime = undefined;
-          }
+  // Nothing failed is kept (loadOnce): the next call loads again.
+  const ready = loadOnce(() =>
+    load().then(({ createLogger }) => {
+      root = createLogger({ ...options, time: () => heldTime ?? Date.now() });
+      const lines = held;
+      held = [];
+      for (const line of lines) {
+        heldTime = line.time;
+        try {
+          write(line.node, line.method, line.args);
+        } finally {
+          heldTime = undefined;
         }
-      });
-      // Nothing failed is kept: the next call loads again.
-      attempt.catch(() => {
-        if (loading === attempt) loading = undefined;
-      });
-      loading = attempt;
-    }
-    return loading;
-  };
+      }
+    }),
+  );
 
   const facade = (node: LoggerNode): Logger => {
     const logger = {

@@ -29,6 +29,7 @@ import { CallToolRequestKeepingArguments } from "./mcp/call-request.js";
 import { refuseMalformedParams } from "./mcp/request-params.js";
 import type { AnyToolDefinition, ToolContext } from "./tools/define.js";
 import { TOOL_LOADERS } from "./mcp/tool-loaders.js";
+import { loadOnce } from "./once.js";
 import { UNTRUSTED_TEXT_NOTICE } from "./tools/format/text.js";
 import { SERVER_NAME, SERVER_VERSION } from "./version.js";
 import { callGate, warmUpAfterHandshake } from "./warm-up.js";
@@ -86,24 +87,9 @@ function loadTools(): Promise<ToolModules> {
   return toolModules;
 }
 
-/** `load` at most once per process while it succeeds; a failure is not kept: the next use tries again and reports its own error. */
-function importOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => {
-    if (!loading) {
-      const attempt = load();
-      attempt.catch(() => {
-        if (loading === attempt) loading = undefined;
-      });
-      loading = attempt;
-    }
-    return loading;
-  };
-}
-
-const loadBoundary = importOnce(() => import("./tools/boundary.js"));
+const loadBoundary = loadOnce(() => import("./tools/boundary.js"));
 /** The prompts' definitions, zod schemas and texts: imported by the first `prompts/get` (or an unbundled `prompts/list`). */
-const loadPrompts = importOnce(() => import("./mcp/prompts.js"));
+const loadPrompts = loadOnce(() => import("./mcp/prompts.js"));
 
 /**
  * One tool's definition, its module imported on first use (src/mcp/tool-loaders.ts): a first call builds

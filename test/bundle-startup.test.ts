@@ -93,46 +93,15 @@ function listToolsFromBundle(sandbox: SandboxHandle): Promise<Run> {
   });
 }
 
-/**
- * Built-in modules that Node itself loads for the built-ins any stdio server imports: on Node 24,
- * `node:util` alone loads `worker_threads` and `internal/assert/myers_diff` (Node 20 does not). A module
- * in this list says nothing about the bundle.
- */
-function loadedByNodeItself(): Promise<string[]> {
-  const script = [
-    ...["util", "events", "stream", "net", "fs", "os", "readline", "url", "crypto"].map((name) => `import "node:${name}";`),
-    'process.stdout.write("{\\"tools\\":[]}\\n");',
-  ].join(" ");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", PRELOAD, "--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", () => {
-      const line = stderr.split("\n").find((entry) => entry.startsWith("LOADED-AT-TOOLS-LIST "));
-      const loaded = line ? (JSON.parse(line.slice("LOADED-AT-TOOLS-LIST ".length)) as string[] | null) : null;
-      if (!loaded) reject(new Error(`no module snapshot from bare Node; stderr: ${stderr.slice(-500)}`));
-      else resolve(loaded);
-    });
-  });
-}
+/** The built-ins every stdio server imports, for the bare Node processes below. */
+const BASE_IMPORTS = ["util", "events", "stream", "net", "fs", "os", "readline", "url", "crypto"].map((name) => `import "node:${name}";`);
 
 /**
- * The built-in modules loaded once the bundle's own pino chunk (dist/bundle-chunks/logger-*.js) has created the
- * logger and written a line through it, in a bare Node process that imports what `loadedByNodeItself` imports.
+ * Runs `lines` as an ES module in a bare Node process under the module recorder, which then writes a
+ * tools/list-like line, and resolves to the built-in modules loaded at that moment and the process's stderr.
  */
-function loadedByBundledPino(): Promise<string[]> {
-  const chunk = readdirSync(join(dirname(BUNDLE), "bundle-chunks")).find((name) => /^logger-\w+\.js$/.test(name));
-  if (!chunk) throw new Error("no logger chunk in dist/bundle-chunks: is pino no longer loaded lazily?");
-  const url = pathToFileURL(join(dirname(BUNDLE), "bundle-chunks", chunk)).href;
-  const script = [
-    ...["util", "events", "stream", "net", "fs", "os", "readline", "url", "crypto"].map((name) => `import "node:${name}";`),
-    `const { createLogger } = await import(${JSON.stringify(url)});`,
-    'createLogger({ level: "info" }).info("a line through the bundled pino");',
-    'process.stdout.write("{\\"tools\\":[]}\\n");',
-  ].join(" ");
+function loadedByScript(lines: string[]): Promise<{ loaded: string[]; stderr: string }> {
+  const script = [...BASE_IMPORTS, ...lines, 'process.stdout.write("{\\"tools\\":[]}\\n");'].join(" ");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", PRELOAD, "--input-type=module", "-e", script], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -142,10 +111,35 @@ function loadedByBundledPino(): Promise<string[]> {
     child.on("error", reject);
     child.on("close", () => {
       const loaded = JSON.parse(markedLine(stderr, "LOADED-AT-TOOLS-LIST") ?? "null") as string[] | null;
-      if (!loaded || !stderr.includes("a line through the bundled pino")) reject(new Error(`no snapshot or no log line; stderr: ${stderr.slice(-500)}`));
-      else resolve(loaded);
+      if (!loaded) reject(new Error(`no module snapshot from bare Node; stderr: ${stderr.slice(-500)}`));
+      else resolve({ loaded, stderr });
     });
   });
+}
+
+/**
+ * Built-in modules that Node itself loads for the built-ins any stdio server imports: on Node 24,
+ * `node:util` alone loads `worker_threads` and `internal/assert/myers_diff` (Node 20 does not). A module
+ * in this list says nothing about the bundle.
+ */
+async function loadedByNodeItself(): Promise<string[]> {
+  return (await loadedByScript([])).loaded;
+}
+
+/**
+ * The built-in modules loaded once the bundle's own pino chunk (dist/bundle-chunks/logger-*.js) has created the
+ * logger and written a line through it, in a bare Node process that imports what `loadedByNodeItself` imports.
+ */
+async function loadedByBundledPino(): Promise<string[]> {
+  const chunk = readdirSync(join(dirname(BUNDLE), "bundle-chunks")).find((name) => /^logger-\w+\.js$/.test(name));
+  if (!chunk) throw new Error("no logger chunk in dist/bundle-chunks: is pino no longer loaded lazily?");
+  const url = pathToFileURL(join(dirname(BUNDLE), "bundle-chunks", chunk)).href;
+  const { loaded, stderr } = await loadedByScript([
+    `const { createLogger } = await import(${JSON.stringify(url)});`,
+    'createLogger({ level: "info" }).info("a line through the bundled pino");',
+  ]);
+  if (!stderr.includes("a line through the bundled pino")) throw new Error(`no log line from the bundled pino; stderr: ${stderr.slice(-500)}`);
+  return loaded;
 }
 
 describe("bundled entry, start path", () => {

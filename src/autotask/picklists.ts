@@ -72,6 +72,12 @@ export class Picklist {
     return this.#byId.get(id)?.label;
   }
 
+  /** The label for an id, or `#id` for one this picklist does not hold (answers still show the value); undefined without an id. */
+  labelOrId(id: number | null | undefined): string | undefined {
+    if (id === null || id === undefined) return undefined;
+    return this.labelOf(id) ?? `#${id}`;
+  }
+
   /** The tenant's default value, if it is active. */
   defaultValue(): PicklistValue | undefined {
     return this.values.find((value) => value.isDefaultValue && value.isActive);

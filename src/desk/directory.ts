@@ -431,7 +431,8 @@ export class Directory {
   async company(id: number, options?: RequestOptions): Promise<{ id: number; name?: string; isActive: boolean } | undefined> {
     const spec: QuerySpec<CompanyField> = { filter: [{ op: "eq", field: "id", value: id }], includeFields: ["id", "companyName", "isActive"], maxRecords: 1 };
     const [found] = await collect<{ id: number; companyName?: string | null; isActive?: boolean | null }>(this.api.queryCompanies(spec, { ...options, maxTotal: 1 }));
-    return found ? { id: found.id, ...(found.companyName ? { name: found.companyName } : {}), isActive: found.isActive !== false } : undefined;
+    const name = displayName(found?.companyName);
+    return found ? { id: found.id, ...(name ? { name } : {}), isActive: found.isActive !== false } : undefined;
   }
 
   private now(): number {

@@ -288,12 +288,12 @@ export class NoteService {
       options,
     );
     const notes = page.map((note: TicketNote): NoteEntry => {
-      const publish = publishes.labelOf(note.publish) ?? (typeof note.publish === "number" ? `#${note.publish}` : undefined);
+      const publish = publishes.labelOrId(note.publish);
       const contact = authors.contact(note.createdByContactID);
       return {
         id: note.id,
         title: note.title ?? undefined,
-        noteType: noteTypes.labelOf(note.noteType) ?? (typeof note.noteType === "number" ? `#${note.noteType}` : undefined),
+        noteType: noteTypes.labelOrId(note.noteType),
         publish,
         clientVisible: /^all\b/i.test(publish ?? ""),
         createDateTime: note.createDateTime ?? undefined,

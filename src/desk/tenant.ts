@@ -19,6 +19,7 @@ import {
   SEMANTIC_PRIORITIES,
   SEMANTIC_STATUS_NAMES,
   type SemanticPriority,
+  semanticKey,
   semanticStatusNamed,
   type TenantMapping,
 } from "../domain/states.js";
@@ -120,7 +121,7 @@ export class TenantService {
         throw new UserInputError(`${error.message} Semantic names also work: ${SEMANTIC_STATUS_NAMES.join(", ")}.`, field);
       }
       if (field === "priority") {
-        const semantic = input.trim().toUpperCase().replace(/[\s-]+/g, "_");
+        const semantic = semanticKey(input);
         if ((SEMANTIC_PRIORITIES as readonly string[]).includes(semantic)) id = mapping.primaryPriorityId(semantic as SemanticPriority);
         const value = id === undefined ? undefined : picklist.active().find((v) => v.value === id);
         if (value) return value;
@@ -273,8 +274,7 @@ export class TenantService {
       TICKET_PICKLIST_FIELDS.map(async (field) => {
         const id = ticket[field];
         if (typeof id !== "number") return;
-        const picklist = await this.ticketPicklist(field, options);
-        labels[field] = picklist.labelOf(id) ?? `#${id}`;
+        labels[field] = (await this.ticketPicklist(field, options)).labelOrId(id);
       }),
     );
     return labels;

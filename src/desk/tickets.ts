@@ -246,7 +246,6 @@ const NOBODY = /^(unassigned|not assigned|nobody|no one|noone|none|null|nil|n\/a
 const MAX_SEARCH_WORDS = 10;
 
 /**
-/**
  * `searchTerm` as filter conditions: a ticket number (prefix) by `beginsWith`; otherwise EACH word
  * must appear in the title or the description, in any order ("printer offline" finds "Printer on the
  * third floor offline"). Autotask's `contains` matches one field and one string (reference §3), so a
@@ -353,14 +352,12 @@ export class TicketService {
     ]);
     const now = this.clock();
     const timeZone = this.settings.calendar.timeZone;
-    const label = (list: typeof statuses, id: number | null | undefined) =>
-      typeof id === "number" ? (list.labelOf(id) ?? `#${id}`) : undefined;
     return tickets.map((ticket) => {
       // The same SLA options as the details (#sla), so a row and the details show the same due times.
       const own = this.#configuredTargets(ticket.priority, mapping);
       return {
         ticket,
-        labels: { status: label(statuses, ticket.status), priority: label(priorities, ticket.priority) },
+        labels: { status: statuses.labelOrId(ticket.status), priority: priorities.labelOrId(ticket.priority) },
         names: { company: names.company(ticket.companyID), assignedResource: names.resource(ticket.assignedResourceID) },
         sla: rowSla(ticket, now, { mapping, calendar: this.settings.calendar, ...(own ? { ticketTargets: own.targets } : {}) }),
         timeZone,

@@ -111,8 +111,13 @@ export const SEMANTIC_STATUS_NAMES: readonly string[] = SEMANTIC_STATUSES.filter
  * `completed` for COMPLETE, `escalate` for ESCALATED, `waiting on customer`…). `other` names OTHER, the
  * class of statuses outside the semantic states. Undefined when the word names none.
  */
+/** A name as the semantic names are written: trimmed, upper case, spaces and hyphens as `_` ("waiting customer" -> "WAITING_CUSTOMER"). */
+export function semanticKey(text: string): string {
+  return text.trim().toUpperCase().replace(/[\s-]+/g, "_");
+}
+
 export function semanticStatusNamed(text: string): SemanticStatus | undefined {
-  const key = text.trim().toUpperCase().replace(/[\s-]+/g, "_");
+  const key = semanticKey(text);
   if ((SEMANTIC_STATUSES as readonly string[]).includes(key)) return key as SemanticStatus;
   const label = normalizeLabel(text);
   for (const [semantic, variants] of Object.entries(STATUS_LABELS) as Array<[Exclude<SemanticStatus, "OTHER">, string[]]>) {

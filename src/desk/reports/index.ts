@@ -9,6 +9,7 @@
  * a failed import is not kept, so the next call imports again and reports its own error.
  */
 import type { EscalationService } from "./escalations.js";
+import { loadOnce } from "../../once.js";
 import { ContactLookups } from "./lookups.js";
 import type { MetricsReport, MetricsService } from "./metrics.js";
 import { PicklistReport } from "./picklists.js";
@@ -43,21 +44,6 @@ export function createDeskReports(deps: ReportDependencies): DeskReports {
       const { renderMetricsChart } = await import("./chart.js");
       return renderMetricsChart(report, title);
     },
-  };
-}
-
-/** The value `load` resolves to, loaded on the first call and shared by the later ones; a failure is not kept. */
-function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => {
-    if (!loading) {
-      const started = load();
-      loading = started;
-      started.catch(() => {
-        if (loading === started) loading = undefined;
-      });
-    }
-    return loading;
   };
 }
 
