@@ -5,7 +5,7 @@
  * and every instant shown is written in that zone with its offset, one zone per answer.
  */
 import { TZDate } from "@date-fns/tz";
-import { fixedOffsetMinutes } from "../domain/zones.js";
+import { fixedOffsetMinutes, zoneOffsetMinutes } from "../domain/zones.js";
 import { UserInputError } from "../errors.js";
 
 /** ISO 8601 as this server takes it: a date, or a date-time to the minute or finer, with an optional offset. */
@@ -63,7 +63,7 @@ export function inDeskZone(iso: string | null | undefined, timeZone: string): st
   if (!iso) return undefined;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  const offset = zoneOffsetMinutes(ms, timeZone);
+  const offset = cachedZoneOffset(ms, timeZone);
   // The wall-clock time in the zone is the UTC rendering of the instant shifted by the zone's offset.
   const wall = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
   if (offset === 0) return `${wall}Z`;
@@ -76,17 +76,18 @@ const QUARTER_HOUR_MS = 15 * 60_000;
 const offsetCache = new Map<string, number>();
 
 /**
- * The zone's UTC offset at `ms`, in minutes east of UTC (+60 for CET). Offsets change only at
- * transitions, which fall on quarter hours in UTC for every zone (offsets are whole quarter hours), so
- * one look-up per zone and quarter hour is exact.
+ * The zone's UTC offset at `ms`, in minutes east of UTC (+60 for CET): `zoneOffsetMinutes` (domain/zones.ts,
+ * no zone database for fixed zones), cached. Offsets change only at transitions, which fall on quarter hours
+ * in UTC for every zone (offsets are whole quarter hours), so one look-up per zone and quarter hour is exact.
  */
-function zoneOffsetMinutes(ms: number, timeZone: string): number {
+function cachedZoneOffset(ms: number, timeZone: string): number {
   const fixed = fixedOffsetMinutes(timeZone);
   if (fixed !== undefined) return fixed;
   const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
   let offset = offsetCache.get(key);
   if (offset === undefined) {
-    offset = -new TZDate(ms, timeZone).getTimezoneOffset() || 0;
+    // Whole minutes, like TZDate's offset: historic offsets carry seconds, which an ISO offset cannot show.
+    offset = Math.trunc(zoneOffsetMinutes(timeZone, ms)) || 0;
     if (offsetCache.size >= 10_000) offsetCache.clear();
     offsetCache.set(key, offset);
   }
